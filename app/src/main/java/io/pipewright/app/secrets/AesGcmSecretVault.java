@@ -1,0 +1,69 @@
+package io.pipewright.app.secrets;
+
+import io.pipewright.kernel.secret.Secret;
+import io.pipewright.kernel.secret.SecretRef;
+import io.pipewright.kernel.secret.SecretVault;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.UUID;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Secrets encrypted with AES-256-GCM under the configured key, in the control plane's database. The secret's id is
+ * bound as associated data, so a ciphertext copied onto another row does not decrypt.
+ */
+@Component
+class AesGcmSecretVault implements SecretVault {
+
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final JdbcTemplate jdbc;
+    private final SecretKeys keys;
+    private final SecureRandom random = new SecureRandom();
+
+    AesGcmSecretVault(JdbcTemplate jdbc, SecretKeys keys) {
+        this.jdbc = jdbc;
+        this.keys = keys;
+    }
+
+    @Override
+    public SecretRef store(Secret secret) {
+        SecretRef ref = new SecretRef(UUID.randomUUID());
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] ciphertext = crypt(Cipher.ENCRYPT_MODE, keys.current(), ref, nonce,
+                secret.value().getBytes(StandardCharsets.UTF_8));
+        jdbc.update("INSERT INTO secret (secret_id, key_id, nonce, ciphertext) VALUES (?, ?, ?, ?)",
+                ref.id(), keys.current().id(), nonce, ciphertext);
+        return ref;
+    }
+
+    @Override
+    public Secret reveal(SecretRef ref) {
+        return jdbc.query("SELECT key_id, nonce, ciphertext FROM secret WHERE secret_id = ?", rows -> {
+            if (!rows.next()) {
+                throw new IllegalStateException("secret " + ref.id() + " does not exist");
+            }
+            SecretKeys.Key key = keys.byId(rows.getString("key_id"));
+            byte[] plain = crypt(Cipher.DECRYPT_MODE, key, ref, rows.getBytes("nonce"), rows.getBytes("ciphertext"));
+            return new Secret(new String(plain, StandardCharsets.UTF_8));
+        }, ref.id());
+    }
+
+    private static byte[] crypt(int mode, SecretKeys.Key key, SecretRef ref, byte[] nonce, byte[] input) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(mode, key.spec(), new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(ref.id().toString().getBytes(StandardCharsets.US_ASCII));
+            return cipher.doFinal(input);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot " + (mode == Cipher.ENCRYPT_MODE ? "encrypt" : "decrypt")
+                    + " secret " + ref.id() + " with key " + key.id(), e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.pipewright.app.security;
+
+import io.pipewright.kernel.access.Caller;
+import java.util.List;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+
+/** HTTP Basic on every endpoint but health, as the reference's {@code curl -u} calls expect. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BootstrapProperties.class)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityWebFilterChain api(ServerHttpSecurity http, ProblemWriter problems) {
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .anyExchange().authenticated())
+                .httpBasic(basic -> basic.authenticationEntryPoint((exchange, denied) -> problems.write(exchange,
+                        HttpStatus.UNAUTHORIZED, "Authentication required",
+                        "Send HTTP Basic credentials of a Pipewright user.")))
+                .exceptionHandling(errors -> errors.accessDeniedHandler((exchange, denied) -> problems.write(exchange,
+                        HttpStatus.FORBIDDEN, "Forbidden", "Your membership does not allow this.")))
+                .build();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    MapReactiveUserDetailsService users(BootstrapProperties bootstrap, PasswordEncoder encoder) {
+        return new MapReactiveUserDetailsService(User.withUsername(bootstrap.adminUsername())
+                .password(encoder.encode(bootstrap.adminPassword()))
+                .roles("ADMIN")
+                .build());
+    }
+
+    @Bean
+    Memberships memberships(BootstrapProperties bootstrap) {
+        return username -> username.equals(bootstrap.adminUsername())
+                ? new Caller(username, List.of(bootstrap.organizationId()))
+                : new Caller(username, List.of());
+    }
+}

@@ -1,0 +1,98 @@
+package io.pipewright.app.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipewright.app.support.ControlPlaneDatabase;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.axonframework.axonserver.connector.AxonServerConnectionManager;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.modelling.saga.repository.SagaStore;
+import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ControlPlanePersistenceTest {
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        ControlPlaneDatabase.registerFreshDatabase(registry);
+    }
+
+    @Autowired
+    ApplicationContext context;
+    @Autowired
+    WebTestClient web;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    EventStore eventStore;
+
+    @Test
+    void healthIsUpWithTheDatabase() {
+        web.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void flywayOwnsTheWholeSchema() {
+        List<String> tables = jdbc.queryForList(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+                String.class);
+        assertThat(tables).containsExactly(
+                "association_value_entry", "domain_event_entry", "flyway_schema_history", "saga_entry",
+                "scheduled_tasks", "snapshot_event_entry", "token_entry");
+        assertThat(jdbc.queryForObject("SELECT bool_and(success) FROM flyway_schema_history", Boolean.class)).isTrue();
+    }
+
+    @Test
+    void eventsTokensSagasAndDeadlinesLiveInPostgresql() {
+        assertThat(context.getBean(EventStorageEngine.class)).isInstanceOf(JdbcEventStorageEngine.class);
+        assertThat(context.getBean(TokenStore.class)).isInstanceOf(JdbcTokenStore.class);
+        assertThat(context.getBean(SagaStore.class)).isInstanceOf(JdbcSagaStore.class);
+        assertThat(context.getBean(DeadlineManager.class)).isInstanceOf(DbSchedulerDeadlineManager.class);
+    }
+
+    @Test
+    void axonServerIsOffByDefault() {
+        assertThat(context.getBeansOfType(AxonServerConnectionManager.class)).isEmpty();
+    }
+
+    @Test
+    void eventsAreStoredAsReadableJsonAndReadBack() throws Exception {
+        String aggregateId = UUID.randomUUID().toString();
+        ProbeRecorded event = new ProbeRecorded(aggregateId, Instant.now().truncatedTo(ChronoUnit.MICROS), 3);
+        eventStore.publish(new GenericDomainEventMessage<>("Probe", aggregateId, 0, event));
+
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT payload_type, payload FROM domain_event_entry WHERE aggregate_identifier = ?", aggregateId);
+        assertThat(row.get("payload_type")).isEqualTo(ProbeRecorded.class.getName());
+        JsonNode json = new ObjectMapper().readTree((byte[]) row.get("payload"));
+        assertThat(json.get("probe_id").asText()).isEqualTo(aggregateId);
+        assertThat(json.get("attempt").asInt()).isEqualTo(3);
+        assertThat(json.get("recorded_at").asText()).isEqualTo(event.recordedAt().toString());
+
+        assertThat(eventStore.readEvents(aggregateId).asStream().map(message -> message.getPayload()))
+                .containsExactly(event);
+    }
+}

@@ -1,0 +1,6 @@
+package io.pipewright.app.persistence;
+
+import java.time.Instant;
+
+record ProbeRecorded(String probeId, Instant recordedAt, int attempt) {
+}

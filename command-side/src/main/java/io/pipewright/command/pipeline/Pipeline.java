@@ -1,0 +1,265 @@
+package io.pipewright.command.pipeline;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
+
+import io.pipewright.kernel.CommandRefused;
+import io.pipewright.kernel.pipeline.CompletePipelineDeletion;
+import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.CreatePipeline;
+import io.pipewright.kernel.pipeline.DeletePipeline;
+import io.pipewright.kernel.pipeline.FailPipeline;
+import io.pipewright.kernel.pipeline.MarkPipelineRunning;
+import io.pipewright.kernel.pipeline.PausePipeline;
+import io.pipewright.kernel.pipeline.PeeringEnsured;
+import io.pipewright.kernel.pipeline.PipelineCreated;
+import io.pipewright.kernel.pipeline.PipelineDeleted;
+import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
+import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PipelinePaused;
+import io.pipewright.kernel.pipeline.PipelineResumed;
+import io.pipewright.kernel.pipeline.PipelineRunning;
+import io.pipewright.kernel.pipeline.PipelineStatus;
+import io.pipewright.kernel.pipeline.PluginInstalled;
+import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.pipeline.ProvisionStepStarted;
+import io.pipewright.kernel.pipeline.PublicationCreated;
+import io.pipewright.kernel.pipeline.ResumePipeline;
+import io.pipewright.kernel.pipeline.SourcePrepared;
+import io.pipewright.kernel.pipeline.StartProvisionStep;
+import java.time.Clock;
+import java.util.UUID;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/**
+ * One CDC pipeline's lifecycle: Pending, Provisioning step by step, Running, Paused, Failed, Deleting, Deleted.
+ * Commands that make no sense in the current state are refused; asking for the state it is already in changes nothing.
+ */
+@Aggregate
+public class Pipeline {
+
+    @AggregateIdentifier
+    private UUID pipelineId;
+    private UUID organizationId;
+    private String name;
+    private PipelineStatus status;
+    private ProvisionStep provisionStep;
+    private boolean provisionStepDone;
+
+    protected Pipeline() {
+    }
+
+    @CommandHandler
+    public Pipeline(CreatePipeline command, PipelineRegistry registry, Clock clock) {
+        registry.requireServices(command.organizationId(), command.sourceServiceId(), command.sinkServiceId());
+        registry.claimName(command.organizationId(), command.name(), command.pipelineId(), command.sourceServiceId(),
+                command.sinkServiceId());
+        apply(new PipelineCreated(command.pipelineId(), command.organizationId(), command.name(),
+                command.pipelineType(), command.sourceServiceId(), command.sinkServiceId(), command.config(),
+                clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(StartProvisionStep command, Clock clock) {
+        if (status == PipelineStatus.PROVISIONING && provisionStep == command.step() && !provisionStepDone) {
+            return;
+        }
+        ProvisionStep expected = expectedNextStep();
+        if (expected != command.step()) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + "; the next step would be "
+                    + (expected == null ? "none" : expected.wireName()) + ", not " + command.step().wireName());
+        }
+        apply(new ProvisionStepStarted(pipelineId, command.step(), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(CompleteProvisionStep command, Clock clock) {
+        if (status == PipelineStatus.PROVISIONING && provisionStep == command.step() && provisionStepDone) {
+            return;
+        }
+        if (status != PipelineStatus.PROVISIONING || provisionStep != command.step()) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + ", so step "
+                    + command.step().wireName() + " cannot complete");
+        }
+        UUID id = pipelineId;
+        String resource = command.resource();
+        var at = clock.instant();
+        apply(switch (command.step()) {
+            case ENSURE_NETWORK -> new PeeringEnsured(id, resource, at);
+            case INSTALL_PLUGIN -> new PluginInstalled(id, resource, at);
+            case PREPARE_SOURCE -> new SourcePrepared(id, resource, at);
+            case CREATE_PUBLICATION -> new PublicationCreated(id, resource, at);
+            case CREATE_CONNECTOR -> new ConnectorCreated(id, resource, at);
+        });
+    }
+
+    @CommandHandler
+    public void handle(MarkPipelineRunning command, Clock clock) {
+        if (status == PipelineStatus.RUNNING) {
+            return;
+        }
+        boolean provisioned = status == PipelineStatus.PROVISIONING
+                && provisionStep == ProvisionStep.CREATE_CONNECTOR && provisionStepDone;
+        if (!provisioned && status != PipelineStatus.PAUSED) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + " and cannot run yet");
+        }
+        apply(new PipelineRunning(pipelineId, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(FailPipeline command, Clock clock) {
+        if (status == PipelineStatus.FAILED || isBeingDeleted()) {
+            return;
+        }
+        ProvisionStep failedStep = status == PipelineStatus.PROVISIONING ? provisionStep : null;
+        apply(new PipelineFailed(pipelineId, failedStep, command.errorMessage(), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(PausePipeline command, Clock clock) {
+        requireOrganization(command.organizationId());
+        if (status == PipelineStatus.PAUSED) {
+            return;
+        }
+        if (status != PipelineStatus.RUNNING) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
+                    + "; only a Running pipeline can be paused");
+        }
+        apply(new PipelinePaused(pipelineId, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(ResumePipeline command, Clock clock) {
+        requireOrganization(command.organizationId());
+        if (status == PipelineStatus.RUNNING) {
+            return;
+        }
+        if (status != PipelineStatus.PAUSED) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
+                    + "; only a Paused pipeline can be resumed");
+        }
+        apply(new PipelineResumed(pipelineId, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(DeletePipeline command, Clock clock) {
+        requireOrganization(command.organizationId());
+        if (isBeingDeleted()) {
+            return;
+        }
+        apply(new PipelineDeletionRequested(pipelineId, status, provisionStep, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(CompletePipelineDeletion command, PipelineRegistry registry, Clock clock) {
+        if (status != PipelineStatus.DELETING) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
+                    + "; deletion completes only after it was requested");
+        }
+        registry.releaseName(organizationId, name);
+        apply(new PipelineDeleted(pipelineId, clock.instant()));
+    }
+
+    @EventSourcingHandler
+    void on(PipelineCreated event) {
+        pipelineId = event.pipelineId();
+        organizationId = event.organizationId();
+        name = event.name();
+        status = PipelineStatus.PENDING;
+    }
+
+    @EventSourcingHandler
+    void on(ProvisionStepStarted event) {
+        status = PipelineStatus.PROVISIONING;
+        provisionStep = event.step();
+        provisionStepDone = false;
+    }
+
+    @EventSourcingHandler
+    void on(PeeringEnsured event) {
+        provisionStepDone = true;
+    }
+
+    @EventSourcingHandler
+    void on(PluginInstalled event) {
+        provisionStepDone = true;
+    }
+
+    @EventSourcingHandler
+    void on(SourcePrepared event) {
+        provisionStepDone = true;
+    }
+
+    @EventSourcingHandler
+    void on(PublicationCreated event) {
+        provisionStepDone = true;
+    }
+
+    @EventSourcingHandler
+    void on(ConnectorCreated event) {
+        provisionStepDone = true;
+    }
+
+    @EventSourcingHandler
+    void on(PipelineRunning event) {
+        status = PipelineStatus.RUNNING;
+    }
+
+    @EventSourcingHandler
+    void on(PipelineFailed event) {
+        status = PipelineStatus.FAILED;
+    }
+
+    @EventSourcingHandler
+    void on(PipelinePaused event) {
+        status = PipelineStatus.PAUSED;
+    }
+
+    @EventSourcingHandler
+    void on(PipelineResumed event) {
+        status = PipelineStatus.RUNNING;
+    }
+
+    @EventSourcingHandler
+    void on(PipelineDeletionRequested event) {
+        status = PipelineStatus.DELETING;
+    }
+
+    @EventSourcingHandler
+    void on(PipelineDeleted event) {
+        status = PipelineStatus.DELETED;
+        markDeleted();
+    }
+
+    private ProvisionStep expectedNextStep() {
+        if (status == PipelineStatus.PENDING) {
+            return ProvisionStep.first();
+        }
+        if (status == PipelineStatus.PROVISIONING && provisionStepDone) {
+            return provisionStep.next().orElse(null);
+        }
+        return null;
+    }
+
+    private boolean isBeingDeleted() {
+        return status == PipelineStatus.DELETING || status == PipelineStatus.DELETED;
+    }
+
+    /** A pipeline of another organization does not exist for the caller. */
+    private void requireOrganization(UUID callerOrganization) {
+        if (!organizationId.equals(callerOrganization)) {
+            throw CommandRefused.notFound("pipeline " + pipelineId + " not found");
+        }
+    }
+
+    private String describeState() {
+        if (status == PipelineStatus.PROVISIONING) {
+            return "Provisioning (" + provisionStep.wireName() + (provisionStepDone ? " done)" : " in progress)");
+        }
+        return status.wireName();
+    }
+}

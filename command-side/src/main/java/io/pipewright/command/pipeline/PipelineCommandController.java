@@ -1,0 +1,95 @@
+package io.pipewright.command.pipeline;
+
+import io.pipewright.command.web.CommandDispatch;
+import io.pipewright.kernel.CommandRefused;
+import io.pipewright.kernel.access.Caller;
+import io.pipewright.kernel.pipeline.DeletePipeline;
+import io.pipewright.kernel.pipeline.PausePipeline;
+import io.pipewright.kernel.pipeline.PipelineStatus;
+import io.pipewright.kernel.pipeline.ResumePipeline;
+import io.pipewright.kernel.query.FindPipeline;
+import io.pipewright.kernel.query.PipelineView;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** The pipeline endpoints that change something; each answers 202 with the pipeline as the views now show it. */
+@RestController
+@RequestMapping("/organizations/{organizationId}/pipelines")
+class PipelineCommandController {
+
+    private final CommandDispatch dispatch;
+
+    PipelineCommandController(CommandDispatch dispatch) {
+        this.dispatch = dispatch;
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<PipelineView>> create(@PathVariable UUID organizationId,
+                                              @RequestBody CreatePipelineRequest request, Caller caller) {
+        requireMember(caller, organizationId);
+        UUID pipelineId = UUID.randomUUID();
+        return Mono.fromCallable(() -> request.toCommand(organizationId, pipelineId))
+                .flatMap(command -> dispatch.send(command, caller))
+                .then(dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
+                        Optional::isPresent))
+                .map(PipelineCommandController::accepted);
+    }
+
+    @DeleteMapping("/{pipelineId}")
+    Mono<ResponseEntity<PipelineView>> delete(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
+                                              Caller caller) {
+        requireMember(caller, organizationId);
+        return dispatch.send(new DeletePipeline(pipelineId, organizationId), caller)
+                .then(awaitStatus(organizationId, pipelineId, PipelineStatus.DELETING))
+                .map(PipelineCommandController::accepted);
+    }
+
+    @PostMapping("/{pipelineId}/pause")
+    Mono<ResponseEntity<PipelineView>> pause(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
+                                             Caller caller) {
+        requireMember(caller, organizationId);
+        return dispatch.send(new PausePipeline(pipelineId, organizationId), caller)
+                .then(awaitStatus(organizationId, pipelineId, PipelineStatus.PAUSED))
+                .map(PipelineCommandController::accepted);
+    }
+
+    @PostMapping("/{pipelineId}/resume")
+    Mono<ResponseEntity<PipelineView>> resume(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
+                                              Caller caller) {
+        requireMember(caller, organizationId);
+        return dispatch.send(new ResumePipeline(pipelineId, organizationId), caller)
+                .then(awaitStatus(organizationId, pipelineId, PipelineStatus.RUNNING))
+                .map(PipelineCommandController::accepted);
+    }
+
+    /**
+     * Waits until the view shows the status the command led to, or has moved past it (a deletion may complete, a
+     * pipeline may fail right after it was resumed); the answer carries the view as it is then, if any.
+     */
+    private Mono<Optional<PipelineView>> awaitStatus(UUID organizationId, UUID pipelineId, PipelineStatus status) {
+        Instant sent = Instant.now();
+        return dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
+                view -> view.isEmpty() || view.get().status().equals(status.wireName())
+                        || view.get().updatedAt().isAfter(sent));
+    }
+
+    private static ResponseEntity<PipelineView> accepted(Optional<PipelineView> view) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(view.orElse(null));
+    }
+
+    static void requireMember(Caller caller, UUID organizationId) {
+        if (!caller.isMemberOf(organizationId)) {
+            throw CommandRefused.notFound("organization " + organizationId + " not found");
+        }
+    }
+}

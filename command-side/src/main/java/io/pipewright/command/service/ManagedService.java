@@ -1,0 +1,95 @@
+package io.pipewright.command.service;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
+
+import io.pipewright.kernel.CommandRefused;
+import io.pipewright.kernel.secret.SecretRef;
+import io.pipewright.kernel.secret.SecretVault;
+import io.pipewright.kernel.service.DeregisterManagedService;
+import io.pipewright.kernel.service.ManagedServiceDeregistered;
+import io.pipewright.kernel.service.ManagedServiceRegistered;
+import io.pipewright.kernel.service.ManagedServiceStatusChanged;
+import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.kernel.service.RecordServiceProbe;
+import io.pipewright.kernel.service.RegisterManagedService;
+import io.pipewright.kernel.service.ServiceStatus;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+/** A PostgreSQL or Kafka service that already runs somewhere, registered so pipelines can connect it. */
+@Aggregate
+public class ManagedService {
+
+    @AggregateIdentifier
+    private UUID serviceId;
+    private UUID organizationId;
+    private ServiceStatus status;
+    private String reason;
+    private Map<String, ServiceStatus> addonStatuses;
+
+    protected ManagedService() {
+    }
+
+    @CommandHandler
+    public ManagedService(RegisterManagedService command, ServiceRegistry registry, PeeringRegions regions,
+                          SecretVault vault, Clock clock) {
+        registry.claimName(command.organizationId(), command.description().name(), command.serviceId(),
+                command.description().databaseType().wireName());
+        PostgresEndpoint postgres = command.postgres();
+        if (postgres != null) {
+            SecretRef password = vault.store(command.adminPassword());
+            postgres = new PostgresEndpoint(postgres.nodes(), postgres.adminDatabase(), postgres.adminUser(), password,
+                    postgres.hbaManagement());
+        }
+        String region = regions.regionOf(command.description().zone()).orElse(null);
+        apply(new ManagedServiceRegistered(command.serviceId(), command.organizationId(), command.description(),
+                region, postgres, command.kafka(), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(RecordServiceProbe command, Clock clock) {
+        if (status == command.status() && Objects.equals(reason, command.reason())
+                && addonStatuses.equals(command.addonStatuses())) {
+            return;
+        }
+        apply(new ManagedServiceStatusChanged(serviceId, command.status(), command.reason(), command.addonStatuses(),
+                clock.instant()));
+    }
+
+    @CommandHandler
+    public UUID handle(DeregisterManagedService command, ServiceRegistry registry, Clock clock) {
+        if (!command.callerOrganizationIds().contains(organizationId)) {
+            throw CommandRefused.notFound("service " + serviceId + " not found");
+        }
+        registry.release(serviceId);
+        apply(new ManagedServiceDeregistered(serviceId, clock.instant()));
+        return organizationId;
+    }
+
+    @EventSourcingHandler
+    void on(ManagedServiceRegistered event) {
+        serviceId = event.serviceId();
+        organizationId = event.organizationId();
+        status = ServiceStatus.PENDING;
+        addonStatuses = Map.of();
+    }
+
+    @EventSourcingHandler
+    void on(ManagedServiceStatusChanged event) {
+        status = event.status();
+        reason = event.reason();
+        addonStatuses = event.addonStatuses();
+    }
+
+    @EventSourcingHandler
+    void on(ManagedServiceDeregistered event) {
+        markDeleted();
+    }
+}

@@ -1,0 +1,51 @@
+package io.pipewright.command.service;
+
+import io.pipewright.command.web.CommandDispatch;
+import io.pipewright.kernel.access.Caller;
+import io.pipewright.kernel.query.FindManagedService;
+import io.pipewright.kernel.query.ManagedServiceView;
+import io.pipewright.kernel.service.DeregisterManagedService;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** Registers and deregisters services of the caller's organization. */
+@RestController
+@RequestMapping("/managed-services")
+class ManagedServiceCommandController {
+
+    private final CommandDispatch dispatch;
+    private final PeeringRegions regions;
+
+    ManagedServiceCommandController(CommandDispatch dispatch, PeeringRegions regions) {
+        this.dispatch = dispatch;
+        this.regions = regions;
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<ManagedServiceView>> register(@RequestBody RegisterServiceRequest request, Caller caller) {
+        UUID organizationId = caller.defaultOrganization();
+        UUID serviceId = UUID.randomUUID();
+        return Mono.fromCallable(() -> request.toCommand(organizationId, serviceId, regions))
+                .flatMap(command -> dispatch.send(command, caller))
+                .then(dispatch.awaitView(new FindManagedService(organizationId, serviceId), ManagedServiceView.class,
+                        Optional::isPresent))
+                .map(view -> ResponseEntity.status(HttpStatus.ACCEPTED).body(view.orElseThrow()));
+    }
+
+    @DeleteMapping("/{serviceId}")
+    Mono<ResponseEntity<Void>> deregister(@PathVariable UUID serviceId, Caller caller) {
+        return dispatch.<UUID>sendForResult(new DeregisterManagedService(serviceId, caller.organizationIds()), caller)
+                .flatMap(organizationId -> dispatch.awaitView(new FindManagedService(organizationId, serviceId),
+                        ManagedServiceView.class, Optional::isEmpty))
+                .thenReturn(ResponseEntity.noContent().build());
+    }
+}

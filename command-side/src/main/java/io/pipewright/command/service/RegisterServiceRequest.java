@@ -1,0 +1,192 @@
+package io.pipewright.command.service;
+
+import io.pipewright.command.web.Violations;
+import io.pipewright.kernel.secret.Secret;
+import io.pipewright.kernel.service.HbaManagement;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
+import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.NodeRole;
+import io.pipewright.kernel.service.PluginInstallation;
+import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.kernel.service.RegisterManagedService;
+import io.pipewright.kernel.service.ServiceDescription;
+import io.pipewright.kernel.service.ServiceType;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The body of {@code POST /managed-services}: what the service is and how the control plane reaches it. */
+record RegisterServiceRequest(String name, String databaseType, String version, String zone, String planName,
+                              Integer storageSizeGb, String storageTier, List<String> addons, Postgresql postgresql,
+                              Kafka kafka) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
+    private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+    private static final Pattern BOOTSTRAP_SERVERS = Pattern.compile(
+            "[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*");
+    private static final List<String> KNOWN_ADDONS = List.of(ServiceDescription.KAFKA_CONNECT_ADDON);
+
+    record Postgresql(List<Host> hosts, String adminDatabase, String adminUser, String adminPassword,
+                      String hbaManagement) {
+
+        @Override
+        public String toString() {
+            return "Postgresql[hosts=" + hosts + ", adminUser=" + adminUser + "]";
+        }
+    }
+
+    record Host(String host, Integer port, String role) {
+    }
+
+    record Kafka(String bootstrapServers, KafkaConnect kafkaConnect) {
+    }
+
+    record KafkaConnect(String url, String pluginInstallation, String pluginPath) {
+    }
+
+    RegisterManagedService toCommand(UUID organizationId, UUID serviceId, PeeringRegions regions) {
+        Violations violations = new Violations();
+        if (violations.required("name", name)) {
+            violations.matches("name", name, NAME,
+                    "may contain only letters, digits, hyphens and underscores, at most 64 characters");
+        }
+        ServiceType type = null;
+        if (violations.required("database_type", databaseType)) {
+            type = ServiceType.fromWireName(databaseType).orElse(null);
+            violations.check("database_type", type != null, "must be postgresql or kafka");
+        }
+        violations.matches("version", version, LABEL, "may contain only letters, digits, '.', '_' and '-'");
+        if (violations.required("zone", zone)) {
+            violations.check("zone", regions.regionOf(zone).isPresent(),
+                    "must be a zone of a configured peering region: " + regions.zonesByRegion());
+        }
+        violations.matches("plan_name", planName, LABEL, "may contain only letters, digits, '.', '_' and '-'");
+        violations.check("storage_size_gb", storageSizeGb == null || storageSizeGb > 0, "must be positive");
+        violations.matches("storage_tier", storageTier, LABEL, "may contain only letters, digits, '.', '_' and '-'");
+        List<String> addonList = addons == null ? List.of() : List.copyOf(addons);
+        for (int i = 0; i < addonList.size(); i++) {
+            violations.check("addons[" + i + "]", KNOWN_ADDONS.contains(addonList.get(i)),
+                    "must be one of " + KNOWN_ADDONS);
+        }
+        PostgresEndpoint postgres = null;
+        KafkaEndpoint kafkaEndpoint = null;
+        if (type == ServiceType.POSTGRESQL) {
+            violations.check("addons", addonList.isEmpty(), "a postgresql service has no addons");
+            violations.check("kafka", kafka == null, "must be absent for a postgresql service");
+            postgres = postgresEndpoint(violations);
+        } else if (type == ServiceType.KAFKA) {
+            violations.check("postgresql", postgresql == null, "must be absent for a kafka service");
+            kafkaEndpoint = kafkaEndpoint(violations, addonList.contains(ServiceDescription.KAFKA_CONNECT_ADDON));
+        }
+        violations.throwIfAny();
+        ServiceDescription description = new ServiceDescription(name, type, version, zone, planName, storageSizeGb,
+                storageTier, addonList.stream().distinct().toList());
+        Secret password = postgres == null ? null : new Secret(postgresql.adminPassword());
+        return new RegisterManagedService(serviceId, organizationId, description, postgres, password, kafkaEndpoint);
+    }
+
+    private PostgresEndpoint postgresEndpoint(Violations violations) {
+        if (!violations.required("postgresql", postgresql)) {
+            return null;
+        }
+        List<PostgresNode> nodes = new ArrayList<>();
+        if (violations.required("postgresql.hosts", postgresql.hosts())
+                && violations.check("postgresql.hosts", !postgresql.hosts().isEmpty(), "must list at least one host")) {
+            for (int i = 0; i < postgresql.hosts().size(); i++) {
+                node(violations, "postgresql.hosts[" + i + "]", postgresql.hosts().get(i)).ifPresent(nodes::add);
+            }
+            violations.check("postgresql.hosts",
+                    nodes.stream().filter(node -> node.role() == NodeRole.PRIMARY).count() == 1,
+                    "must have exactly one host with role primary");
+        }
+        String adminDatabase = postgresql.adminDatabase() == null ? "postgres" : postgresql.adminDatabase();
+        violations.matches("postgresql.admin_database", adminDatabase, ROLE_NAME, "must be a PostgreSQL identifier");
+        if (violations.required("postgresql.admin_user", postgresql.adminUser())) {
+            violations.matches("postgresql.admin_user", postgresql.adminUser(), ROLE_NAME,
+                    "must be a PostgreSQL identifier");
+        }
+        if (violations.required("postgresql.admin_password", postgresql.adminPassword())) {
+            violations.check("postgresql.admin_password", postgresql.adminPassword().length() <= 1024,
+                    "must be at most 1024 characters");
+        }
+        String hbaText = postgresql.hbaManagement() == null ? HbaManagement.SUPERUSER_SQL.wireName()
+                : postgresql.hbaManagement();
+        HbaManagement hba = HbaManagement.fromWireName(hbaText).orElse(null);
+        violations.check("postgresql.hba_management", hba != null, "must be file, superuser_sql or external");
+        return new PostgresEndpoint(nodes, adminDatabase, postgresql.adminUser(), null, hba);
+    }
+
+    private static Optional<PostgresNode> node(Violations violations, String field, Host host) {
+        if (!violations.required(field, host)) {
+            return Optional.empty();
+        }
+        boolean valid = violations.required(field + ".host", host.host())
+                && violations.matches(field + ".host", host.host(), HOST, "must be a host name or IPv4 address");
+        valid &= violations.required(field + ".port", host.port())
+                && violations.check(field + ".port", host.port() >= 1 && host.port() <= 65535,
+                "must be between 1 and 65535");
+        NodeRole role = "standby".equals(host.role()) ? NodeRole.STANDBY
+                : host.role() == null || "primary".equals(host.role()) ? NodeRole.PRIMARY : null;
+        valid &= violations.check(field + ".role", role != null, "must be primary or standby");
+        return valid ? Optional.of(new PostgresNode(host.host(), host.port(), role))
+                : Optional.empty();
+    }
+
+    private KafkaEndpoint kafkaEndpoint(Violations violations, boolean hasConnectAddon) {
+        if (!violations.required("kafka", kafka)) {
+            return null;
+        }
+        if (violations.required("kafka.bootstrap_servers", kafka.bootstrapServers())) {
+            violations.matches("kafka.bootstrap_servers", kafka.bootstrapServers(), BOOTSTRAP_SERVERS,
+                    "must be host:port[,host:port...]");
+        }
+        KafkaConnect connect = kafka.kafkaConnect();
+        if (!hasConnectAddon) {
+            violations.check("kafka.kafka_connect", connect == null, "needs the kafka-connect addon");
+            return new KafkaEndpoint(kafka.bootstrapServers(), null);
+        }
+        if (!violations.required("kafka.kafka_connect", connect)) {
+            return null;
+        }
+        if (violations.required("kafka.kafka_connect.url", connect.url())) {
+            violations.check("kafka.kafka_connect.url", isHttpUrl(connect.url()), "must be an http(s) URL");
+        }
+        String installationText = connect.pluginInstallation() == null
+                ? PluginInstallation.PREINSTALLED.wireName() : connect.pluginInstallation();
+        PluginInstallation installation = PluginInstallation.fromWireName(installationText).orElse(null);
+        violations.check("kafka.kafka_connect.plugin_installation", installation != null,
+                "must be shared_directory or preinstalled");
+        if (installation == PluginInstallation.SHARED_DIRECTORY) {
+            violations.check("kafka.kafka_connect.plugin_path",
+                    connect.pluginPath() != null && connect.pluginPath().startsWith("/")
+                            && !connect.pluginPath().contains(".."),
+                    "must be an absolute path without '..' for shared_directory");
+        } else {
+            violations.check("kafka.kafka_connect.plugin_path", connect.pluginPath() == null,
+                    "is only used with shared_directory");
+        }
+        String url = connect.url() == null ? null : connect.url().replaceAll("/+$", "");
+        return new KafkaEndpoint(kafka.bootstrapServers(),
+                new KafkaConnectEndpoint(url, installation, connect.pluginPath()));
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            URI uri = URI.create(text);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RegisterServiceRequest[name=" + name + ", databaseType=" + databaseType + "]";
+    }
+}

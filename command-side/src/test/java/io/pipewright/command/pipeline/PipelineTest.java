@@ -1,0 +1,304 @@
+package io.pipewright.command.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipewright.kernel.CommandRefused;
+import io.pipewright.kernel.pipeline.CompletePipelineDeletion;
+import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.CreatePipeline;
+import io.pipewright.kernel.pipeline.DeletePipeline;
+import io.pipewright.kernel.pipeline.FailPipeline;
+import io.pipewright.kernel.pipeline.MarkPipelineRunning;
+import io.pipewright.kernel.pipeline.PausePipeline;
+import io.pipewright.kernel.pipeline.PeeringEnsured;
+import io.pipewright.kernel.pipeline.PipelineConfig;
+import io.pipewright.kernel.pipeline.PipelineCreated;
+import io.pipewright.kernel.pipeline.PipelineDeleted;
+import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
+import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PipelinePaused;
+import io.pipewright.kernel.pipeline.PipelineResumed;
+import io.pipewright.kernel.pipeline.PipelineRunning;
+import io.pipewright.kernel.pipeline.PipelineStatus;
+import io.pipewright.kernel.pipeline.PluginInstalled;
+import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.pipeline.ProvisionStepStarted;
+import io.pipewright.kernel.pipeline.PublicationCreated;
+import io.pipewright.kernel.pipeline.ResumePipeline;
+import io.pipewright.kernel.pipeline.SnapshotMode;
+import io.pipewright.kernel.pipeline.SourcePrepared;
+import io.pipewright.kernel.pipeline.StartProvisionStep;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PipelineTest {
+
+    private static final Instant NOW = Instant.parse("2026-06-22T10:00:00Z");
+    private static final UUID ID = UUID.fromString("a1b2c3d4-e5f6-7890-abcd-ef1234567890");
+    private static final UUID ORG = UUID.randomUUID();
+    private static final UUID OTHER_ORG = UUID.randomUUID();
+    private static final UUID SOURCE = UUID.randomUUID();
+    private static final UUID SINK = UUID.randomUUID();
+    private static final PipelineConfig CONFIG = new PipelineConfig("defaultdb",
+            List.of("public.orders", "public.customers"), "shop", SnapshotMode.INITIAL);
+    private static final PipelineCreated CREATED = new PipelineCreated(ID, ORG, "orders-cdc", "cdc_pg_to_kafka",
+            SOURCE, SINK, CONFIG, NOW);
+
+    private FixtureConfiguration<Pipeline> fixture;
+    private InMemoryPipelineRegistry registry;
+
+    @BeforeEach
+    void setUp() {
+        registry = new InMemoryPipelineRegistry();
+        registry.services.add(SOURCE);
+        registry.services.add(SINK);
+        fixture = new AggregateTestFixture<>(Pipeline.class);
+        fixture.registerInjectableResource(registry);
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void createsAPendingPipelineAndClaimsItsName() {
+        fixture.givenNoPriorActivity()
+                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK, CONFIG))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(CREATED);
+        assertThat(registry.names).containsEntry(ORG + "/orders-cdc", ID);
+    }
+
+    @Test
+    void refusesANameTakenInTheOrganization() {
+        registry.claimName(ORG, "orders-cdc", UUID.randomUUID(), SOURCE, SINK);
+        fixture.givenNoPriorActivity()
+                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK, CONFIG))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("a pipeline named orders-cdc already exists in this organization")
+                .expectNoEvents();
+    }
+
+    @Test
+    void refusesServicesThatAreNotRegistered() {
+        UUID unknown = UUID.randomUUID();
+        fixture.givenNoPriorActivity()
+                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", unknown, SINK, CONFIG))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("source service " + unknown + " not found in this organization")
+                .expectNoEvents();
+        assertThat(registry.names).isEmpty();
+    }
+
+    @Test
+    void startsProvisioningWithTheFirstStep() {
+        fixture.given(CREATED)
+                .when(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK))
+                .expectEvents(new ProvisionStepStarted(ID, ProvisionStep.ENSURE_NETWORK, NOW));
+    }
+
+    @Test
+    void refusesStepsOutOfOrder() {
+        fixture.given(CREATED)
+                .when(new StartProvisionStep(ID, ProvisionStep.PREPARE_SOURCE))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("pipeline orders-cdc is Pending; the next step would be ensure_network, "
+                        + "not prepare_source")
+                .expectNoEvents();
+    }
+
+    @Test
+    void restartingTheStepInProgressChangesNothing() {
+        fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
+                .when(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void completesEachStepWithItsOwnEvent() {
+        fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
+                .when(new CompleteProvisionStep(ID, ProvisionStep.ENSURE_NETWORK, "loopback"))
+                .expectEvents(new PeeringEnsured(ID, "loopback", NOW));
+        fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK), new PeeringEnsured(ID, "loopback", NOW),
+                        started(ProvisionStep.INSTALL_PLUGIN))
+                .when(new CompleteProvisionStep(ID, ProvisionStep.INSTALL_PLUGIN, "debezium 3.7.0.Final"))
+                .expectEvents(new PluginInstalled(ID, "debezium 3.7.0.Final", NOW));
+    }
+
+    @Test
+    void theNextStepStartsOnlyAfterThePreviousCompleted() {
+        fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
+                .when(new StartProvisionStep(ID, ProvisionStep.INSTALL_PLUGIN))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("pipeline orders-cdc is Provisioning (ensure_network in progress); the next "
+                        + "step would be none, not install_plugin");
+        fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK), new PeeringEnsured(ID, "loopback", NOW))
+                .when(new StartProvisionStep(ID, ProvisionStep.INSTALL_PLUGIN))
+                .expectEvents(new ProvisionStepStarted(ID, ProvisionStep.INSTALL_PLUGIN, NOW));
+    }
+
+    @Test
+    void completingAStepThatIsNotInProgressIsRefused() {
+        fixture.given(CREATED)
+                .when(new CompleteProvisionStep(ID, ProvisionStep.ENSURE_NETWORK, "loopback"))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void runsOnceTheConnectorIsCreated() {
+        fixture.given(provisioned())
+                .when(new MarkPipelineRunning(ID))
+                .expectEvents(new PipelineRunning(ID, NOW));
+    }
+
+    @Test
+    void cannotRunBeforeTheConnectorExists() {
+        fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
+                .when(new MarkPipelineRunning(ID))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void pausesAndResumesARunningPipeline() {
+        fixture.given(running())
+                .when(new PausePipeline(ID, ORG))
+                .expectEvents(new PipelinePaused(ID, NOW));
+        fixture.given(running(new PipelinePaused(ID, NOW)))
+                .when(new ResumePipeline(ID, ORG))
+                .expectEvents(new PipelineResumed(ID, NOW));
+    }
+
+    @Test
+    void pausingWhatIsPausedAndResumingWhatRunsChangeNothing() {
+        fixture.given(running(new PipelinePaused(ID, NOW)))
+                .when(new PausePipeline(ID, ORG))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(running())
+                .when(new ResumePipeline(ID, ORG))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void onlyARunningPipelineCanBePaused() {
+        fixture.given(CREATED)
+                .when(new PausePipeline(ID, ORG))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("pipeline orders-cdc is Pending; only a Running pipeline can be paused")
+                .expectNoEvents();
+    }
+
+    @Test
+    void aFailedPipelineCannotBeResumed() {
+        fixture.given(CREATED, new PipelineFailed(ID, null, "source service must be postgresql", NOW))
+                .when(new ResumePipeline(ID, ORG))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void failingDuringProvisioningKeepsTheStep() {
+        fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
+                .when(new FailPipeline(ID, "source zone se-sto1 and sink zone us-nyc1 are not in the same peering region"))
+                .expectEvents(new PipelineFailed(ID, ProvisionStep.ENSURE_NETWORK,
+                        "source zone se-sto1 and sink zone us-nyc1 are not in the same peering region", NOW));
+    }
+
+    @Test
+    void failingAfterProvisioningNamesNoStep() {
+        fixture.given(running())
+                .when(new FailPipeline(ID, "connector task failed: boom"))
+                .expectEvents(new PipelineFailed(ID, null, "connector task failed: boom", NOW));
+    }
+
+    @Test
+    void aFailedPipelineDoesNotFailTwice() {
+        fixture.given(CREATED, new PipelineFailed(ID, null, "first", NOW))
+                .when(new FailPipeline(ID, "second"))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void deletionCanBeRequestedFromEveryState() {
+        fixture.given(CREATED)
+                .when(new DeletePipeline(ID, ORG))
+                .expectEvents(new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW));
+        fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
+                .when(new DeletePipeline(ID, ORG))
+                .expectEvents(new PipelineDeletionRequested(ID, PipelineStatus.PROVISIONING,
+                        ProvisionStep.ENSURE_NETWORK, NOW));
+        fixture.given(running(new PipelinePaused(ID, NOW)))
+                .when(new DeletePipeline(ID, ORG))
+                .expectEvents(new PipelineDeletionRequested(ID, PipelineStatus.PAUSED,
+                        ProvisionStep.CREATE_CONNECTOR, NOW));
+        fixture.given(CREATED, new PipelineFailed(ID, null, "boom", NOW))
+                .when(new DeletePipeline(ID, ORG))
+                .expectEvents(new PipelineDeletionRequested(ID, PipelineStatus.FAILED, null, NOW));
+    }
+
+    @Test
+    void aSecondDeleteChangesNothing() {
+        fixture.given(CREATED, new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW))
+                .when(new DeletePipeline(ID, ORG))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void aPipelineOfAnotherOrganizationDoesNotExistForTheCaller() {
+        fixture.given(running())
+                .when(new DeletePipeline(ID, OTHER_ORG))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("pipeline " + ID + " not found")
+                .expectNoEvents();
+    }
+
+    @Test
+    void completingTheDeletionReleasesTheName() {
+        registry.claimName(ORG, "orders-cdc", ID, SOURCE, SINK);
+        fixture.given(CREATED, new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW))
+                .when(new CompletePipelineDeletion(ID))
+                .expectEvents(new PipelineDeleted(ID, NOW))
+                .expectMarkedDeleted();
+        assertThat(registry.names).isEmpty();
+    }
+
+    @Test
+    void deletionCompletesOnlyAfterItWasRequested() {
+        fixture.given(running())
+                .when(new CompletePipelineDeletion(ID))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    private static ProvisionStepStarted started(ProvisionStep step) {
+        return new ProvisionStepStarted(ID, step, NOW);
+    }
+
+    private static List<Object> provisioned() {
+        return List.of(CREATED,
+                started(ProvisionStep.ENSURE_NETWORK), new PeeringEnsured(ID, "loopback", NOW),
+                started(ProvisionStep.INSTALL_PLUGIN), new PluginInstalled(ID, "debezium", NOW),
+                started(ProvisionStep.PREPARE_SOURCE), new SourcePrepared(ID, "pipewright_a1b2c3d4", NOW),
+                started(ProvisionStep.CREATE_PUBLICATION), new PublicationCreated(ID, "pipewright_a1b2c3d4", NOW),
+                started(ProvisionStep.CREATE_CONNECTOR), new ConnectorCreated(ID, "mdb-pipeline-a1b2c3d4", NOW));
+    }
+
+    private static List<Object> running(Object... then) {
+        List<Object> events = new ArrayList<>(provisioned());
+        events.add(new PipelineRunning(ID, NOW));
+        events.addAll(List.of(then));
+        return events;
+    }
+}

@@ -1,0 +1,138 @@
+package io.pipewright.launcher;
+
+import io.pipewright.app.PipewrightApplication;
+import io.pipewright.localstack.DebeziumPostgresPlugin;
+import io.pipewright.localstack.LocalStack;
+import io.pipewright.localstack.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code bin/pipewright up}: starts the embedded real stack (control-plane PostgreSQL, source PostgreSQL 17, Kafka,
+ * Kafka Connect), then the control plane on it, writes {@code up.json}, and stops everything in order on Ctrl-C or
+ * SIGTERM.
+ */
+public final class PipewrightUp {
+
+    private static final String CONTROL_PLANE_DATABASE = "pipewright";
+
+    private PipewrightUp() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        UpOptions options;
+        try {
+            options = UpOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        refuseWhenAlreadyUp(options.upFile());
+        if (!options.keepData()) {
+            forgetPreviousRun(options);
+        }
+        BootstrapIdentity identity = BootstrapIdentity.loadOrCreate(options.bootstrapFile());
+
+        LocalStack stack = LocalStack.builder()
+                .workDirectory(options.stackDirectory())
+                .keepData(options.keepData())
+                .start();
+        Map<String, Duration> timings = new LinkedHashMap<>(stack.startupTimings());
+
+        long controlPlaneStart = System.nanoTime();
+        ConfigurableApplicationContext controlPlane = startControlPlane(options, identity, stack);
+        timings.put("control-plane", Duration.ofNanos(System.nanoTime() - controlPlaneStart));
+
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the control plane and the stack...");
+            controlPlane.close();
+            stack.close();
+            UpFile.remove(options.upFile());
+            System.out.println("Stopped.");
+        }, "pipewright-up-shutdown"));
+
+        int port = ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
+        String apiUrl = "http://127.0.0.1:" + port;
+        UpFile.write(options.upFile(), apiUrl, identity, stack, timings);
+        System.out.println(UpSummary.render(apiUrl, identity, stack, timings, options.upFile()));
+        Thread.currentThread().join();
+    }
+
+    private static ConfigurableApplicationContext startControlPlane(UpOptions options, BootstrapIdentity identity,
+                                                                    LocalStack stack) {
+        PostgresServer database = stack.controlPlaneDatabase();
+        ensureDatabase(database, CONTROL_PLANE_DATABASE);
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.address", "127.0.0.1");
+        properties.put("server.port", options.apiPort());
+        properties.put("spring.datasource.url", database.jdbcUrl(CONTROL_PLANE_DATABASE));
+        properties.put("spring.datasource.username", database.superuser());
+        properties.put("spring.datasource.password", database.superuserPassword());
+        properties.put("pipewright.bootstrap.admin-username", identity.username());
+        properties.put("pipewright.bootstrap.admin-password", identity.password());
+        properties.put("pipewright.bootstrap.organization-id", identity.organizationId().toString());
+        properties.put("pipewright.plugins.debezium-postgres-archive", DebeziumPostgresPlugin.archive().toString());
+        properties.put("logging.file.name", options.logDirectory().resolve("control-plane.log").toString());
+        return new SpringApplicationBuilder(PipewrightApplication.class)
+                .properties(properties)
+                .registerShutdownHook(false)
+                .run();
+    }
+
+    private static void refuseWhenAlreadyUp(Path upFile) {
+        UpFile.launcherPid(upFile)
+                .flatMap(ProcessHandle::of)
+                .filter(ProcessHandle::isAlive)
+                .ifPresent(running -> {
+                    System.err.println("Pipewright is already up (pid " + running.pid() + ", see " + upFile + ").");
+                    System.exit(1);
+                });
+    }
+
+    /** Removes only what an earlier run created, never anything else a user may keep in the work directory. */
+    private static void forgetPreviousRun(UpOptions options) {
+        for (Path path : List.of(options.stackDirectory(), options.bootstrapFile(), options.upFile())) {
+            deleteRecursively(path);
+        }
+    }
+
+    private static void ensureDatabase(PostgresServer server, String name) {
+        try (Connection connection = server.connect("postgres");
+             PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, name);
+            if (!exists.executeQuery().next()) {
+                server.createDatabase(name);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the control plane database: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(path)) {
+            for (Path each : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(each);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + path, e);
+        }
+    }
+}

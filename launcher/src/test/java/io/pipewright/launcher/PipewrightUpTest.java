@@ -1,0 +1,175 @@
+package io.pipewright.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real {@code up} command in its own process, the way {@code bin/pipewright up} does. */
+class PipewrightUpTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path workDirectory;
+
+    private final List<Process> launched = new ArrayList<>();
+
+    @AfterEach
+    void stopLeftovers() {
+        launched.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void servesTheApiOnTheEmbeddedStackAndLeavesNothingRunning() throws Exception {
+        Process up = launch();
+        JsonNode info = awaitUpFile(up);
+
+        assertThat(get(info.get("api_url").asText() + "/actuator/health")).contains("\"status\":\"UP\"");
+        assertThat(info.get("username").asText()).isNotBlank();
+        assertThat(info.get("password").asText()).isNotBlank();
+        assertThat(info.get("organization_id").asText()).matches("[0-9a-f-]{36}");
+        assertThat(Files.getPosixFilePermissions(upFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        JsonNode source = info.at("/services/source_postgresql");
+        assertThat(source.has("id")).isTrue();
+        insertCustomer(source, "kept across --keep-data");
+        assertThat(countCustomers(source, "kept across --keep-data")).isEqualTo(1);
+
+        JsonNode kafka = info.at("/services/kafka");
+        assertThat(kafka.has("id")).isTrue();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.get("bootstrap_servers").asText()))) {
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+        }
+        assertThat(get(kafka.get("connect_url").asText() + "/connectors")).isEqualTo("[]");
+
+        List<Long> pids = pidsOf(info);
+        stop(up);
+        assertThat(upFile()).doesNotExist();
+        assertNoneAlive(pids);
+
+        Process again = launch("--keep-data");
+        JsonNode kept = awaitUpFile(again);
+        assertThat(kept.get("password").asText()).isEqualTo(info.get("password").asText());
+        assertThat(countCustomers(kept.at("/services/source_postgresql"), "kept across --keep-data")).isEqualTo(1);
+        List<Long> keptPids = pidsOf(kept);
+        stop(again);
+
+        Process clean = launch();
+        JsonNode fresh = awaitUpFile(clean);
+        assertThat(fresh.get("password").asText()).isNotEqualTo(info.get("password").asText());
+        assertThat(countCustomers(fresh.at("/services/source_postgresql"), "kept across --keep-data")).isZero();
+        List<Long> freshPids = pidsOf(fresh);
+        stop(clean);
+        assertNoneAlive(keptPids);
+        assertNoneAlive(freshPids);
+    }
+
+    private Process launch(String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                PipewrightUp.class.getName(),
+                "--work-dir", workDirectory.toString(), "--port", "0"));
+        command.addAll(List.of(flags));
+        File output = workDirectory.resolve("up-" + launched.size() + ".out").toFile();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+        launched.add(process);
+        return process;
+    }
+
+    private JsonNode awaitUpFile(Process up) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            assertThat(up.isAlive()).as("up exited early, see %s", workDirectory).isTrue();
+            return Files.exists(upFile());
+        });
+        return readUpFile();
+    }
+
+    private JsonNode readUpFile() {
+        try {
+            return JSON.readTree(upFile().toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Path upFile() {
+        return workDirectory.resolve("up.json");
+    }
+
+    /** SIGTERM, as a service manager or Ctrl-C would stop it. */
+    private static void stop(Process up) throws InterruptedException {
+        up.destroy();
+        assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("up stops within 90 s").isTrue();
+    }
+
+    private static List<Long> pidsOf(JsonNode info) {
+        List<Long> pids = new ArrayList<>();
+        info.get("pids").forEach(pid -> pids.add(pid.asLong()));
+        assertThat(pids).hasSizeGreaterThanOrEqualTo(4);
+        return pids;
+    }
+
+    private static void assertNoneAlive(List<Long> pids) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pids)
+                .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty()));
+    }
+
+    private static String get(String url) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+
+    private static Connection connect(JsonNode source) throws Exception {
+        Properties credentials = new Properties();
+        credentials.setProperty("user", source.get("user").asText());
+        credentials.setProperty("password", source.get("password").asText());
+        String url = "jdbc:postgresql://" + source.get("host").asText() + ":" + source.get("port").asInt() + "/"
+                + source.get("database").asText();
+        return DriverManager.getConnection(url, credentials);
+    }
+
+    private static void insertCustomer(JsonNode source, String name) throws Exception {
+        try (Connection connection = connect(source); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO public.customers (name, email) VALUES ('" + name + "', 'kept@example.com')");
+        }
+    }
+
+    private static int countCustomers(JsonNode source, String name) throws Exception {
+        try (Connection connection = connect(source); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT count(*) FROM public.customers WHERE name = '" + name + "'")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+}

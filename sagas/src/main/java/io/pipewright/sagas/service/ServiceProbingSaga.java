@@ -1,0 +1,73 @@
+package io.pipewright.sagas.service;
+
+import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.ManagedServiceDeregistered;
+import io.pipewright.kernel.service.ManagedServiceRegistered;
+import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.kernel.service.RecordServiceProbe;
+import io.pipewright.kernel.service.ServiceType;
+import java.time.Duration;
+import java.util.UUID;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.StartSaga;
+import org.axonframework.spring.stereotype.Saga;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Probes a registered service until it answers as usable, backing off while it is still coming up, then keeps
+ * re-checking it at a slow pace. Probes are durable deadlines, so they go on after a control-plane restart. Only a
+ * change of what the probe saw becomes an event (the aggregate decides).
+ */
+@Saga
+public class ServiceProbingSaga {
+
+    static final String SERVICE_ID = "serviceId";
+    static final String PROBE = "probe-service";
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration MAX_RETRY = Duration.ofSeconds(60);
+    static final Duration RECHECK = Duration.ofSeconds(60);
+
+    private UUID serviceId;
+    private ServiceType type;
+    private PostgresEndpoint postgres;
+    private KafkaEndpoint kafka;
+    private int failedProbes;
+
+    @Autowired
+    private transient CommandGateway commands;
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = SERVICE_ID)
+    void on(ManagedServiceRegistered registered, DeadlineManager deadlines) {
+        serviceId = registered.serviceId();
+        type = registered.description().databaseType();
+        postgres = registered.postgres();
+        kafka = registered.kafka();
+        deadlines.schedule(Duration.ZERO, PROBE);
+    }
+
+    @DeadlineHandler(deadlineName = PROBE)
+    void probe(ServiceProber prober, DeadlineManager deadlines) {
+        ProbeResult result = prober.probe(type, postgres, kafka);
+        commands.sendAndWait(new RecordServiceProbe(serviceId, result.status(), result.reason(),
+                result.addonStatuses()));
+        failedProbes = result.fullyRunning() ? 0 : failedProbes + 1;
+        deadlines.schedule(result.fullyRunning() ? RECHECK : backoff(failedProbes), PROBE);
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = SERVICE_ID)
+    void on(ManagedServiceDeregistered deregistered, DeadlineManager deadlines) {
+        deadlines.cancelAllWithinScope(PROBE);
+    }
+
+    /** 1 s, 2 s, 4 s ... capped at a minute. */
+    static Duration backoff(int failedProbes) {
+        long seconds = FIRST_RETRY.toSeconds() << Math.min(failedProbes - 1, 6);
+        return Duration.ofSeconds(Math.min(seconds, MAX_RETRY.toSeconds()));
+    }
+}

@@ -1,0 +1,9 @@
+package io.pipewright.kernel.pipeline;
+
+import java.util.UUID;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/** Asks for a new pipeline; name, services and config are already validated and normalized. */
+public record CreatePipeline(@TargetAggregateIdentifier UUID pipelineId, UUID organizationId, String name, String pipelineType, UUID sourceServiceId,
+                             UUID sinkServiceId, PipelineConfig config) {
+}

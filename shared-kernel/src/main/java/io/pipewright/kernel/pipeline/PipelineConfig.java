@@ -1,0 +1,18 @@
+package io.pipewright.kernel.pipeline;
+
+import java.util.List;
+
+/**
+ * What a pipeline captures and where it writes, with the reference's defaults already applied: tables are always
+ * {@code schema.table}, an empty list means all tables.
+ */
+public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode) {
+
+    public PipelineConfig {
+        tables = List.copyOf(tables);
+    }
+
+    public boolean capturesAllTables() {
+        return tables.isEmpty();
+    }
+}

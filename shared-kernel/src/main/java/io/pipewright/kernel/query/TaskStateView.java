@@ -1,0 +1,4 @@
+package io.pipewright.kernel.query;
+
+public record TaskStateView(int id, String state) {
+}

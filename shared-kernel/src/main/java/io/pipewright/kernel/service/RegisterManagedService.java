@@ -1,0 +1,14 @@
+package io.pipewright.kernel.service;
+
+import io.pipewright.kernel.secret.Secret;
+import java.util.UUID;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/**
+ * Registers a service that already runs. Exactly one of {@code postgres} / {@code kafka} is set, matching the type;
+ * the admin password travels only as far as the vault.
+ */
+public record RegisterManagedService(@TargetAggregateIdentifier UUID serviceId, UUID organizationId,
+                                     ServiceDescription description, PostgresEndpoint postgres, Secret adminPassword,
+                                     KafkaEndpoint kafka) {
+}
