@@ -39,10 +39,14 @@ public class ServiceProbingSaga {
 
     @Autowired
     private transient CommandGateway commands;
+    @Autowired
+    private transient DeadlineManager deadlines;
+    @Autowired
+    private transient ServiceProber prober;
 
     @StartSaga
     @SagaEventHandler(associationProperty = SERVICE_ID)
-    void on(ManagedServiceRegistered registered, DeadlineManager deadlines) {
+    void on(ManagedServiceRegistered registered) {
         serviceId = registered.serviceId();
         type = registered.description().databaseType();
         postgres = registered.postgres();
@@ -51,7 +55,7 @@ public class ServiceProbingSaga {
     }
 
     @DeadlineHandler(deadlineName = PROBE)
-    void probe(ServiceProber prober, DeadlineManager deadlines) {
+    void probe() {
         ProbeResult result = prober.probe(type, postgres, kafka);
         commands.sendAndWait(new RecordServiceProbe(serviceId, result.status(), result.reason(),
                 result.addonStatuses()));
@@ -61,7 +65,7 @@ public class ServiceProbingSaga {
 
     @EndSaga
     @SagaEventHandler(associationProperty = SERVICE_ID)
-    void on(ManagedServiceDeregistered deregistered, DeadlineManager deadlines) {
+    void on(ManagedServiceDeregistered deregistered) {
         deadlines.cancelAllWithinScope(PROBE);
     }
 

@@ -62,7 +62,7 @@ class ServiceProbingSagaTest {
     void recordsWhatTheProbeSawAndBacksOffWhileTheServiceComesUp() {
         answers.add(COMING_UP);
         fixture.givenAPublished(REGISTERED)
-                .whenTimeElapses(Duration.ofMillis(1))
+                .whenTimeElapses(Duration.ZERO)
                 .expectDispatchedCommands(new RecordServiceProbe(ID, ServiceStatus.PENDING, "connection refused",
                         Map.of("kafka-connect", ServiceStatus.PENDING)))
                 .expectScheduledDeadlineWithName(Duration.ofSeconds(1), ServiceProbingSaga.PROBE);
@@ -73,7 +73,7 @@ class ServiceProbingSagaTest {
         answers.add(COMING_UP);
         answers.add(UP);
         fixture.givenAPublished(REGISTERED)
-                .andThenTimeElapses(Duration.ofMillis(1))
+                .andThenTimeElapses(Duration.ZERO)
                 .whenTimeElapses(Duration.ofSeconds(1))
                 .expectDispatchedCommands(new RecordServiceProbe(ID, ServiceStatus.RUNNING, null,
                         Map.of("kafka-connect", ServiceStatus.RUNNING)))
