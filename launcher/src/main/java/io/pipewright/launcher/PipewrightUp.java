@@ -68,7 +68,10 @@ public final class PipewrightUp {
 
         int port = ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
         String apiUrl = "http://127.0.0.1:" + port;
-        UpFile.write(options.upFile(), apiUrl, identity, stack, timings);
+        long registrationStart = System.nanoTime();
+        EmbeddedServices.Registered services = new EmbeddedServices(apiUrl, identity).registerAndAwaitRunning(stack);
+        timings.put("service-registration", Duration.ofNanos(System.nanoTime() - registrationStart));
+        UpFile.write(options.upFile(), apiUrl, identity, stack, services, timings);
         System.out.println(UpSummary.render(apiUrl, identity, stack, timings, options.upFile()));
         Thread.currentThread().join();
     }
@@ -86,6 +89,7 @@ public final class PipewrightUp {
         properties.put("pipewright.bootstrap.admin-username", identity.username());
         properties.put("pipewright.bootstrap.admin-password", identity.password());
         properties.put("pipewright.bootstrap.organization-id", identity.organizationId().toString());
+        properties.put("pipewright.secrets.key", identity.secretsKey());
         properties.put("pipewright.plugins.debezium-postgres-archive", DebeziumPostgresPlugin.archive().toString());
         properties.put("logging.file.name", options.logDirectory().resolve("control-plane.log").toString());
         return new SpringApplicationBuilder(PipewrightApplication.class)

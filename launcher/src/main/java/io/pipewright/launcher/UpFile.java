@@ -29,10 +29,10 @@ final class UpFile {
     }
 
     static void write(Path file, String apiUrl, BootstrapIdentity identity, LocalStack stack,
-                      Map<String, Duration> startupTimings) {
+                      EmbeddedServices.Registered services, Map<String, Duration> startupTimings) {
         PostgresServer source = stack.source();
         Map<String, Object> sourcePostgresql = new LinkedHashMap<>();
-        sourcePostgresql.put("id", null);
+        sourcePostgresql.put("id", services.sourceId().toString());
         sourcePostgresql.put("host", source.host());
         sourcePostgresql.put("port", source.port());
         sourcePostgresql.put("database", SOURCE_DATABASE);
@@ -41,7 +41,7 @@ final class UpFile {
         sourcePostgresql.put("jdbc_url", source.jdbcUrl(SOURCE_DATABASE));
 
         Map<String, Object> kafka = new LinkedHashMap<>();
-        kafka.put("id", null);
+        kafka.put("id", services.kafkaId().toString());
         kafka.put("bootstrap_servers", stack.kafka().bootstrapServers());
         kafka.put("connect_url", stack.connect().restUrl());
         kafka.put("connect_plugin_path", stack.connect().pluginPath().toString());

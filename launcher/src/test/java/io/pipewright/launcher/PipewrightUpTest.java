@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -57,12 +58,16 @@ class PipewrightUpTest {
         assertThat(Files.getPosixFilePermissions(upFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
         JsonNode source = info.at("/services/source_postgresql");
-        assertThat(source.has("id")).isTrue();
+        assertThat(source.get("id").asText()).matches("[0-9a-f-]{36}");
+        assertThat(getAuthenticated(info, "/managed-services/" + source.get("id").asText()))
+                .contains("\"status\":\"Running\"");
         insertCustomer(source, "kept across --keep-data");
         assertThat(countCustomers(source, "kept across --keep-data")).isEqualTo(1);
 
         JsonNode kafka = info.at("/services/kafka");
-        assertThat(kafka.has("id")).isTrue();
+        assertThat(kafka.get("id").asText()).matches("[0-9a-f-]{36}");
+        assertThat(getAuthenticated(info, "/managed-services/" + kafka.get("id").asText()))
+                .contains("\"status\":\"Running\"", "\"kafka-connect\":\"Running\"");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.get("bootstrap_servers").asText()))) {
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
@@ -77,6 +82,7 @@ class PipewrightUpTest {
         Process again = launch("--keep-data");
         JsonNode kept = awaitUpFile(again);
         assertThat(kept.get("password").asText()).isEqualTo(info.get("password").asText());
+        assertThat(kept.at("/services/source_postgresql/id")).isEqualTo(source.get("id"));
         assertThat(countCustomers(kept.at("/services/source_postgresql"), "kept across --keep-data")).isEqualTo(1);
         List<Long> keptPids = pidsOf(kept);
         stop(again);
@@ -142,9 +148,20 @@ class PipewrightUpTest {
                 .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty()));
     }
 
+    private static String getAuthenticated(JsonNode info, String path) throws Exception {
+        String credentials = info.get("username").asText() + ":" + info.get("password").asText();
+        return get(HttpRequest.newBuilder(URI.create(info.get("api_url").asText() + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()))
+                .build());
+    }
+
     private static String get(String url) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(HttpRequest.newBuilder(URI.create(url)).build());
+    }
+
+    private static String get(HttpRequest request) throws Exception {
+        String url = request.uri().toString();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url).isEqualTo(200);
         return response.body();
     }

@@ -79,8 +79,7 @@ public class ProblemHandling extends ResponseEntityExceptionHandler {
         if (cause instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             return new FieldViolation(path(mapping), "has the wrong type");
         }
-        return new FieldViolation("body", input.getReason() == null ? "must be a JSON object" :
-                "must be a JSON object of the documented shape");
+        return new FieldViolation("body", "must be a JSON object of the documented shape");
     }
 
     private static String path(JsonMappingException mapping) {
