@@ -51,6 +51,7 @@ public final class PipewrightUp {
         LocalStack stack = LocalStack.builder()
                 .workDirectory(options.stackDirectory())
                 .keepData(options.keepData())
+                .shutdownHook(false)
                 .start();
         Map<String, Duration> timings = new LinkedHashMap<>(stack.startupTimings());
 

@@ -177,14 +177,14 @@ class PipewrightUpTest {
 
     private static void insertCustomer(JsonNode source, String name) throws Exception {
         try (Connection connection = connect(source); Statement statement = connection.createStatement()) {
-            statement.execute("INSERT INTO public.customers (name, email) VALUES ('" + name + "', 'kept@example.com')");
+            statement.execute("INSERT INTO public.customers (full_name, email) VALUES ('" + name + "', 'kept@example.com')");
         }
     }
 
     private static int countCustomers(JsonNode source, String name) throws Exception {
         try (Connection connection = connect(source); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
-                     "SELECT count(*) FROM public.customers WHERE name = '" + name + "'")) {
+                     "SELECT count(*) FROM public.customers WHERE full_name = '" + name + "'")) {
             rows.next();
             return rows.getInt(1);
         }
