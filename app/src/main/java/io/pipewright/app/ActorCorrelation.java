@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 class ActorCorrelation {
 
     @Bean
-    CorrelationDataProvider actorCorrelation() {
+    CorrelationDataProvider actorOfTheCommand() {
         return new SimpleCorrelationDataProvider(CommandDispatch.ACTOR);
     }
 

@@ -6,6 +6,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -19,6 +20,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * Both come from the {@code spring.datasource.*} settings, so a deployment configures the database once.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DataSourceProperties.class)
 class ControlPlaneDatabase {
 
     @Bean

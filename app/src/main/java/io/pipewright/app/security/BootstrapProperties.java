@@ -2,17 +2,21 @@ package io.pipewright.app.security;
 
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * The first admin and their organization ({@code pipewright.bootstrap.*}), so a fresh control plane can be used at
  * all. {@code bin/pipewright up} generates them; a deployment sets them from its secrets.
  */
-@Validated
 @ConfigurationProperties("pipewright.bootstrap")
-record BootstrapProperties(@jakarta.validation.constraints.NotBlank String adminUsername,
-                           @jakarta.validation.constraints.NotBlank String adminPassword,
-                           @jakarta.validation.constraints.NotNull UUID organizationId) {
+record BootstrapProperties(String adminUsername, String adminPassword, UUID organizationId) {
+
+    BootstrapProperties {
+        if (adminUsername == null || adminUsername.isBlank() || adminPassword == null || adminPassword.isBlank()
+                || organizationId == null) {
+            throw new IllegalStateException("pipewright.bootstrap.admin-username, admin-password and organization-id "
+                    + "(env PIPEWRIGHT_BOOTSTRAP_ADMIN_USERNAME, _ADMIN_PASSWORD, _ORGANIZATION_ID) must be set");
+        }
+    }
 
     @Override
     public String toString() {
