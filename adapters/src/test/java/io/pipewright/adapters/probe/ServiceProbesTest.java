@@ -1,0 +1,139 @@
+package io.pipewright.adapters.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipewright.kernel.secret.Secret;
+import io.pipewright.kernel.secret.SecretRef;
+import io.pipewright.kernel.secret.SecretVault;
+import io.pipewright.kernel.service.HbaManagement;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
+import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.NodeRole;
+import io.pipewright.kernel.service.PluginInstallation;
+import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.kernel.service.ServiceStatus;
+import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.localstack.LocalStack;
+import io.pipewright.localstack.PostgresServer;
+import io.pipewright.sagas.service.ProbeResult;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** The probes against the real PostgreSQL, Kafka and Kafka Connect of the local stack. */
+class ServiceProbesTest {
+
+    private static LocalStack stack;
+    private static ServiceProbes probes;
+    private static final Map<SecretRef, Secret> SECRETS = new HashMap<>();
+
+    @BeforeAll
+    static void startStack() {
+        stack = LocalStack.builder().workDirectory(Path.of("target", "test-stack"))
+                .withControlPlaneDatabase(false).start();
+        SecretVault vault = new SecretVault() {
+            @Override
+            public SecretRef store(Secret secret) {
+                SecretRef ref = new SecretRef(UUID.randomUUID());
+                SECRETS.put(ref, secret);
+                return ref;
+            }
+
+            @Override
+            public Secret reveal(SecretRef ref) {
+                return SECRETS.get(ref);
+            }
+        };
+        probes = new ServiceProbes(new PostgresProbe(vault), new KafkaProbe(WebClient.builder()));
+    }
+
+    @AfterAll
+    static void stopStack() {
+        stack.close();
+    }
+
+    @Test
+    void aPostgresqlWithLogicalWalIsRunning() {
+        ProbeResult result = probes.probe(ServiceType.POSTGRESQL, postgres(stack.source(),
+                stack.source().superuserPassword()), null);
+        assertThat(result).isEqualTo(new ProbeResult(ServiceStatus.RUNNING, null, Map.of()));
+    }
+
+    @Test
+    void aWalLevelBelowLogicalFailsWithWhatToChange() {
+        PostgresServer source = stack.source();
+        source.execute("postgres", "ALTER SYSTEM SET wal_level = replica");
+        source.stop();
+        source.start();
+        try {
+            ProbeResult result = probes.probe(ServiceType.POSTGRESQL, postgres(source, source.superuserPassword()),
+                    null);
+            assertThat(result.status()).isEqualTo(ServiceStatus.FAILED);
+            assertThat(result.reason()).contains("wal_level is replica").contains("needs wal_level=logical");
+        } finally {
+            source.execute("postgres", "ALTER SYSTEM RESET wal_level");
+            source.stop();
+            source.start();
+        }
+    }
+
+    @Test
+    void aWrongPasswordFailsWithoutShowingIt() {
+        String wrong = "wrong-" + UUID.randomUUID();
+        ProbeResult result = probes.probe(ServiceType.POSTGRESQL, postgres(stack.source(), wrong), null);
+        assertThat(result.status()).isEqualTo(ServiceStatus.FAILED);
+        assertThat(result.reason()).contains("refused the admin user postgres").doesNotContain(wrong);
+    }
+
+    @Test
+    void aPostgresqlThatDoesNotAnswerIsStillPending() {
+        PostgresEndpoint nobody = new PostgresEndpoint(List.of(new PostgresNode("127.0.0.1", 1, NodeRole.PRIMARY)),
+                "postgres", "postgres", vaulted("x"), HbaManagement.EXTERNAL);
+        ProbeResult result = probes.probe(ServiceType.POSTGRESQL, nobody, null);
+        assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
+        assertThat(result.reason()).startsWith("PostgreSQL at 127.0.0.1:1 does not answer yet");
+    }
+
+    @Test
+    void kafkaWithItsConnectAddonIsRunning() {
+        KafkaEndpoint kafka = new KafkaEndpoint(stack.kafka().bootstrapServers(),
+                new KafkaConnectEndpoint(stack.connect().restUrl(), PluginInstallation.PREINSTALLED, null));
+        assertThat(probes.probe(ServiceType.KAFKA, null, kafka)).isEqualTo(new ProbeResult(ServiceStatus.RUNNING,
+                null, Map.of("kafka-connect", ServiceStatus.RUNNING)));
+    }
+
+    @Test
+    void aConnectAddonThatDoesNotAnswerIsPendingWhileKafkaRuns() {
+        KafkaEndpoint kafka = new KafkaEndpoint(stack.kafka().bootstrapServers(),
+                new KafkaConnectEndpoint("http://127.0.0.1:1", PluginInstallation.PREINSTALLED, null));
+        ProbeResult result = probes.probe(ServiceType.KAFKA, null, kafka);
+        assertThat(result.status()).isEqualTo(ServiceStatus.RUNNING);
+        assertThat(result.addonStatuses()).containsEntry("kafka-connect", ServiceStatus.PENDING);
+        assertThat(result.reason()).startsWith("Kafka Connect at http://127.0.0.1:1 does not answer yet");
+    }
+
+    @Test
+    void aKafkaThatDoesNotAnswerIsPending() {
+        ProbeResult result = probes.probe(ServiceType.KAFKA, null, new KafkaEndpoint("127.0.0.1:1", null));
+        assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
+        assertThat(result.reason()).startsWith("Kafka at 127.0.0.1:1 does not answer yet");
+    }
+
+    private static PostgresEndpoint postgres(PostgresServer server, String password) {
+        return new PostgresEndpoint(List.of(new PostgresNode(server.host(), server.port(), NodeRole.PRIMARY)),
+                "postgres", server.superuser(), vaulted(password), HbaManagement.FILE);
+    }
+
+    private static SecretRef vaulted(String password) {
+        SecretRef ref = new SecretRef(UUID.randomUUID());
+        SECRETS.put(ref, new Secret(password));
+        return ref;
+    }
+}
