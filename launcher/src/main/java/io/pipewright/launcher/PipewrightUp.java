@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -54,26 +56,32 @@ public final class PipewrightUp {
                 .shutdownHook(false)
                 .start();
         Map<String, Duration> timings = new LinkedHashMap<>(stack.startupTimings());
-
-        long controlPlaneStart = System.nanoTime();
-        ConfigurableApplicationContext controlPlane = startControlPlane(options, identity, stack);
-        timings.put("control-plane", Duration.ofNanos(System.nanoTime() - controlPlaneStart));
-
+        AtomicReference<ConfigurableApplicationContext> controlPlane = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Stopping the control plane and the stack...");
-            controlPlane.close();
+            Optional.ofNullable(controlPlane.get()).ifPresent(ConfigurableApplicationContext::close);
             stack.close();
             UpFile.remove(options.upFile());
             System.out.println("Stopped.");
         }, "pipewright-up-shutdown"));
 
-        int port = ((WebServerApplicationContext) controlPlane).getWebServer().getPort();
-        String apiUrl = "http://127.0.0.1:" + port;
-        long registrationStart = System.nanoTime();
-        EmbeddedServices.Registered services = new EmbeddedServices(apiUrl, identity).registerAndAwaitRunning(stack);
-        timings.put("service-registration", Duration.ofNanos(System.nanoTime() - registrationStart));
-        UpFile.write(options.upFile(), apiUrl, identity, stack, services, timings);
-        System.out.println(UpSummary.render(apiUrl, identity, stack, timings, options.upFile()));
+        try {
+            long controlPlaneStart = System.nanoTime();
+            controlPlane.set(startControlPlane(options, identity, stack));
+            timings.put("control-plane", Duration.ofNanos(System.nanoTime() - controlPlaneStart));
+
+            int port = ((WebServerApplicationContext) controlPlane.get()).getWebServer().getPort();
+            String apiUrl = "http://127.0.0.1:" + port;
+            long registrationStart = System.nanoTime();
+            EmbeddedServices.Registered services = new EmbeddedServices(apiUrl, identity).registerAndAwaitRunning(stack);
+            timings.put("service-registration", Duration.ofNanos(System.nanoTime() - registrationStart));
+            UpFile.write(options.upFile(), apiUrl, identity, stack, services, timings);
+            System.out.println(UpSummary.render(apiUrl, identity, stack, timings, options.upFile()));
+        } catch (RuntimeException failure) {
+            // exit runs the shutdown hook, which stops whatever already started
+            System.err.println("Pipewright failed to start: " + failure.getMessage());
+            System.exit(1);
+        }
         Thread.currentThread().join();
     }
 
@@ -93,6 +101,7 @@ public final class PipewrightUp {
         properties.put("pipewright.secrets.key", identity.secretsKey());
         properties.put("pipewright.plugins.debezium-postgres-archive", DebeziumPostgresPlugin.archive().toString());
         properties.put("logging.file.name", options.logDirectory().resolve("control-plane.log").toString());
+        properties.put("logging.pattern.console", "");
         return new SpringApplicationBuilder(PipewrightApplication.class)
                 .properties(properties)
                 .registerShutdownHook(false)
