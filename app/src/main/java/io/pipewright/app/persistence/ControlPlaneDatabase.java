@@ -1,10 +1,12 @@
 package io.pipewright.app.persistence;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.r2dbc.pool.PoolingConnectionFactoryProvider;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -36,7 +38,8 @@ class ControlPlaneDatabase {
     }
 
     @Bean
-    ConnectionFactory connectionFactory(DataSourceProperties properties) {
+    ConnectionFactory connectionFactory(DataSourceProperties properties,
+                                        @Value("${spring.r2dbc.pool.max-size:10}") int maxPoolSize) {
         String url = properties.determineUrl();
         if (url == null || !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalStateException("spring.datasource.url must be a jdbc:postgresql: URL");
@@ -45,6 +48,8 @@ class ControlPlaneDatabase {
                 .mutate()
                 .option(ConnectionFactoryOptions.USER, properties.determineUsername())
                 .option(ConnectionFactoryOptions.PASSWORD, properties.determinePassword())
+                .option(PoolingConnectionFactoryProvider.INITIAL_SIZE, 1)
+                .option(PoolingConnectionFactoryProvider.MAX_SIZE, maxPoolSize)
                 .build();
         return ConnectionFactories.get(options);
     }

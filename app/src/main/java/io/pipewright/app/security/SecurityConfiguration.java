@@ -2,6 +2,7 @@ package io.pipewright.app.security;
 
 import io.pipewright.kernel.access.Caller;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,6 +27,7 @@ class SecurityConfiguration {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .pathMatchers("/operator/**").hasRole("ADMIN")
                         .anyExchange().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint((exchange, denied) -> problems.write(exchange,
                         HttpStatus.UNAUTHORIZED, "Authentication required",
@@ -35,9 +37,10 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /** Strength 10 by default; tests lower it, since every request checks the password again. */
     @Bean
-    PasswordEncoder passwordEncoder() {
-        return new BCryptPasswordEncoder();
+    PasswordEncoder passwordEncoder(@Value("${pipewright.security.bcrypt-strength:10}") int strength) {
+        return new BCryptPasswordEncoder(strength);
     }
 
     @Bean

@@ -1,0 +1,83 @@
+package io.pipewright.query.pipeline;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.pipewright.kernel.pipeline.PipelineStatus;
+import io.pipewright.kernel.query.PipelineConfigView;
+import io.pipewright.kernel.query.PipelineStatusView;
+import io.pipewright.kernel.query.PipelineView;
+import io.pipewright.kernel.query.TaskStateView;
+import io.pipewright.query.ViewJson;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Reads the live (not deleted) pipelines from {@code pipeline_view}, never blocking. */
+@Component
+public class PipelineViews {
+
+    private static final TypeReference<List<TaskStateView>> TASK_STATES = new TypeReference<>() {
+    };
+    private static final String LIVE = "status <> '" + PipelineStatus.DELETED.wireName() + "'";
+
+    private final DatabaseClient database;
+    private final ViewJson json;
+
+    PipelineViews(DatabaseClient database, ViewJson json) {
+        this.database = database;
+        this.json = json;
+    }
+
+    public Flux<PipelineView> list(UUID organizationId) {
+        return database.sql("SELECT * FROM pipeline_view WHERE organization_id = :organizationId AND " + LIVE
+                        + " ORDER BY created_at, id")
+                .bind("organizationId", organizationId)
+                .map(this::toPipeline)
+                .all();
+    }
+
+    public Mono<PipelineView> find(UUID organizationId, UUID pipelineId) {
+        return database.sql("SELECT * FROM pipeline_view WHERE id = :id AND organization_id = :organizationId AND "
+                        + LIVE)
+                .bind("id", pipelineId)
+                .bind("organizationId", organizationId)
+                .map(this::toPipeline)
+                .one();
+    }
+
+    /** Empty unless the pipeline belongs to one of {@code organizationIds}, so the answer leaks no existence. */
+    public Mono<PipelineStatusView> status(UUID pipelineId, Collection<UUID> organizationIds) {
+        return database.sql("SELECT * FROM pipeline_view WHERE id = :id AND organization_id = ANY(:organizationIds) AND "
+                        + LIVE)
+                .bind("id", pipelineId)
+                .bind("organizationIds", organizationIds.toArray(UUID[]::new))
+                .map(this::toStatus)
+                .one();
+    }
+
+    private PipelineView toPipeline(Readable row) {
+        PipelineConfigView config = new PipelineConfigView(row.get("database_name", String.class),
+                List.of(row.get("tables", String[].class)), row.get("topic_prefix", String.class),
+                row.get("snapshot_mode", String.class));
+        return new PipelineView(row.get("id", UUID.class), row.get("organization_id", UUID.class),
+                row.get("name", String.class), row.get("pipeline_type", String.class),
+                row.get("source_service_id", UUID.class), row.get("sink_service_id", UUID.class),
+                row.get("status", String.class), row.get("provision_step", String.class), config,
+                row.get("error_message", String.class), row.get("created_at", Instant.class),
+                row.get("updated_at", Instant.class));
+    }
+
+    private PipelineStatusView toStatus(Readable row) {
+        return new PipelineStatusView(row.get("id", UUID.class), row.get("status", String.class),
+                row.get("connector_name", String.class), row.get("connector_state", String.class),
+                json.read(row.get("task_states", Json.class), TASK_STATES), row.get("source_lag_bytes", Long.class),
+                row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
+                row.get("error_message", String.class));
+    }
+}
