@@ -1,6 +1,7 @@
 package io.pipewright.sagas.service;
 
 import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.sagas.Backoff;
 import io.pipewright.kernel.service.ManagedServiceDeregistered;
 import io.pipewright.kernel.service.ManagedServiceRegistered;
 import io.pipewright.kernel.service.PostgresEndpoint;
@@ -27,7 +28,6 @@ public class ServiceProbingSaga {
 
     static final String SERVICE_ID = "serviceId";
     static final String PROBE = "probe-service";
-    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration MAX_RETRY = Duration.ofSeconds(60);
     static final Duration RECHECK = Duration.ofSeconds(60);
 
@@ -60,18 +60,12 @@ public class ServiceProbingSaga {
         commands.sendAndWait(new RecordServiceProbe(serviceId, result.status(), result.reason(),
                 result.addonStatuses()));
         failedProbes = result.fullyRunning() ? 0 : failedProbes + 1;
-        deadlines.schedule(result.fullyRunning() ? RECHECK : backoff(failedProbes), PROBE);
+        deadlines.schedule(result.fullyRunning() ? RECHECK : Backoff.exponential(failedProbes, MAX_RETRY), PROBE);
     }
 
     @EndSaga
     @SagaEventHandler(associationProperty = SERVICE_ID)
     void on(ManagedServiceDeregistered deregistered) {
         deadlines.cancelAllWithinScope(PROBE);
-    }
-
-    /** 1 s, 2 s, 4 s ... capped at a minute. */
-    static Duration backoff(int failedProbes) {
-        long seconds = FIRST_RETRY.toSeconds() << Math.min(failedProbes - 1, 6);
-        return Duration.ofSeconds(Math.min(seconds, MAX_RETRY.toSeconds()));
     }
 }

@@ -11,6 +11,7 @@ import io.pipewright.kernel.service.RecordServiceProbe;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.sagas.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -90,7 +91,8 @@ class ServiceProbingSagaTest {
 
     @Test
     void backoffDoublesUpToAMinute() {
-        assertThat(List.of(1, 2, 3, 4, 5, 6, 7, 20).stream().map(ServiceProbingSaga::backoff).map(Duration::toSeconds))
+        assertThat(List.of(1, 2, 3, 4, 5, 6, 7, 20).stream()
+                .map(attempt -> Backoff.exponential(attempt, ServiceProbingSaga.MAX_RETRY)).map(Duration::toSeconds))
                 .containsExactly(1L, 2L, 4L, 8L, 16L, 32L, 60L, 60L);
     }
 }

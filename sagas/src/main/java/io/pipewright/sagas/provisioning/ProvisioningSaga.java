@@ -1,0 +1,201 @@
+package io.pipewright.sagas.provisioning;
+
+import io.pipewright.kernel.CommandRefused;
+import io.pipewright.sagas.Backoff;
+import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.FailPipeline;
+import io.pipewright.kernel.pipeline.MarkPipelineRunning;
+import io.pipewright.kernel.pipeline.PeeringEnsured;
+import io.pipewright.kernel.pipeline.PipelineConfig;
+import io.pipewright.kernel.pipeline.PipelineCreated;
+import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
+import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PipelineRunning;
+import io.pipewright.kernel.pipeline.PluginInstalled;
+import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.pipeline.ProvisionStepStarted;
+import io.pipewright.kernel.pipeline.PublicationCreated;
+import io.pipewright.kernel.pipeline.SourcePrepared;
+import io.pipewright.kernel.pipeline.StartProvisionStep;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.StartSaga;
+import org.axonframework.spring.stereotype.Saga;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The reconciler from Pending to Running, as the reference lists it: wait until both services run, then ensure_network,
+ * install_plugin, prepare_source, create_publication, create_connector, each to completion, then Running.
+ * Steps run in durable deadlines, so a control plane killed inside one runs it again after its restart; the steps are
+ * idempotent, so running one twice creates nothing twice. Commands are sent and awaited within the handling
+ * transaction, so the saga's progress and the pipeline's events commit together.
+ */
+@Saga
+public class ProvisioningSaga {
+
+    static final String PIPELINE_ID = "pipelineId";
+    static final String CHECK_SERVICES = "check-services";
+    static final String RUN_STEP = "run-step";
+    static final int STEP_ATTEMPTS = 8;
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    static final Duration MAX_SERVICE_CHECK_INTERVAL = Duration.ofSeconds(60);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisioningSaga.class);
+
+    private UUID pipelineId;
+    private String name;
+    private PipelineConfig config;
+    private UUID sourceServiceId;
+    private UUID sinkServiceId;
+    private ProvisionStep step;
+    private int attempts;
+
+    @Autowired
+    private transient CommandGateway commands;
+    @Autowired
+    private transient DeadlineManager deadlines;
+    @Autowired
+    private transient ServiceDirectory services;
+    @Autowired
+    private transient ProvisioningSteps steps;
+
+    @StartSaga
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PipelineCreated created) {
+        pipelineId = created.pipelineId();
+        name = created.name();
+        config = created.config();
+        sourceServiceId = created.sourceServiceId();
+        sinkServiceId = created.sinkServiceId();
+        deadlines.schedule(Duration.ZERO, CHECK_SERVICES);
+    }
+
+    @DeadlineHandler(deadlineName = CHECK_SERVICES)
+    void checkServices() {
+        Optional<ServiceRecord> source = services.find(sourceServiceId);
+        Optional<ServiceRecord> sink = services.find(sinkServiceId);
+        if (source.isPresent() && sink.isPresent()) {
+            Optional<String> problem = Preconditions.terminalProblem(source.get(), sink.get());
+            if (problem.isPresent()) {
+                send(new FailPipeline(pipelineId, problem.get()));
+                return;
+            }
+            if (Preconditions.ready(source.get(), sink.get())) {
+                send(new StartProvisionStep(pipelineId, ProvisionStep.first()));
+                return;
+            }
+        }
+        attempts++;
+        deadlines.schedule(Backoff.exponential(attempts, MAX_SERVICE_CHECK_INTERVAL), CHECK_SERVICES);
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(ProvisionStepStarted started) {
+        step = started.step();
+        attempts = 0;
+        deadlines.schedule(Duration.ZERO, RUN_STEP);
+    }
+
+    @DeadlineHandler(deadlineName = RUN_STEP)
+    void runStep() {
+        try {
+            PipelineSpec spec = new PipelineSpec(pipelineId, name, config, required(sourceServiceId),
+                    required(sinkServiceId));
+            String resource = steps.of(step).converge(spec);
+            send(new CompleteProvisionStep(pipelineId, step, resource));
+        } catch (StepFailed failed) {
+            send(new FailPipeline(pipelineId, step.wireName() + ": " + failed.getMessage()));
+        } catch (RuntimeException transientFailure) {
+            attempts++;
+            LOG.warn("Step {} of pipeline {} failed (attempt {} of {}): {}", step.wireName(), pipelineId, attempts,
+                    STEP_ATTEMPTS, transientFailure.toString());
+            if (attempts >= STEP_ATTEMPTS) {
+                send(new FailPipeline(pipelineId, step.wireName() + " failed " + attempts + " times; last error: "
+                        + describe(transientFailure)));
+            } else {
+                deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), RUN_STEP);
+            }
+        }
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PeeringEnsured done) {
+        advanceAfter(ProvisionStep.ENSURE_NETWORK);
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PluginInstalled done) {
+        advanceAfter(ProvisionStep.INSTALL_PLUGIN);
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(SourcePrepared done) {
+        advanceAfter(ProvisionStep.PREPARE_SOURCE);
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PublicationCreated done) {
+        advanceAfter(ProvisionStep.CREATE_PUBLICATION);
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(ConnectorCreated done) {
+        advanceAfter(ProvisionStep.CREATE_CONNECTOR);
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PipelineRunning running) {
+        cancelDeadlines();
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PipelineFailed failed) {
+        cancelDeadlines();
+    }
+
+    @EndSaga
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PipelineDeletionRequested deletion) {
+        cancelDeadlines();
+    }
+
+    private void advanceAfter(ProvisionStep completed) {
+        send(completed.next().<Object>map(next -> new StartProvisionStep(pipelineId, next))
+                .orElseGet(() -> new MarkPipelineRunning(pipelineId)));
+    }
+
+    private ServiceRecord required(UUID serviceId) {
+        return services.find(serviceId).orElseThrow(() -> new IllegalStateException(
+                "service " + serviceId + " is not in the service directory yet"));
+    }
+
+    /** A refusal means the pipeline moved on (deleted, failed meanwhile): nothing left for this saga to do. */
+    private void send(Object command) {
+        try {
+            commands.sendAndWait(command);
+        } catch (CommandRefused refused) {
+            LOG.info("Pipeline {} refused {}: {}", pipelineId, command.getClass().getSimpleName(),
+                    refused.getMessage());
+        }
+    }
+
+    private void cancelDeadlines() {
+        deadlines.cancelAllWithinScope(CHECK_SERVICES);
+        deadlines.cancelAllWithinScope(RUN_STEP);
+    }
+
+    private static String describe(RuntimeException failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    }
+}
