@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +45,16 @@ class ServiceProbesTest {
                 SecretRef ref = new SecretRef(UUID.randomUUID());
                 SECRETS.put(ref, secret);
                 return ref;
+            }
+
+            @Override
+            public Optional<Secret> find(SecretRef ref) {
+                return Optional.ofNullable(SECRETS.get(ref));
+            }
+
+            @Override
+            public Secret keepFirst(SecretRef ref, Secret candidate) {
+                return SECRETS.computeIfAbsent(ref, unused -> candidate);
             }
 
             @Override

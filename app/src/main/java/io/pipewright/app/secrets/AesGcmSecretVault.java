@@ -6,6 +6,7 @@ import io.pipewright.kernel.secret.SecretVault;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -34,25 +35,42 @@ class AesGcmSecretVault implements SecretVault {
     @Override
     public SecretRef store(Secret secret) {
         SecretRef ref = new SecretRef(UUID.randomUUID());
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        byte[] ciphertext = crypt(Cipher.ENCRYPT_MODE, keys.current(), ref, nonce,
-                secret.value().getBytes(StandardCharsets.UTF_8));
-        jdbc.update("INSERT INTO secret (secret_id, key_id, nonce, ciphertext) VALUES (?, ?, ?, ?)",
-                ref.id(), keys.current().id(), nonce, ciphertext);
+        insert(ref, secret);
         return ref;
     }
 
     @Override
     public Secret reveal(SecretRef ref) {
+        return find(ref).orElseThrow(() -> new IllegalStateException("secret " + ref.id() + " does not exist"));
+    }
+
+    @Override
+    public Optional<Secret> find(SecretRef ref) {
         return jdbc.query("SELECT key_id, nonce, ciphertext FROM secret WHERE secret_id = ?", rows -> {
             if (!rows.next()) {
-                throw new IllegalStateException("secret " + ref.id() + " does not exist");
+                return Optional.empty();
             }
             SecretKeys.Key key = keys.byId(rows.getString("key_id"));
             byte[] plain = crypt(Cipher.DECRYPT_MODE, key, ref, rows.getBytes("nonce"), rows.getBytes("ciphertext"));
-            return new Secret(new String(plain, StandardCharsets.UTF_8));
+            return Optional.of(new Secret(new String(plain, StandardCharsets.UTF_8)));
         }, ref.id());
+    }
+
+    @Override
+    public Secret keepFirst(SecretRef ref, Secret candidate) {
+        insert(ref, candidate);
+        return reveal(ref);
+    }
+
+    /** Keeps an existing secret of the same id: the first one stored wins. */
+    private void insert(SecretRef ref, Secret secret) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] ciphertext = crypt(Cipher.ENCRYPT_MODE, keys.current(), ref, nonce,
+                secret.value().getBytes(StandardCharsets.UTF_8));
+        jdbc.update("""
+                INSERT INTO secret (secret_id, key_id, nonce, ciphertext) VALUES (?, ?, ?, ?)
+                ON CONFLICT (secret_id) DO NOTHING""", ref.id(), keys.current().id(), nonce, ciphertext);
     }
 
     private static byte[] crypt(int mode, SecretKeys.Key key, SecretRef ref, byte[] nonce, byte[] input) {

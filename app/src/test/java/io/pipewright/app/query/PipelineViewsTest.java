@@ -18,6 +18,7 @@ import io.pipewright.kernel.pipeline.PipelineFailed;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineResumed;
 import io.pipewright.kernel.pipeline.PipelineRunning;
+import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.PipelineStatus;
 import io.pipewright.kernel.pipeline.PluginInstalled;
 import io.pipewright.kernel.pipeline.ProvisionStep;
@@ -139,7 +140,7 @@ class PipelineViewsTest {
         assertThat(api.get(statusUri(id)).get("connector_name").asText()).isEqualTo("mdb-pipeline-" + id);
 
         Instant running = T0.plusSeconds(60L * minute++);
-        history.append(new PipelineRunning(id, running), "reconciler");
+        history.append(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), running), "reconciler");
         JsonNode runningView = applied(id, running);
         assertThat(runningView.get("status").asText()).isEqualTo("Running");
         assertThat(runningView.get("provision_step").asText()).isEqualTo("create_connector");
@@ -160,7 +161,7 @@ class PipelineViewsTest {
         assertThat(failedStatus.get("error_message").asText()).isEqualTo(failure);
 
         Instant recovered = T0.plusSeconds(60L * minute++);
-        history.append(new PipelineRunning(id, recovered), "reconciler");
+        history.append(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), recovered), "reconciler");
         JsonNode recoveredView = applied(id, recovered);
         assertThat(recoveredView.get("status").asText()).isEqualTo("Running");
         assertThat(recoveredView.get("error_message").isNull()).isTrue();

@@ -17,6 +17,7 @@ import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
 import io.pipewright.kernel.pipeline.PipelineFailed;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineRunning;
+import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.PipelineStatus;
 import io.pipewright.kernel.pipeline.PluginInstalled;
 import io.pipewright.kernel.pipeline.ProvisionStep;
@@ -162,7 +163,7 @@ class ProjectionRebuildTest {
         EventHistory history = EventHistory.ofPipeline(eventStore, id)
                 .append(pipelineCreated(id, ORGANIZATION, "running-" + id, T0), "test-admin");
         provisionFully(history, id);
-        history.append(new PipelineRunning(id, T0.plusSeconds(11)), "reconciler");
+        history.append(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), T0.plusSeconds(11)), "reconciler");
         return id;
     }
 
@@ -185,10 +186,10 @@ class ProjectionRebuildTest {
         EventHistory history = EventHistory.ofPipeline(eventStore, id)
                 .append(pipelineCreated(id, ORGANIZATION, "paused-" + id, T0.plusSeconds(2)), "test-admin");
         provisionFully(history, id);
-        history.append(new PipelineRunning(id, T0.plusSeconds(11)), "reconciler")
+        history.append(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), T0.plusSeconds(11)), "reconciler")
                 .append(new PipelineFailed(id, null, "connector task failed: slot is active", T0.plusSeconds(12)),
                         "reconciler")
-                .append(new PipelineRunning(id, T0.plusSeconds(13)), "reconciler")
+                .append(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), T0.plusSeconds(13)), "reconciler")
                 .append(new PipelinePaused(id, T0.plusSeconds(14)), "test-admin");
         return id;
     }

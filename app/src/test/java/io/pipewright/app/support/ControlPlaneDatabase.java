@@ -1,5 +1,6 @@
 package io.pipewright.app.support;
 
+import io.pipewright.localstack.DebeziumPostgresPlugin;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.nio.file.Path;
@@ -7,8 +8,9 @@ import java.util.UUID;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
- * The real PostgreSQL the application's tests run against: one server per test JVM, one fresh database per Spring
- * context, so contexts never see each other's events.
+ * The real stack the application's tests run against: one per test JVM (control-plane PostgreSQL, source
+ * PostgreSQL 17, Kafka, Kafka Connect), one fresh control-plane database per Spring context, so contexts never see
+ * each other's events.
  */
 public final class ControlPlaneDatabase {
 
@@ -17,16 +19,15 @@ public final class ControlPlaneDatabase {
     private ControlPlaneDatabase() {
     }
 
-    public static synchronized PostgresServer server() {
+    public static synchronized LocalStack stack() {
         if (stack == null) {
-            stack = LocalStack.builder()
-                    .workDirectory(Path.of("target", "test-stack"))
-                    .withSource(false)
-                    .withKafka(false)
-                    .withConnect(false)
-                    .start();
+            stack = LocalStack.builder().workDirectory(Path.of("target", "test-stack")).start();
         }
-        return stack.controlPlaneDatabase();
+        return stack;
+    }
+
+    public static PostgresServer server() {
+        return stack().controlPlaneDatabase();
     }
 
     public static void registerFreshDatabase(DynamicPropertyRegistry registry) {
@@ -36,5 +37,6 @@ public final class ControlPlaneDatabase {
         registry.add("spring.datasource.url", () -> server.jdbcUrl(database));
         registry.add("spring.datasource.username", server::superuser);
         registry.add("spring.datasource.password", server::superuserPassword);
+        registry.add("pipewright.plugins.debezium-postgres-archive", () -> DebeziumPostgresPlugin.archive().toString());
     }
 }

@@ -107,7 +107,7 @@ public class Pipeline {
         if (!provisioned && status != PipelineStatus.PAUSED) {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + " and cannot run yet");
         }
-        apply(new PipelineRunning(pipelineId, clock.instant()));
+        apply(new PipelineRunning(pipelineId, command.connectorState(), command.taskStates(), clock.instant()));
     }
 
     @CommandHandler

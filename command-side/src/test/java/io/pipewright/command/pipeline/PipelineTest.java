@@ -29,6 +29,7 @@ import io.pipewright.kernel.pipeline.ResumePipeline;
 import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
+import io.pipewright.kernel.pipeline.TaskState;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -52,6 +53,8 @@ class PipelineTest {
             List.of("public.orders", "public.customers"), "shop", SnapshotMode.INITIAL);
     private static final PipelineCreated CREATED = new PipelineCreated(ID, ORG, "orders-cdc", "cdc_pg_to_kafka",
             SOURCE, SINK, CONFIG, NOW);
+
+    private static final List<TaskState> TASKS = List.of(new TaskState(0, "RUNNING"));
 
     private FixtureConfiguration<Pipeline> fixture;
     private InMemoryPipelineRegistry registry;
@@ -155,14 +158,14 @@ class PipelineTest {
     @Test
     void runsOnceTheConnectorIsCreated() {
         fixture.given(provisioned())
-                .when(new MarkPipelineRunning(ID))
-                .expectEvents(new PipelineRunning(ID, NOW));
+                .when(new MarkPipelineRunning(ID, "RUNNING", TASKS))
+                .expectEvents(new PipelineRunning(ID, "RUNNING", TASKS, NOW));
     }
 
     @Test
     void cannotRunBeforeTheConnectorExists() {
         fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
-                .when(new MarkPipelineRunning(ID))
+                .when(new MarkPipelineRunning(ID, "RUNNING", TASKS))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
     }
@@ -297,7 +300,7 @@ class PipelineTest {
 
     private static List<Object> running(Object... then) {
         List<Object> events = new ArrayList<>(provisioned());
-        events.add(new PipelineRunning(ID, NOW));
+        events.add(new PipelineRunning(ID, "RUNNING", TASKS, NOW));
         events.addAll(List.of(then));
         return events;
     }

@@ -64,6 +64,16 @@ class ManagedServiceTest {
             }
 
             @Override
+            public Optional<Secret> find(SecretRef ref) {
+                return Optional.ofNullable(vaulted.get(ref));
+            }
+
+            @Override
+            public Secret keepFirst(SecretRef ref, Secret candidate) {
+                return vaulted.computeIfAbsent(ref, unused -> candidate);
+            }
+
+            @Override
             public Secret reveal(SecretRef ref) {
                 return vaulted.get(ref);
             }

@@ -15,8 +15,11 @@ import io.pipewright.kernel.pipeline.PluginInstalled;
 import io.pipewright.kernel.pipeline.ProvisionStepStarted;
 import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.SourcePrepared;
+import io.pipewright.kernel.query.TaskStateView;
 import io.pipewright.query.Projections;
+import io.pipewright.query.ViewJson;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.config.ProcessingGroup;
@@ -37,8 +40,10 @@ import org.springframework.stereotype.Component;
 class PipelineProjection {
 
     private final DatabaseClient database;
+    private final ViewJson json;
 
-    PipelineProjection(DatabaseClient database) {
+    PipelineProjection(DatabaseClient database, ViewJson json) {
+        this.json = json;
         this.database = database;
     }
 
@@ -103,7 +108,13 @@ class PipelineProjection {
 
     @EventHandler
     void on(PipelineRunning event, @SequenceNumber long sequence) {
-        becomeRunning(event.pipelineId(), sequence, event.at());
+        List<TaskStateView> tasks = event.taskStates().stream()
+                .map(task -> new TaskStateView(task.id(), task.state())).toList();
+        update(event.pipelineId(), sequence, event.at(), ", status = :status, error_message = NULL"
+                        + ", connector_state = :connectorState, task_states = :taskStates",
+                Map.of("status", PipelineStatus.RUNNING.wireName(),
+                        "connectorState", Parameter.fromOrEmpty(event.connectorState(), String.class),
+                        "taskStates", json.write(tasks)));
     }
 
     @EventHandler

@@ -67,6 +67,8 @@ public class ProvisioningSaga {
     private transient ServiceDirectory services;
     @Autowired
     private transient ProvisioningSteps steps;
+    @Autowired
+    private transient ConnectorObserver connectors;
 
     @StartSaga
     @SagaEventHandler(associationProperty = PIPELINE_ID)
@@ -108,9 +110,7 @@ public class ProvisioningSaga {
     @DeadlineHandler(deadlineName = RUN_STEP)
     void runStep() {
         try {
-            PipelineSpec spec = new PipelineSpec(pipelineId, name, config, required(sourceServiceId),
-                    required(sinkServiceId));
-            String resource = steps.of(step).converge(spec);
+            String resource = steps.of(step).converge(spec());
             send(new CompleteProvisionStep(pipelineId, step, resource));
         } catch (StepFailed failed) {
             send(new FailPipeline(pipelineId, step.wireName() + ": " + failed.getMessage()));
@@ -149,7 +149,8 @@ public class ProvisioningSaga {
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorCreated done) {
-        advanceAfter(ProvisionStep.CREATE_CONNECTOR);
+        ConnectorObserver.ConnectorStatus status = connectors.observe(spec());
+        send(new MarkPipelineRunning(pipelineId, status.state(), status.tasks()));
     }
 
     @EndSaga
@@ -171,8 +172,11 @@ public class ProvisioningSaga {
     }
 
     private void advanceAfter(ProvisionStep completed) {
-        send(completed.next().<Object>map(next -> new StartProvisionStep(pipelineId, next))
-                .orElseGet(() -> new MarkPipelineRunning(pipelineId)));
+        completed.next().ifPresent(next -> send(new StartProvisionStep(pipelineId, next)));
+    }
+
+    private PipelineSpec spec() {
+        return new PipelineSpec(pipelineId, name, config, required(sourceServiceId), required(sinkServiceId));
     }
 
     private ServiceRecord required(UUID serviceId) {

@@ -1,0 +1,84 @@
+package io.pipewright.adapters.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pipewright.kernel.pipeline.TaskState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+/**
+ * The Kafka Connect REST API, for the reconciler's steps. Blocking with bounded timeouts: callers are saga threads,
+ * never the event loop.
+ */
+@Component
+public class ConnectClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    public record ConnectorStatus(String state, String trace, List<TaskState> tasks, List<String> taskTraces) {
+    }
+
+    private final WebClient http;
+
+    ConnectClient(WebClient.Builder http) {
+        this.http = http.build();
+    }
+
+    public List<String> pluginClasses(String connectUrl) {
+        JsonNode plugins = http.get().uri(connectUrl + "/connector-plugins").retrieve()
+                .bodyToMono(JsonNode.class).block(TIMEOUT);
+        List<String> classes = new ArrayList<>();
+        plugins.forEach(plugin -> classes.add(plugin.get("class").asText()));
+        return classes;
+    }
+
+    public Optional<Map<String, String>> config(String connectUrl, String connector) {
+        try {
+            return Optional.ofNullable(http.get().uri(connectUrl + "/connectors/{name}/config", connector).retrieve()
+                    .bodyToMono(new ParameterizedTypeReference<Map<String, String>>() {
+                    }).block(TIMEOUT));
+        } catch (WebClientResponseException e) {
+            if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Creates the connector or replaces its configuration; Connect restarts it with the new one. */
+    public void putConfig(String connectUrl, String connector, Map<String, String> config) {
+        http.put().uri(connectUrl + "/connectors/{name}/config", connector).bodyValue(config).retrieve()
+                .toBodilessEntity().block(TIMEOUT);
+    }
+
+    public Optional<ConnectorStatus> status(String connectUrl, String connector) {
+        JsonNode status;
+        try {
+            status = http.get().uri(connectUrl + "/connectors/{name}/status", connector).retrieve()
+                    .bodyToMono(JsonNode.class).block(TIMEOUT);
+        } catch (WebClientResponseException e) {
+            if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        List<TaskState> tasks = new ArrayList<>();
+        List<String> traces = new ArrayList<>();
+        status.path("tasks").forEach(task -> {
+            tasks.add(new TaskState(task.get("id").asInt(), task.get("state").asText()));
+            if (task.hasNonNull("trace")) {
+                traces.add(task.get("trace").asText());
+            }
+        });
+        JsonNode connectorNode = status.path("connector");
+        return Optional.of(new ConnectorStatus(connectorNode.path("state").asText(),
+                connectorNode.hasNonNull("trace") ? connectorNode.get("trace").asText() : null, tasks, traces));
+    }
+}

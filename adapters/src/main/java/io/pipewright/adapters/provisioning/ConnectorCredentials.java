@@ -1,0 +1,38 @@
+package io.pipewright.adapters.provisioning;
+
+import io.pipewright.kernel.secret.Secret;
+import io.pipewright.kernel.secret.SecretRef;
+import io.pipewright.kernel.secret.SecretVault;
+import io.pipewright.sagas.provisioning.PipelineSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/**
+ * The password of a pipeline's replication role: generated once, kept in the vault under an id derived from the
+ * pipeline's, so a step run again after a crash finds the same password instead of making a second one.
+ */
+@Component
+class ConnectorCredentials {
+
+    private final SecretVault vault;
+    private final SecureRandom random = new SecureRandom();
+
+    ConnectorCredentials(SecretVault vault) {
+        this.vault = vault;
+    }
+
+    String password(PipelineSpec pipeline) {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        Secret candidate = new Secret(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+        return vault.keepFirst(ref(pipeline), candidate).value();
+    }
+
+    static SecretRef ref(PipelineSpec pipeline) {
+        return new SecretRef(UUID.nameUUIDFromBytes(("connector-password " + pipeline.pipelineId())
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,147 @@
+package io.pipewright.adapters.provisioning;
+
+import io.pipewright.adapters.connect.ConnectClient;
+import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.sagas.provisioning.ConnectorObserver;
+import io.pipewright.sagas.provisioning.PipelineSpec;
+import io.pipewright.sagas.provisioning.ProvisioningStep;
+import io.pipewright.sagas.provisioning.StepFailed;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * create_connector: the Debezium connector of the pipeline, named as in the reference. It reads the platform's
+ * publication (autocreate disabled: a plain replication role may not create one) through a slot named after the
+ * pipeline. An existing connector with the desired config is left alone; with another config it is converged.
+ * Done when the connector and every task run.
+ */
+@Component
+class ConnectorStep implements ProvisioningStep, ConnectorObserver {
+
+    static final String RUNNING = "RUNNING";
+    static final String FAILED = "FAILED";
+    private static final Duration RUNNING_WITHIN = Duration.ofSeconds(90);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final int TRACE_CHARACTERS = 600;
+
+    private final ConnectClient connect;
+    private final ConnectorCredentials credentials;
+
+    ConnectorStep(ConnectClient connect, ConnectorCredentials credentials) {
+        this.connect = connect;
+        this.credentials = credentials;
+    }
+
+    @Override
+    public ProvisionStep step() {
+        return ProvisionStep.CREATE_CONNECTOR;
+    }
+
+    @Override
+    public String converge(PipelineSpec pipeline) {
+        String url = pipeline.sink().kafka().connect().url();
+        String password = credentials.password(pipeline);
+        Map<String, String> desired = desiredConfig(pipeline, password);
+        Optional<Map<String, String>> actual = connect.config(url, pipeline.connectorName());
+        if (actual.isEmpty() || !matches(actual.get(), desired)) {
+            connect.putConfig(url, pipeline.connectorName(), desired);
+        }
+        awaitRunning(pipeline, url, password);
+        return pipeline.connectorName();
+    }
+
+    @Override
+    public ConnectorStatus observe(PipelineSpec pipeline) {
+        return connect.status(pipeline.sink().kafka().connect().url(), pipeline.connectorName())
+                .map(status -> new ConnectorStatus(status.state(), status.tasks()))
+                .orElse(new ConnectorStatus(null, List.of()));
+    }
+
+    static Map<String, String> desiredConfig(PipelineSpec pipeline, String password) {
+        PostgresNode primary = SourceAdmin.primary(pipeline.source().postgres());
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connector.class", DebeziumPluginStep.CONNECTOR_CLASS);
+        config.put("tasks.max", "1");
+        config.put("plugin.name", "pgoutput");
+        config.put("database.hostname", primary.host());
+        config.put("database.port", String.valueOf(primary.port()));
+        config.put("database.user", pipeline.sourceResourceName());
+        config.put("database.password", password);
+        config.put("database.dbname", pipeline.config().databaseName());
+        config.put("topic.prefix", pipeline.config().topicPrefix());
+        config.put("publication.name", pipeline.sourceResourceName());
+        config.put("publication.autocreate.mode", "disabled");
+        config.put("slot.name", pipeline.sourceResourceName());
+        config.put("snapshot.mode", pipeline.config().snapshotMode().debeziumValue());
+        // Exact decimals: numeric would otherwise arrive as base64 bytes.
+        config.put("decimal.handling.mode", "string");
+        // The reference's envelope is plain JSON (before, after, source, op), without Connect's schema wrapper.
+        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("key.converter.schemas.enable", "false");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        if (!pipeline.config().capturesAllTables()) {
+            // Debezium reads each entry as a regular expression matched whole: escape the dot.
+            config.put("table.include.list", pipeline.config().tables().stream()
+                    .map(table -> table.replace(".", "\\.")).collect(Collectors.joining(",")));
+        }
+        return config;
+    }
+
+    private static boolean matches(Map<String, String> actual, Map<String, String> desired) {
+        Map<String, String> comparable = new HashMap<>(actual);
+        comparable.remove("name");
+        return comparable.equals(desired);
+    }
+
+    private void awaitRunning(PipelineSpec pipeline, String url, String password) {
+        Instant deadline = Instant.now().plus(RUNNING_WITHIN);
+        String lastState = "not reported";
+        while (Instant.now().isBefore(deadline)) {
+            Optional<ConnectClient.ConnectorStatus> status = connect.status(url, pipeline.connectorName());
+            if (status.isPresent()) {
+                ConnectClient.ConnectorStatus current = status.get();
+                if (FAILED.equals(current.state()) || current.tasks().stream().anyMatch(t -> FAILED.equals(t.state()))) {
+                    String trace = current.taskTraces().isEmpty() ? current.trace() : current.taskTraces().get(0);
+                    throw new StepFailed("connector task failed: " + excerpt(trace, password));
+                }
+                if (RUNNING.equals(current.state()) && !current.tasks().isEmpty()
+                        && current.tasks().stream().map(TaskState::state).allMatch(RUNNING::equals)) {
+                    return;
+                }
+                lastState = current.state() + " " + current.tasks();
+            }
+            pause();
+        }
+        throw new IllegalStateException("connector " + pipeline.connectorName() + " was not RUNNING within "
+                + RUNNING_WITHIN.toSeconds() + " s (last seen: " + lastState + ")");
+    }
+
+    /** The start of a Connect trace, without the connector's password should a driver message quote it. */
+    static String excerpt(String trace, String password) {
+        if (trace == null) {
+            return "no trace reported";
+        }
+        String safe = trace.replace(password, "****");
+        return safe.length() <= TRACE_CHARACTERS ? safe : safe.substring(0, TRACE_CHARACTERS) + "...";
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the connector", e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.pipewright.adapters.provisioning;
+
+import io.pipewright.adapters.connect.ConnectClient;
+import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
+import io.pipewright.kernel.service.PluginInstallation;
+import io.pipewright.sagas.provisioning.PipelineSpec;
+import io.pipewright.sagas.provisioning.ProvisioningStep;
+import io.pipewright.sagas.provisioning.StepFailed;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * install_plugin: the Debezium PostgreSQL connector on the sink's Connect worker. Listed already: nothing to do.
+ * Otherwise, for a shared plugin directory, extract the archive there and ask the worker's supervisor for a restart
+ * ({@code .restart-requested}), then wait until the worker lists the plugin. Installs are serialized per worker with
+ * an advisory lock in the control plane's database, so pipelines created together cause one install, one restart.
+ */
+@Component
+class DebeziumPluginStep implements ProvisioningStep {
+
+    static final String CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector";
+    static final String RESTART_MARKER = ".restart-requested";
+    private static final Duration RESTART_WITHIN = Duration.ofMinutes(3);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final ConnectClient connect;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
+    private final String archive;
+
+    DebeziumPluginStep(ConnectClient connect, JdbcTemplate jdbc, PlatformTransactionManager transactions,
+                       @Value("${pipewright.plugins.debezium-postgres-archive:}") String archive) {
+        this.connect = connect;
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.archive = archive;
+    }
+
+    @Override
+    public ProvisionStep step() {
+        return ProvisionStep.INSTALL_PLUGIN;
+    }
+
+    @Override
+    public String converge(PipelineSpec pipeline) {
+        KafkaConnectEndpoint worker = pipeline.sink().kafka().connect();
+        if (listed(worker)) {
+            return CONNECTOR_CLASS;
+        }
+        if (worker.pluginInstallation() == PluginInstallation.PREINSTALLED) {
+            throw new StepFailed("the Kafka Connect worker at " + worker.url() + " does not list " + CONNECTOR_CLASS
+                    + "; install the Debezium PostgreSQL connector plugin on it, or register the service with "
+                    + "plugin_installation shared_directory");
+        }
+        return ownTransaction.execute(status -> {
+            jdbc.query("SELECT pg_advisory_xact_lock(hashtext(?))", rows -> null, "install-plugin " + worker.url());
+            if (!listed(worker)) {
+                installAndRestart(worker);
+            }
+            return CONNECTOR_CLASS;
+        });
+    }
+
+    private void installAndRestart(KafkaConnectEndpoint worker) {
+        if (archive.isBlank()) {
+            throw new StepFailed("no Debezium plugin archive is configured (pipewright.plugins."
+                    + "debezium-postgres-archive)");
+        }
+        Path pluginPath = Path.of(worker.pluginPath());
+        try {
+            PluginArchive.install(Path.of(archive), pluginPath);
+            Path marker = pluginPath.resolve(RESTART_MARKER);
+            if (!Files.exists(marker)) {
+                Files.createFile(marker);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the Debezium plugin into " + pluginPath + ": "
+                    + e.getMessage(), e);
+        }
+        awaitListed(worker);
+    }
+
+    private void awaitListed(KafkaConnectEndpoint worker) {
+        Instant deadline = Instant.now().plus(RESTART_WITHIN);
+        while (Instant.now().isBefore(deadline)) {
+            if (!Files.exists(Path.of(worker.pluginPath(), RESTART_MARKER)) && listedOrRestarting(worker)) {
+                return;
+            }
+            pause();
+        }
+        throw new IllegalStateException("the Kafka Connect worker at " + worker.url() + " did not list "
+                + CONNECTOR_CLASS + " within " + RESTART_WITHIN.toMinutes() + " minutes of a restart request");
+    }
+
+    private boolean listed(KafkaConnectEndpoint worker) {
+        return connect.pluginClasses(worker.url()).contains(CONNECTOR_CLASS);
+    }
+
+    /** While the worker restarts its REST API refuses, then answers 404: not listed yet. */
+    private boolean listedOrRestarting(KafkaConnectEndpoint worker) {
+        try {
+            return listed(worker);
+        } catch (RuntimeException restarting) {
+            return false;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Connect worker", e);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.pipewright.adapters.provisioning;
+
+import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.service.HbaManagement;
+import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.sagas.provisioning.PipelineSpec;
+import io.pipewright.sagas.provisioning.StepFailed;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Inet6Address;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * The pipeline's pg_hba.conf line on every node of the source (any of them can become primary): it admits the
+ * pipeline's role from the sink's Connect worker to the captured database, is tagged with the pipeline's id, and sits
+ * above the catch-all lines, since the first matching line wins. A rewritten file is checked through
+ * {@code pg_hba_file_rules} before the reload (a reload of an invalid file returns true and keeps the old rules), and
+ * restored if PostgreSQL reports an error in it.
+ */
+@Component
+class HbaEntry {
+
+    static final String TAG = "# pipewright:";
+
+    private final SourceAdmin admin;
+
+    HbaEntry(SourceAdmin admin) {
+        this.admin = admin;
+    }
+
+    String converge(PipelineSpec pipeline, String role) throws SQLException, IOException {
+        PostgresEndpoint source = pipeline.source().postgres();
+        String line = desiredLine(pipeline, role);
+        if (source.hbaManagement() == HbaManagement.EXTERNAL) {
+            return "external: " + line;
+        }
+        for (PostgresNode node : source.nodes()) {
+            try (Connection connection = admin.connect(source, node, source.adminDatabase())) {
+                HbaFile file = source.hbaManagement() == HbaManagement.FILE ? new LocalHbaFile(connection)
+                        : new SqlHbaFile(connection);
+                String before = file.read();
+                String after = withEntry(before, tag(pipeline), line);
+                if (!after.equals(before)) {
+                    file.write(after);
+                    requireValid(connection, node, file, before);
+                    reload(connection);
+                }
+            }
+        }
+        return line;
+    }
+
+    static String desiredLine(PipelineSpec pipeline, String role) {
+        return "host " + pipeline.config().databaseName() + " " + role + " " + sinkAddress(pipeline)
+                + " scram-sha-256 " + tag(pipeline);
+    }
+
+    static String tag(PipelineSpec pipeline) {
+        return TAG + pipeline.pipelineId();
+    }
+
+    /** Keeps every other line as it is; replaces this pipeline's line, or inserts it above the first catch-all. */
+    static String withEntry(String content, String tag, String line) {
+        List<String> lines = new ArrayList<>(content.lines().filter(existing -> !existing.endsWith(tag)).toList());
+        int position = lines.size();
+        for (int i = 0; i < lines.size(); i++) {
+            if (isCatchAll(lines.get(i))) {
+                position = i;
+                break;
+            }
+        }
+        lines.add(position, line);
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static boolean isCatchAll(String line) {
+        String[] fields = line.trim().split("\\s+");
+        return fields.length >= 4 && fields[0].startsWith("host") && fields[1].equals("all") && fields[2].equals("all");
+    }
+
+    /** The address PostgreSQL sees the Connect worker connect from: its REST host, resolved. */
+    private static String sinkAddress(PipelineSpec pipeline) {
+        try {
+            InetAddress address = InetAddress.getByName(URI.create(pipeline.sink().kafka().connect().url()).getHost());
+            return address.getHostAddress() + (address instanceof Inet6Address ? "/128" : "/32");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot resolve the Kafka Connect host: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireValid(Connection connection, PostgresNode node, HbaFile file, String previous)
+            throws SQLException, IOException {
+        List<String> errors = new ArrayList<>();
+        try (Statement query = connection.createStatement();
+             ResultSet rows = query.executeQuery(
+                     "SELECT line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL")) {
+            while (rows.next()) {
+                errors.add("line " + rows.getInt(1) + ": " + rows.getString(2));
+            }
+        }
+        if (!errors.isEmpty()) {
+            file.write(previous);
+            throw new StepFailed("pg_hba.conf on " + node.host() + ":" + node.port()
+                    + " would not load with the pipeline's entry (" + String.join("; ", errors)
+                    + "); the file was restored");
+        }
+    }
+
+    private static void reload(Connection connection) throws SQLException {
+        try (Statement reload = connection.createStatement()) {
+            reload.execute("SELECT pg_reload_conf()");
+        }
+    }
+
+    private interface HbaFile {
+        String read() throws SQLException, IOException;
+
+        void write(String content) throws SQLException, IOException;
+    }
+
+    /** The file named by {@code hba_file}, written directly: the control plane runs on the node's host. */
+    private static final class LocalHbaFile implements HbaFile {
+
+        private final Path path;
+
+        LocalHbaFile(Connection connection) throws SQLException {
+            try (Statement query = connection.createStatement();
+                 ResultSet rows = query.executeQuery("SHOW hba_file")) {
+                rows.next();
+                path = Path.of(rows.getString(1));
+            }
+        }
+
+        @Override
+        public String read() throws IOException {
+            return Files.readString(path);
+        }
+
+        @Override
+        public void write(String content) throws IOException {
+            Path staged = path.resolveSibling(path.getFileName() + ".pipewright");
+            Files.writeString(staged, content, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(staged, Files.getPosixFilePermissions(path));
+            Files.move(staged, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /**
+     * Through SQL as a superuser: read with pg_read_file, written with lo_export of a large object (COPY TO would
+     * escape the tabs). Needs a node that accepts writes.
+     */
+    private static final class SqlHbaFile implements HbaFile {
+
+        private final Connection connection;
+
+        SqlHbaFile(Connection connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public String read() throws SQLException {
+            try (Statement query = connection.createStatement();
+                 ResultSet rows = query.executeQuery("SELECT pg_read_file(current_setting('hba_file'))")) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+
+        @Override
+        public void write(String content) throws SQLException {
+            try (PreparedStatement export = connection.prepareStatement("""
+                    SELECT lo_export(oid, current_setting('hba_file')), lo_unlink(oid)
+                    FROM (SELECT lo_from_bytea(0, convert_to(?, 'UTF8')) AS oid) AS created""")) {
+                export.setString(1, content);
+                export.executeQuery().close();
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.pipewright.adapters.provisioning;
+
+import static io.pipewright.adapters.postgres.SourceAdmin.quote;
+import static io.pipewright.adapters.postgres.SourceAdmin.quoteTable;
+
+import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.sagas.provisioning.PipelineSpec;
+import io.pipewright.sagas.provisioning.ProvisioningStep;
+import io.pipewright.sagas.provisioning.StepFailed;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * create_publication: a publication owned by the platform and scoped to the table filter. PostgreSQL has no
+ * CREATE PUBLICATION IF NOT EXISTS and two creators race, so it is created or converged under an advisory lock.
+ * Before publishing, every table must keep the application's UPDATE and DELETE working: a table without a primary
+ * key and with the default replica identity would refuse them once published.
+ */
+@Component
+class PublicationStep implements ProvisioningStep {
+
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    private final SourceAdmin admin;
+
+    PublicationStep(SourceAdmin admin) {
+        this.admin = admin;
+    }
+
+    @Override
+    public ProvisionStep step() {
+        return ProvisionStep.CREATE_PUBLICATION;
+    }
+
+    @Override
+    public String converge(PipelineSpec pipeline) {
+        String publication = pipeline.sourceResourceName();
+        String database = pipeline.config().databaseName();
+        try (Connection connection = admin.connect(pipeline.source().postgres(),
+                SourceAdmin.primary(pipeline.source().postgres()), database)) {
+            for (String table : pipeline.config().tables()) {
+                ReplicationRole.requireTable(connection, table, database);
+                requireUpdatableOncePublished(connection, table);
+            }
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_advisory_xact_lock(hashtext('publication " + publication + "'))");
+                if (!exists(connection, publication)) {
+                    statement.execute("CREATE PUBLICATION " + quote(publication) + scope(pipeline));
+                } else if (!pipeline.config().capturesAllTables()
+                        && !publishedTables(connection, publication).equals(Set.copyOf(pipeline.config().tables()))) {
+                    statement.execute("ALTER PUBLICATION " + quote(publication) + " SET TABLE "
+                            + tableList(pipeline));
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+            return publication;
+        } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw new StepFailed("the admin user may not create the publication: " + e.getMessage()
+                        + (pipeline.config().capturesAllTables()
+                        ? "; publishing all tables needs a superuser, or list the tables in config.tables" : ""));
+            }
+            throw new IllegalStateException("creating the publication failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String scope(PipelineSpec pipeline) {
+        return pipeline.config().capturesAllTables() ? " FOR ALL TABLES" : " FOR TABLE " + tableList(pipeline);
+    }
+
+    private static String tableList(PipelineSpec pipeline) {
+        return pipeline.config().tables().stream().map(SourceAdmin::quoteTable).collect(Collectors.joining(", "));
+    }
+
+    private static void requireUpdatableOncePublished(Connection connection, String table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT c.relreplident,
+                       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_key
+                FROM pg_class c WHERE c.oid = to_regclass(?)""")) {
+            query.setString(1, quoteTable(table));
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                String identity = rows.getString("relreplident");
+                boolean hasKey = rows.getBoolean("has_key");
+                if ("n".equals(identity) || ("d".equals(identity) && !hasKey)) {
+                    throw new StepFailed("table " + table + " has no primary key and replica identity "
+                            + ("n".equals(identity) ? "NOTHING" : "DEFAULT")
+                            + ": publishing it would make the application's UPDATE and DELETE on it fail; add a "
+                            + "primary key or run ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+                }
+            }
+        }
+    }
+
+    private static boolean exists(Connection connection, String publication) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+            query.setString(1, publication);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static Set<String> publishedTables(Connection connection, String publication) throws SQLException {
+        Set<String> tables = new HashSet<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = ?")) {
+            query.setString(1, publication);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+}

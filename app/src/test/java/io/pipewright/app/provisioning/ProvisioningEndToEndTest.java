@@ -1,0 +1,291 @@
+package io.pipewright.app.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipewright.app.support.ControlPlaneDatabase;
+import io.pipewright.localstack.LocalStack;
+import io.pipewright.localstack.PostgresServer;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Create a pipeline through the API on the real stack and read every change of the source from Kafka. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class ProvisioningEndToEndTest {
+
+    private static final String ORGANIZATION = "5b1c6a8e-0a3f-4f4e-9d1c-2f1e7c0d9a11";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @DynamicPropertySource
+    static void controlPlane(DynamicPropertyRegistry registry) {
+        ControlPlaneDatabase.registerFreshDatabase(registry);
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    private final LocalStack stack = ControlPlaneDatabase.stack();
+    private String suffix;
+
+    @BeforeEach
+    void uniqueNames() {
+        suffix = UUID.randomUUID().toString().substring(0, 8);
+        web = web.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @Test
+    void streamsSnapshotInsertsUpdatesAndDeletesIntoKafka() throws Exception {
+        String source = register(sourceRegistration("local"));
+        String sink = register(sinkRegistration("local", true));
+        awaitServiceRunning(source);
+        awaitServiceRunning(sink);
+        String prefix = "shop" + suffix;
+
+        JsonNode created = post("/organizations/" + ORGANIZATION + "/pipelines", Map.of(
+                "name", "orders-cdc-" + suffix, "pipeline_type", "cdc_pg_to_kafka",
+                "source_service_id", source, "sink_service_id", sink,
+                "config", Map.of("tables", List.of("orders", "public.customers"), "topic_prefix", prefix,
+                        "snapshot_mode", "initial")), 202);
+        String id = created.get("id").asText();
+
+        JsonNode status = awaitStatus(id, "Running", Duration.ofMinutes(4));
+        assertThat(status.get("connector_name").asText()).isEqualTo("mdb-pipeline-" + id.substring(0, 8));
+        assertThat(status.get("connector_state").asText()).isEqualTo("RUNNING");
+        assertThat(status.at("/task_states/0/state").asText()).isEqualTo("RUNNING");
+        assertThat(status.get("topic_prefix").asText()).isEqualTo(prefix);
+        assertThat(get("/organizations/" + ORGANIZATION + "/pipelines/" + id).get("provision_step").asText())
+                .isEqualTo("create_connector");
+
+        try (KafkaConsumer<String, String> consumer = consumer(prefix + ".public.orders")) {
+            List<JsonNode> snapshot = poll(consumer, 4);
+            assertThat(snapshot).allSatisfy(change -> assertThat(change.get("op").asText()).isEqualTo("r"));
+
+            PostgresServer database = stack.source();
+            long orderId = insertOrder(database);
+            database.execute(LocalStack.SOURCE_DATABASE, "UPDATE public.orders SET status = 'SHIPPED' WHERE id = "
+                    + orderId);
+            database.execute(LocalStack.SOURCE_DATABASE, "DELETE FROM public.orders WHERE id = " + orderId);
+
+            List<JsonNode> changes = poll(consumer, 3);
+            assertThat(changes).extracting(change -> change.get("op").asText()).containsExactly("c", "u", "d");
+            JsonNode insert = changes.get(0);
+            assertThat(insert.get("before").isNull()).isTrue();
+            assertThat(insert.at("/after/id").asLong()).isEqualTo(orderId);
+            assertThat(insert.at("/after/total").asText()).isEqualTo("99.95");
+            assertThat(insert.at("/source/table").asText()).isEqualTo("orders");
+            assertThat(insert.at("/source/db").asText()).isEqualTo("defaultdb");
+            assertThat(changes.get(1).at("/after/status").asText()).isEqualTo("SHIPPED");
+            assertThat(changes.get(2).get("after").isNull()).isTrue();
+        }
+
+        assertThat(countOnSource("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'pipewright_%" + id.replace("-", "")
+                + "'")).isEqualTo(1);
+        assertThat(countOnSource("SELECT count(*) FROM pg_publication WHERE pubname LIKE '%" + id.replace("-", "")
+                + "'")).isEqualTo(1);
+        assertThat(countOnSource("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE '%"
+                + id.replace("-", "") + "'")).isEqualTo(1);
+        assertThat(Files.readAllLines(stack.source().hbaFile()))
+                .filteredOn(line -> line.endsWith("# pipewright:" + id)).hasSize(1);
+
+        JsonNode events = get("/organizations/" + ORGANIZATION + "/pipelines/" + id + "/events");
+        List<String> types = new ArrayList<>();
+        events.forEach(event -> types.add(event.get("type").asText()));
+        assertThat(types).containsExactly("PipelineCreated",
+                "ProvisionStepStarted", "PeeringEnsured", "ProvisionStepStarted", "PluginInstalled",
+                "ProvisionStepStarted", "SourcePrepared", "ProvisionStepStarted", "PublicationCreated",
+                "ProvisionStepStarted", "ConnectorCreated", "PipelineRunning");
+        assertThat(events.toString()).doesNotContain(stack.source().superuserPassword());
+    }
+
+    @Test
+    void aSinkWithoutKafkaConnectFailsWithTheReferenceText() throws Exception {
+        String source = register(sourceRegistration("local"));
+        String sink = register(sinkRegistration("local", false));
+        String id = createPipeline(source, sink);
+        JsonNode failed = awaitStatus(id, "Failed", Duration.ofSeconds(60));
+        assertThat(failed.get("error_message").asText())
+                .isEqualTo("sink service does not have the kafka-connect addon enabled");
+    }
+
+    @Test
+    void servicesInDifferentPeeringRegionsFailWithTheReferenceText() throws Exception {
+        String source = register(sourceRegistration("se-sto1"));
+        String sink = register(sinkRegistration("us-nyc1", true));
+        String id = createPipeline(source, sink);
+        assertThat(awaitStatus(id, "Failed", Duration.ofSeconds(60)).get("error_message").asText())
+                .isEqualTo("source zone se-sto1 and sink zone us-nyc1 are not in the same peering region");
+    }
+
+    @Test
+    void aSourceThatIsNotPostgresqlFailsWithTheReferenceText() throws Exception {
+        String kafka = register(sinkRegistration("local", true));
+        String otherKafka = register(Map.of("name", "other-kafka-" + suffix, "database_type", "kafka",
+                "zone", "local", "kafka", Map.of("bootstrap_servers", stack.kafka().bootstrapServers())));
+        String id = createPipeline(otherKafka, kafka);
+        assertThat(awaitStatus(id, "Failed", Duration.ofSeconds(60)).get("error_message").asText())
+                .isEqualTo("source service must be postgresql");
+    }
+
+    @Test
+    void aTableWhoseUpdatesPublishingWouldBreakIsRefused() throws Exception {
+        String table = "no_key_" + suffix;
+        stack.source().execute(LocalStack.SOURCE_DATABASE, "CREATE TABLE public." + table + " (note text)");
+        String source = register(sourceRegistration("local"));
+        String sink = register(sinkRegistration("local", true));
+        awaitServiceRunning(source);
+        awaitServiceRunning(sink);
+        JsonNode created = post("/organizations/" + ORGANIZATION + "/pipelines", Map.of(
+                "name", "no-key-" + suffix, "pipeline_type", "cdc_pg_to_kafka",
+                "source_service_id", source, "sink_service_id", sink,
+                "config", Map.of("tables", List.of(table))), 202);
+        String id = created.get("id").asText();
+        JsonNode failed = awaitStatus(id, "Failed", Duration.ofMinutes(3));
+        assertThat(failed.get("error_message").asText()).isEqualTo("create_publication: table public." + table
+                + " has no primary key and replica identity DEFAULT: publishing it would make the application's "
+                + "UPDATE and DELETE on it fail; add a primary key or run ALTER TABLE public." + table
+                + " REPLICA IDENTITY FULL");
+        assertThat(get("/organizations/" + ORGANIZATION + "/pipelines/" + id).get("provision_step").asText())
+                .isEqualTo("create_publication");
+        stack.source().execute(LocalStack.SOURCE_DATABASE, "UPDATE public." + table + " SET note = 'still works'");
+    }
+
+    private String createPipeline(String source, String sink) {
+        return post("/organizations/" + ORGANIZATION + "/pipelines", Map.of(
+                "name", "p-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 4),
+                "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink), 202)
+                .get("id").asText();
+    }
+
+    private Map<String, Object> sourceRegistration(String zone) {
+        PostgresServer source = stack.source();
+        return Map.of("name", "source-" + suffix + "-" + zone, "database_type", "postgresql", "version", "17",
+                "zone", zone,
+                "postgresql", Map.of(
+                        "hosts", List.of(Map.of("host", source.host(), "port", source.port(), "role", "primary")),
+                        "admin_user", source.superuser(), "admin_password", source.superuserPassword(),
+                        "hba_management", "file"));
+    }
+
+    private Map<String, Object> sinkRegistration(String zone, boolean withConnect) {
+        Map<String, Object> kafka = new HashMap<>(Map.of("bootstrap_servers", stack.kafka().bootstrapServers()));
+        Map<String, Object> registration = new HashMap<>(Map.of("name", "kafka-" + suffix + "-" + zone + withConnect,
+                "database_type", "kafka", "zone", zone, "kafka", kafka));
+        if (withConnect) {
+            registration.put("addons", List.of("kafka-connect"));
+            kafka.put("kafka_connect", Map.of("url", stack.connect().restUrl(),
+                    "plugin_installation", "shared_directory",
+                    "plugin_path", stack.connect().pluginPath().toString()));
+        }
+        return registration;
+    }
+
+    private String register(Map<String, Object> registration) {
+        return post("/managed-services", registration, 202).get("id").asText();
+    }
+
+    private void awaitServiceRunning(String id) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(get("/managed-services/" + id)
+                .get("status").asText()));
+    }
+
+    private JsonNode awaitStatus(String id, String expected, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> {
+            JsonNode status = get("/pipelines/" + id + "/status");
+            if ("Failed".equals(status.get("status").asText()) && !"Failed".equals(expected)) {
+                throw new AssertionError("pipeline failed: " + status.get("error_message").asText());
+            }
+            return expected.equals(status.get("status").asText());
+        });
+        return get("/pipelines/" + id + "/status");
+    }
+
+    private JsonNode post(String path, Object body, int expectedStatus) {
+        byte[] response = web.post().uri(path)
+                .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isEqualTo(expectedStatus)
+                .expectBody().returnResult().getResponseBody();
+        return read(response);
+    }
+
+    private JsonNode get(String path) {
+        return read(web.get().uri(path).headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+    }
+
+    private static JsonNode read(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private long insertOrder(PostgresServer database) throws Exception {
+        try (Connection connection = database.connect(LocalStack.SOURCE_DATABASE);
+             Statement statement = connection.createStatement();
+             ResultSet inserted = statement.executeQuery(
+                     "INSERT INTO public.orders (customer_id, status, total) VALUES (1, 'NEW', 99.95) RETURNING id")) {
+            inserted.next();
+            return inserted.getLong(1);
+        }
+    }
+
+    private long countOnSource(String sql) throws Exception {
+        try (Connection connection = stack.source().connect(LocalStack.SOURCE_DATABASE);
+             Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private KafkaConsumer<String, String> consumer(String topic) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + suffix);
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new StringDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /** The next {@code count} change events, tombstones (null values after deletes) left out. */
+    private static List<JsonNode> poll(KafkaConsumer<String, String> consumer, int count) {
+        List<JsonNode> changes = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                if (record.value() != null) {
+                    changes.add(read(record.value().getBytes()));
+                }
+            }
+            return changes.size() >= count;
+        });
+        return changes.subList(0, count);
+    }
+}
