@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,10 @@ public final class PipewrightUp {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("consume")) {
+            consume(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         UpOptions options;
         try {
             options = UpOptions.parse(args);
@@ -83,6 +88,15 @@ public final class PipewrightUp {
             System.exit(1);
         }
         Thread.currentThread().join();
+    }
+
+    private static void consume(String... args) {
+        try {
+            ConsumeTopic.run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
     }
 
     private static ConfigurableApplicationContext startControlPlane(UpOptions options, BootstrapIdentity identity,

@@ -1,0 +1,78 @@
+package io.pipewright.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code bin/pipewright consume TOPIC [--max N] [--work-dir DIR]}: prints a topic of the running embedded Kafka from
+ * its beginning, one change event per line, until Ctrl-C or N events.
+ */
+final class ConsumeTopic {
+
+    static final String USAGE = "usage: bin/pipewright consume TOPIC [--max N] [--work-dir DIR]";
+
+    private ConsumeTopic() {
+    }
+
+    static void run(String... args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException(USAGE);
+        }
+        String topic = args[0];
+        long max = Long.MAX_VALUE;
+        Path workDirectory = Path.of(".pipewright");
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--max" -> max = Long.parseLong(valueOf(args, ++i));
+                case "--work-dir" -> workDirectory = Path.of(valueOf(args, ++i));
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+            }
+        }
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(workDirectory.resolve("up.json")));
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "pipewright-consume-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        long printed = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (printed < max) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
+                    System.out.println(record.value());
+                    if (++printed >= max) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private static String bootstrapServers(Path upFile) {
+        if (!Files.exists(upFile)) {
+            throw new IllegalArgumentException(upFile + " does not exist: start `bin/pipewright up` first");
+        }
+        try {
+            return new ObjectMapper().readTree(upFile.toFile()).at("/services/kafka/bootstrap_servers").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + upFile, e);
+        }
+    }
+
+    private static String valueOf(String[] args, int index) {
+        if (index >= args.length) {
+            throw new IllegalArgumentException(USAGE);
+        }
+        return args[index];
+    }
+}
