@@ -16,7 +16,7 @@ public class SourceAdmin {
 
     private final SecretVault vault;
 
-    SourceAdmin(SecretVault vault) {
+    public SourceAdmin(SecretVault vault) {
         this.vault = vault;
     }
 

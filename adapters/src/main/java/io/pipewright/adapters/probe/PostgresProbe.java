@@ -1,18 +1,15 @@
 package io.pipewright.adapters.probe;
 
-import io.pipewright.kernel.secret.SecretVault;
-import io.pipewright.kernel.service.NodeRole;
+import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.sagas.service.ProbeResult;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.Properties;
 import org.springframework.stereotype.Component;
 
 /** A PostgreSQL service is Running when its primary accepts the admin and has {@code wal_level=logical}. */
@@ -22,17 +19,16 @@ class PostgresProbe {
     private static final String INVALID_PASSWORD = "28P01";
     private static final String INVALID_AUTHORIZATION = "28000";
 
-    private final SecretVault vault;
+    private final SourceAdmin admin;
 
-    PostgresProbe(SecretVault vault) {
-        this.vault = vault;
+    PostgresProbe(SourceAdmin admin) {
+        this.admin = admin;
     }
 
     ProbeResult probe(PostgresEndpoint endpoint) {
-        PostgresNode primary = endpoint.nodes().stream().filter(node -> node.role() == NodeRole.PRIMARY)
-                .findFirst().orElseThrow();
+        PostgresNode primary = SourceAdmin.primary(endpoint);
         String where = primary.host() + ":" + primary.port();
-        try (Connection connection = connect(endpoint, primary);
+        try (Connection connection = admin.connect(endpoint, primary, endpoint.adminDatabase());
              Statement statement = connection.createStatement();
              ResultSet walLevel = statement.executeQuery("SHOW wal_level")) {
             walLevel.next();
@@ -50,16 +46,5 @@ class PostgresProbe {
             return new ProbeResult(ServiceStatus.PENDING, "PostgreSQL at " + where + " does not answer yet: "
                     + e.getMessage(), Map.of());
         }
-    }
-
-    private Connection connect(PostgresEndpoint endpoint, PostgresNode node) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", endpoint.adminUser());
-        properties.setProperty("password", vault.reveal(endpoint.adminPassword()).value());
-        properties.setProperty("connectTimeout", "5");
-        properties.setProperty("socketTimeout", "10");
-        properties.setProperty("ApplicationName", "pipewright-probe");
-        return DriverManager.getConnection("jdbc:postgresql://" + node.host() + ":" + node.port() + "/"
-                + endpoint.adminDatabase(), properties);
     }
 }

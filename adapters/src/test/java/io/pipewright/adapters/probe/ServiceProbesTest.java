@@ -2,6 +2,7 @@ package io.pipewright.adapters.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.secret.Secret;
 import io.pipewright.kernel.secret.SecretRef;
 import io.pipewright.kernel.secret.SecretVault;
@@ -62,7 +63,7 @@ class ServiceProbesTest {
                 return SECRETS.get(ref);
             }
         };
-        probes = new ServiceProbes(new PostgresProbe(vault), new KafkaProbe(WebClient.builder()));
+        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(vault)), new KafkaProbe(WebClient.builder()));
     }
 
     @AfterAll
