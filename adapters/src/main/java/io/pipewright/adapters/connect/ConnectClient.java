@@ -58,6 +58,33 @@ public class ConnectClient {
                 .toBodilessEntity().block(TIMEOUT);
     }
 
+    /** Stops the connector's tasks but keeps its config, so its offsets can be deleted (KIP-875). */
+    public void stop(String connectUrl, String connector) {
+        ignoreNotFound(() -> http.put().uri(connectUrl + "/connectors/{name}/stop", connector).retrieve()
+                .toBodilessEntity().block(TIMEOUT));
+    }
+
+    /** Removes the committed offsets, so a later connector of the same name starts afresh. */
+    public void deleteOffsets(String connectUrl, String connector) {
+        ignoreNotFound(() -> http.delete().uri(connectUrl + "/connectors/{name}/offsets", connector).retrieve()
+                .toBodilessEntity().block(TIMEOUT));
+    }
+
+    public void delete(String connectUrl, String connector) {
+        ignoreNotFound(() -> http.delete().uri(connectUrl + "/connectors/{name}", connector).retrieve()
+                .toBodilessEntity().block(TIMEOUT));
+    }
+
+    private static void ignoreNotFound(Runnable call) {
+        try {
+            call.run();
+        } catch (WebClientResponseException e) {
+            if (e.getStatusCode() != HttpStatus.NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
     public Optional<ConnectorStatus> status(String connectUrl, String connector) {
         JsonNode status;
         try {

@@ -14,6 +14,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class SourceAdmin {
 
+    /** SQLSTATE of a connection to a database that does not exist (nothing of a pipeline can be in it). */
+    public static final String UNKNOWN_DATABASE = "3D000";
+
     private final SecretVault vault;
 
     public SourceAdmin(SecretVault vault) {

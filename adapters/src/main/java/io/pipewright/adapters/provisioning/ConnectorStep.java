@@ -30,16 +30,19 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
 
     static final String RUNNING = "RUNNING";
     static final String FAILED = "FAILED";
+    static final String STOPPED = "STOPPED";
     private static final Duration RUNNING_WITHIN = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final int TRACE_CHARACTERS = 600;
 
     private final ConnectClient connect;
     private final ConnectorCredentials credentials;
+    private final ReplicationSlots slots;
 
-    ConnectorStep(ConnectClient connect, ConnectorCredentials credentials) {
+    ConnectorStep(ConnectClient connect, ConnectorCredentials credentials, ReplicationSlots slots) {
         this.connect = connect;
         this.credentials = credentials;
+        this.slots = slots;
     }
 
     @Override
@@ -58,6 +61,36 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
         }
         awaitRunning(pipeline, url, password);
         return pipeline.connectorName();
+    }
+
+    /**
+     * Stops the connector, deletes its offsets, deletes it, then drops its slot once the walsender let go of it
+     * (Connect and Debezium never drop it; an active slot cannot be dropped).
+     */
+    @Override
+    public void remove(PipelineSpec pipeline) {
+        String url = pipeline.sink().kafka().connect().url();
+        String name = pipeline.connectorName();
+        if (connect.config(url, name).isPresent()) {
+            connect.stop(url, name);
+            awaitStopped(url, name);
+            connect.deleteOffsets(url, name);
+            connect.delete(url, name);
+        }
+        slots.drop(pipeline, pipeline.sourceResourceName());
+    }
+
+    private void awaitStopped(String url, String name) {
+        Instant deadline = Instant.now().plus(RUNNING_WITHIN);
+        while (Instant.now().isBefore(deadline)) {
+            Optional<ConnectClient.ConnectorStatus> status = connect.status(url, name);
+            if (status.isEmpty() || STOPPED.equals(status.get().state())) {
+                return;
+            }
+            pause();
+        }
+        throw new IllegalStateException("connector " + name + " did not stop within " + RUNNING_WITHIN.toSeconds()
+                + " s");
     }
 
     @Override

@@ -125,4 +125,9 @@ class DebeziumPluginStep implements ProvisioningStep {
             throw new IllegalStateException("interrupted while waiting for the Connect worker", e);
         }
     }
+
+    /** The plugin serves every pipeline of the worker and stays. */
+    @Override
+    public void remove(PipelineSpec pipeline) {
+    }
 }

@@ -21,6 +21,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,6 +37,8 @@ import org.springframework.stereotype.Component;
 class HbaEntry {
 
     static final String TAG = "# pipewright:";
+    /** A host line for every database and every user: whatever comes after it is never reached. */
+    private static final Pattern CATCH_ALL = Pattern.compile("(?m)^[ \t]*host\\S*[ \t]+all[ \t]+all[ \t]");
 
     private final SourceAdmin admin;
 
@@ -42,17 +47,29 @@ class HbaEntry {
     }
 
     String converge(PipelineSpec pipeline, String role) throws SQLException, IOException {
-        PostgresEndpoint source = pipeline.source().postgres();
         String line = desiredLine(pipeline, role);
-        if (source.hbaManagement() == HbaManagement.EXTERNAL) {
+        if (pipeline.source().postgres().hbaManagement() == HbaManagement.EXTERNAL) {
             return "external: " + line;
         }
+        edit(pipeline, content -> withEntry(content, tag(pipeline), line));
+        return line;
+    }
+
+    /** Takes the pipeline's line out of every node's file; every other byte stays as it was. */
+    void remove(PipelineSpec pipeline) throws SQLException, IOException {
+        if (pipeline.source().postgres().hbaManagement() != HbaManagement.EXTERNAL) {
+            edit(pipeline, content -> withoutEntry(content, tag(pipeline)));
+        }
+    }
+
+    private void edit(PipelineSpec pipeline, UnaryOperator<String> change) throws SQLException, IOException {
+        PostgresEndpoint source = pipeline.source().postgres();
         for (PostgresNode node : source.nodes()) {
             try (Connection connection = admin.connect(source, node, source.adminDatabase())) {
                 HbaFile file = source.hbaManagement() == HbaManagement.FILE ? new LocalHbaFile(connection)
                         : new SqlHbaFile(connection);
                 String before = file.read();
-                String after = withEntry(before, tag(pipeline), line);
+                String after = change.apply(before);
                 if (!after.equals(before)) {
                     file.write(after);
                     requireValid(connection, node, file, before);
@@ -60,7 +77,6 @@ class HbaEntry {
                 }
             }
         }
-        return line;
     }
 
     static String desiredLine(PipelineSpec pipeline, String role) {
@@ -72,23 +88,22 @@ class HbaEntry {
         return TAG + pipeline.pipelineId();
     }
 
-    /** Keeps every other line as it is; replaces this pipeline's line, or inserts it above the first catch-all. */
+    /**
+     * The pipeline's line, once, above the first catch-all line (or last); every other byte stays as it was, so
+     * {@link #withoutEntry} gives back the file as it was before.
+     */
     static String withEntry(String content, String tag, String line) {
-        List<String> lines = new ArrayList<>(content.lines().filter(existing -> !existing.endsWith(tag)).toList());
-        int position = lines.size();
-        for (int i = 0; i < lines.size(); i++) {
-            if (isCatchAll(lines.get(i))) {
-                position = i;
-                break;
-            }
+        String rest = withoutEntry(content, tag);
+        Matcher catchAll = CATCH_ALL.matcher(rest);
+        if (catchAll.find()) {
+            return rest.substring(0, catchAll.start()) + line + "\n" + rest.substring(catchAll.start());
         }
-        lines.add(position, line);
-        return String.join("\n", lines) + "\n";
+        return rest + (rest.isEmpty() || rest.endsWith("\n") ? "" : "\n") + line + "\n";
     }
 
-    private static boolean isCatchAll(String line) {
-        String[] fields = line.trim().split("\\s+");
-        return fields.length >= 4 && fields[0].startsWith("host") && fields[1].equals("all") && fields[2].equals("all");
+    static String withoutEntry(String content, String tag) {
+        return Pattern.compile("(?m)^[^\n]*" + Pattern.quote(tag) + "[ \t]*(\r?\n|$)").matcher(content)
+                .replaceAll("");
     }
 
     /** The address PostgreSQL sees the Connect worker connect from: its REST host, resolved. */

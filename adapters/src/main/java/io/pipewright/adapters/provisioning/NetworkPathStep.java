@@ -38,4 +38,9 @@ class NetworkPathStep implements ProvisioningStep {
         }
         return "shared network " + pipeline.source().serviceId() + " <-> " + pipeline.sink().serviceId();
     }
+
+    /** The path is shared by every pipeline between the two services and stays, as the reference says. */
+    @Override
+    public void remove(PipelineSpec pipeline) {
+    }
 }

@@ -37,4 +37,17 @@ class PrepareSourceStep implements ProvisioningStep {
             throw new UncheckedIOException("writing pg_hba.conf failed: " + e.getMessage(), e);
         }
     }
+
+    /** The entry first, so the role can no longer connect, then the role. */
+    @Override
+    public void remove(PipelineSpec pipeline) {
+        try {
+            hba.remove(pipeline);
+            role.remove(pipeline);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cleaning the source failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing pg_hba.conf failed: " + e.getMessage(), e);
+        }
+    }
 }

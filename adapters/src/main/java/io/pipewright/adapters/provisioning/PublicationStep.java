@@ -126,4 +126,18 @@ class PublicationStep implements ProvisioningStep {
         }
         return tables;
     }
+
+    @Override
+    public void remove(PipelineSpec pipeline) {
+        String database = pipeline.config().databaseName();
+        try (Connection connection = admin.connect(pipeline.source().postgres(),
+                SourceAdmin.primary(pipeline.source().postgres()), database);
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP PUBLICATION IF EXISTS " + quote(pipeline.sourceResourceName()));
+        } catch (SQLException e) {
+            if (!SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState())) {
+                throw new IllegalStateException("dropping the publication failed: " + e.getMessage(), e);
+            }
+        }
+    }
 }

@@ -57,6 +57,33 @@ class ReplicationRole {
         return role;
     }
 
+    /**
+     * No more logins, no sessions left, no privileges (in the captured database and on the database itself), no role.
+     * DROP OWNED revokes what was granted, which leaves the ACLs as PostgreSQL's defaults describe them.
+     */
+    void remove(PipelineSpec pipeline) throws SQLException {
+        String role = pipeline.sourceResourceName();
+        try (Connection connection = admin.connect(pipeline.source().postgres(),
+                SourceAdmin.primary(pipeline.source().postgres()), pipeline.config().databaseName());
+             Statement statement = connection.createStatement()) {
+            if (!exists(connection, role)) {
+                return;
+            }
+            statement.execute("ALTER ROLE " + quote(role) + " NOLOGIN");
+            try (PreparedStatement sessions = connection.prepareStatement(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
+                sessions.setString(1, role);
+                sessions.executeQuery().close();
+            }
+            statement.execute("DROP OWNED BY " + quote(role));
+            statement.execute("DROP ROLE " + quote(role));
+        } catch (SQLException e) {
+            if (!SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
     private static boolean exists(Connection connection, String role) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
             query.setString(1, role);

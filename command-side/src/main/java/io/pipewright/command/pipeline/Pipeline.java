@@ -6,6 +6,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.pipeline.CompletePipelineDeletion;
 import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.CompleteTeardownStep;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
 import io.pipewright.kernel.pipeline.CreatePipeline;
 import io.pipewright.kernel.pipeline.DeletePipeline;
@@ -28,7 +29,10 @@ import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.ResumePipeline;
 import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
+import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -49,6 +53,7 @@ public class Pipeline {
     private PipelineStatus status;
     private ProvisionStep provisionStep;
     private boolean provisionStepDone;
+    private final Set<ProvisionStep> tornDown = EnumSet.noneOf(ProvisionStep.class);
 
     protected Pipeline() {
     }
@@ -155,10 +160,26 @@ public class Pipeline {
     }
 
     @CommandHandler
+    public void handle(CompleteTeardownStep command, Clock clock) {
+        if (status != PipelineStatus.DELETING) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
+                    + "; teardown steps run only after deletion was requested");
+        }
+        if (!tornDown.contains(command.step())) {
+            apply(new TeardownStepCompleted(pipelineId, command.step(), clock.instant()));
+        }
+    }
+
+    @CommandHandler
     public void handle(CompletePipelineDeletion command, PipelineRegistry registry, Clock clock) {
         if (status != PipelineStatus.DELETING) {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
                     + "; deletion completes only after it was requested");
+        }
+        if (!tornDown.containsAll(ProvisionStep.TEARDOWN)) {
+            throw CommandRefused.conflict("pipeline " + name + " still has resources to remove: "
+                    + ProvisionStep.TEARDOWN.stream().filter(step -> !tornDown.contains(step))
+                    .map(ProvisionStep::wireName).toList());
         }
         registry.releaseName(organizationId, name);
         apply(new PipelineDeleted(pipelineId, clock.instant()));
@@ -227,6 +248,11 @@ public class Pipeline {
     @EventSourcingHandler
     void on(PipelineDeletionRequested event) {
         status = PipelineStatus.DELETING;
+    }
+
+    @EventSourcingHandler
+    void on(TeardownStepCompleted event) {
+        tornDown.add(event.step());
     }
 
     @EventSourcingHandler

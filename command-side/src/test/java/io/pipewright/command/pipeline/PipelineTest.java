@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.pipeline.CompletePipelineDeletion;
 import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.CompleteTeardownStep;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
 import io.pipewright.kernel.pipeline.CreatePipeline;
 import io.pipewright.kernel.pipeline.DeletePipeline;
@@ -30,6 +31,7 @@ import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
 import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -268,9 +270,43 @@ class PipelineTest {
     }
 
     @Test
+    void eachTeardownStepIsRecordedOnce() {
+        fixture.given(CREATED, new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW))
+                .when(new CompleteTeardownStep(ID, ProvisionStep.CREATE_CONNECTOR))
+                .expectEvents(new TeardownStepCompleted(ID, ProvisionStep.CREATE_CONNECTOR, NOW));
+        fixture.given(CREATED, new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW),
+                        new TeardownStepCompleted(ID, ProvisionStep.CREATE_CONNECTOR, NOW))
+                .when(new CompleteTeardownStep(ID, ProvisionStep.CREATE_CONNECTOR))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void teardownStepsRunOnlyAfterDeletionWasRequested() {
+        fixture.given(running())
+                .when(new CompleteTeardownStep(ID, ProvisionStep.CREATE_CONNECTOR))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void deletionCompletesOnlyWhenEveryResourceIsRemoved() {
+        fixture.given(CREATED, new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW),
+                        new TeardownStepCompleted(ID, ProvisionStep.CREATE_CONNECTOR, NOW))
+                .when(new CompletePipelineDeletion(ID))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("pipeline orders-cdc still has resources to remove: "
+                        + "[create_publication, prepare_source]")
+                .expectNoEvents();
+    }
+
+    @Test
     void completingTheDeletionReleasesTheName() {
         registry.claimName(ORG, "orders-cdc", ID, SOURCE, SINK);
-        fixture.given(CREATED, new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW))
+        fixture.given(CREATED, new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW),
+                        new TeardownStepCompleted(ID, ProvisionStep.CREATE_CONNECTOR, NOW),
+                        new TeardownStepCompleted(ID, ProvisionStep.CREATE_PUBLICATION, NOW),
+                        new TeardownStepCompleted(ID, ProvisionStep.PREPARE_SOURCE, NOW))
                 .when(new CompletePipelineDeletion(ID))
                 .expectEvents(new PipelineDeleted(ID, NOW))
                 .expectMarkedDeleted();

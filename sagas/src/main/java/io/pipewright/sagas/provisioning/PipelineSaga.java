@@ -3,6 +3,10 @@ package io.pipewright.sagas.provisioning;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.sagas.Backoff;
 import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.TeardownStepCompleted;
+import io.pipewright.kernel.pipeline.PipelineDeleted;
+import io.pipewright.kernel.pipeline.CompletePipelineDeletion;
+import io.pipewright.kernel.pipeline.CompleteTeardownStep;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
 import io.pipewright.kernel.pipeline.FailPipeline;
 import io.pipewright.kernel.pipeline.MarkPipelineRunning;
@@ -33,23 +37,26 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The reconciler from Pending to Running, as the reference lists it: wait until both services run, then ensure_network,
- * install_plugin, prepare_source, create_publication, create_connector, each to completion, then Running.
- * Steps run in durable deadlines, so a control plane killed inside one runs it again after its restart; the steps are
- * idempotent, so running one twice creates nothing twice. Commands are sent and awaited within the handling
- * transaction, so the saga's progress and the pipeline's events commit together.
+ * The reconciler of one pipeline, as the reference lists it. Provisioning: wait until both services run, then
+ * ensure_network, install_plugin, prepare_source, create_publication, create_connector, each to completion, then
+ * Running. Delete, from any state: remove the connector (offsets, slot), the publication, the role and its pg_hba
+ * entry, then Deleted. Steps run in durable deadlines, so a control plane killed inside one runs it again after its
+ * restart; the steps are idempotent, so running one twice creates or removes nothing twice. One saga per pipeline
+ * handles both, one message at a time, so a teardown never overlaps a step still in flight. Commands are sent and
+ * awaited within the handling transaction, so the saga's progress and the pipeline's events commit together.
  */
 @Saga
-public class ProvisioningSaga {
+public class PipelineSaga {
 
     static final String PIPELINE_ID = "pipelineId";
     static final String CHECK_SERVICES = "check-services";
     static final String RUN_STEP = "run-step";
+    static final String TEAR_DOWN = "tear-down";
     static final int STEP_ATTEMPTS = 8;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration MAX_SERVICE_CHECK_INTERVAL = Duration.ofSeconds(60);
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProvisioningSaga.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineSaga.class);
 
     private UUID pipelineId;
     private String name;
@@ -58,6 +65,7 @@ public class ProvisioningSaga {
     private UUID sinkServiceId;
     private ProvisionStep step;
     private int attempts;
+    private int tornDown;
 
     @Autowired
     private transient CommandGateway commands;
@@ -153,22 +161,60 @@ public class ProvisioningSaga {
         send(new MarkPipelineRunning(pipelineId, status.state(), status.tasks()));
     }
 
-    @EndSaga
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineRunning running) {
-        cancelDeadlines();
+        cancelProvisioning();
     }
 
-    @EndSaga
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineFailed failed) {
-        cancelDeadlines();
+        cancelProvisioning();
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PipelineDeletionRequested deletion) {
+        cancelProvisioning();
+        tornDown = 0;
+        attempts = 0;
+        deadlines.schedule(Duration.ZERO, TEAR_DOWN);
+    }
+
+    @DeadlineHandler(deadlineName = TEAR_DOWN)
+    void tearDown() {
+        ProvisionStep removing = ProvisionStep.TEARDOWN.get(tornDown);
+        try {
+            if (wasStarted(removing)) {
+                steps.of(removing).remove(spec());
+            }
+            send(new CompleteTeardownStep(pipelineId, removing));
+        } catch (RuntimeException transientFailure) {
+            attempts++;
+            LOG.warn("Removing {} of pipeline {} failed (attempt {}), retrying: {}", removing.wireName(), pipelineId,
+                    attempts, transientFailure.toString());
+            deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), TEAR_DOWN);
+        }
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(TeardownStepCompleted removed) {
+        tornDown = ProvisionStep.TEARDOWN.indexOf(removed.step()) + 1;
+        attempts = 0;
+        if (tornDown < ProvisionStep.TEARDOWN.size()) {
+            deadlines.schedule(Duration.ZERO, TEAR_DOWN);
+        } else {
+            send(new CompletePipelineDeletion(pipelineId));
+        }
     }
 
     @EndSaga
     @SagaEventHandler(associationProperty = PIPELINE_ID)
-    void on(PipelineDeletionRequested deletion) {
-        cancelDeadlines();
+    void on(PipelineDeleted deleted) {
+        deadlines.cancelAllWithinScope(TEAR_DOWN);
+    }
+
+    /** A step that never started created nothing: there is nothing of it to look for, maybe on a sink that never ran. */
+    private boolean wasStarted(ProvisionStep provisionStep) {
+        return step != null && provisionStep.ordinal() <= step.ordinal();
     }
 
     private void advanceAfter(ProvisionStep completed) {
@@ -194,7 +240,7 @@ public class ProvisioningSaga {
         }
     }
 
-    private void cancelDeadlines() {
+    private void cancelProvisioning() {
         deadlines.cancelAllWithinScope(CHECK_SERVICES);
         deadlines.cancelAllWithinScope(RUN_STEP);
     }
