@@ -13,7 +13,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -48,6 +50,8 @@ class PublicationStep implements ProvisioningStep {
                 SourceAdmin.primary(pipeline.source().postgres()), database)) {
             for (String table : pipeline.config().tables()) {
                 ReplicationRole.requireTable(connection, table, database);
+            }
+            for (String table : tablesToPublish(connection, pipeline)) {
                 requireUpdatableOncePublished(connection, table);
             }
             connection.setAutoCommit(false);
@@ -74,6 +78,24 @@ class PublicationStep implements ProvisioningStep {
             }
             throw new IllegalStateException("creating the publication failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The listed tables, or for all tables every table of the database's own schemas. */
+    private static List<String> tablesToPublish(Connection connection, PipelineSpec pipeline) throws SQLException {
+        if (!pipeline.config().capturesAllTables()) {
+            return pipeline.config().tables();
+        }
+        List<String> tables = new ArrayList<>();
+        try (Statement query = connection.createStatement();
+             ResultSet rows = query.executeQuery("""
+                     SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                       AND n.nspname NOT LIKE 'pg\\_%'""")) {
+            while (rows.next()) {
+                tables.add(rows.getString(1));
+            }
+        }
+        return tables;
     }
 
     private static String scope(PipelineSpec pipeline) {

@@ -8,10 +8,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +42,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.FileSystemUtils;
 
 /** Create a pipeline through the API on the real stack and read every change of the source from Kafka. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -42,6 +52,7 @@ class ProvisioningEndToEndTest {
 
     private static final String ORGANIZATION = "5b1c6a8e-0a3f-4f4e-9d1c-2f1e7c0d9a11";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DEBEZIUM = "io.debezium.connector.postgresql.PostgresConnector";
 
     @DynamicPropertySource
     static void controlPlane(DynamicPropertyRegistry registry) {
@@ -176,10 +187,56 @@ class ProvisioningEndToEndTest {
         stack.source().execute(LocalStack.SOURCE_DATABASE, "UPDATE public." + table + " SET note = 'still works'");
     }
 
+    @Test
+    void twoPipelinesOnAFreshWorkerInstallThePluginOnceWithOneRestart() throws Exception {
+        Path pluginPath = stack.connect().pluginPath();
+        try (Stream<Path> plugins = Files.list(pluginPath)) {
+            for (Path plugin : plugins.filter(Files::isDirectory).toList()) {
+                FileSystemUtils.deleteRecursively(plugin);
+            }
+        }
+        stack.connect().restart();
+        assertThat(pluginClasses()).doesNotContain(DEBEZIUM);
+        long startsBefore = workerStarts();
+
+        String source = register(sourceRegistration("local"));
+        String sink = register(sinkRegistration("local", true));
+        awaitServiceRunning(source);
+        awaitServiceRunning(sink);
+        List<CompletableFuture<String>> creates = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            creates.add(CompletableFuture.supplyAsync(() -> createPipeline(source, sink)));
+        }
+        for (CompletableFuture<String> create : creates) {
+            awaitStatus(create.get(), "Running", Duration.ofMinutes(4));
+        }
+
+        assertThat(pluginClasses()).contains(DEBEZIUM);
+        assertThat(workerStarts()).isEqualTo(startsBefore + 1);
+        try (Stream<Path> entries = Files.list(pluginPath)) {
+            assertThat(entries.map(path -> path.getFileName().toString()))
+                    .containsExactly("debezium-connector-postgres");
+        }
+    }
+
+    private long workerStarts() throws IOException {
+        try (Stream<String> lines = Files.lines(stack.connect().logFile())) {
+            return lines.filter(line -> line.contains("Kafka Connect started")).count();
+        }
+    }
+
+    private List<String> pluginClasses() {
+        List<String> classes = new ArrayList<>();
+        read(connectGet("/connector-plugins")).forEach(plugin -> classes.add(plugin.get("class")
+                .asText()));
+        return classes;
+    }
+
     private String createPipeline(String source, String sink) {
         return post("/organizations/" + ORGANIZATION + "/pipelines", Map.of(
                 "name", "p-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 4),
-                "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink), 202)
+                "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
+                "config", Map.of("tables", List.of("orders"))), 202)
                 .get("id").asText();
     }
 
@@ -240,11 +297,26 @@ class ProvisioningEndToEndTest {
                 .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
     }
 
+    /** Kafka Connect directly: the test's WebTestClient is bound to the control plane. */
+    private byte[] connectGet(String path) {
+        try {
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(stack.connect().restUrl() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static JsonNode read(byte[] body) {
         try {
             return JSON.readTree(body);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

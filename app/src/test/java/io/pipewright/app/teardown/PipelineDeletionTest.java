@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -204,8 +208,7 @@ class PipelineDeletionTest {
     }
 
     private List<String> connectors() {
-        JsonNode names = read(web.get().uri(stack.connect().restUrl() + "/connectors").exchange()
-                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        JsonNode names = read(connectGet("/connectors"));
         List<String> connectors = new ArrayList<>();
         names.forEach(name -> connectors.add(name.asText()));
         return connectors;
@@ -221,6 +224,21 @@ class PipelineDeletionTest {
 
     private JsonNode get(String path) {
         return call("GET", path, null, 200);
+    }
+
+    /** Kafka Connect directly: the test's WebTestClient is bound to the control plane. */
+    private byte[] connectGet(String path) {
+        try {
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(stack.connect().restUrl() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode read(byte[] body) {
