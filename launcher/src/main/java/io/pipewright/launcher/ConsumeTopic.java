@@ -1,5 +1,7 @@
 package io.pipewright.launcher;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/pipewright consume TOPIC [--max N] [--work-dir DIR]}: prints a topic of the running embedded Kafka from
@@ -39,6 +42,8 @@ final class ConsumeTopic {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             }
         }
+        // Standard output carries the events only: the Kafka client's own logging would mix into it.
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(workDirectory.resolve("up.json")));
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "pipewright-consume-" + UUID.randomUUID());

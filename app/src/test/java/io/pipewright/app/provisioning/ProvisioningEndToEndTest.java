@@ -133,6 +133,8 @@ class ProvisioningEndToEndTest {
                 "ProvisionStepStarted", "SourcePrepared", "ProvisionStepStarted", "PublicationCreated",
                 "ProvisionStepStarted", "ConnectorCreated", "PipelineRunning");
         assertThat(events.toString()).doesNotContain(stack.source().superuserPassword());
+        assertThat(events.get(0).get("caused_by").asText()).isEqualTo("test-admin");
+        assertThat(events.get(1).get("caused_by").asText()).isEqualTo("reconciler");
     }
 
     @Test

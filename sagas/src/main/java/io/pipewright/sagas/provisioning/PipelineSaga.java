@@ -25,9 +25,11 @@ import io.pipewright.kernel.pipeline.StartProvisionStep;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
@@ -49,6 +51,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 public class PipelineSaga {
 
     static final String PIPELINE_ID = "pipelineId";
+    /** Who the audit trail names for what this saga decides. */
+    static final String ACTOR = "actor";
+    static final String RECONCILER = "reconciler";
     static final String CHECK_SERVICES = "check-services";
     static final String RUN_STEP = "run-step";
     static final String TEAR_DOWN = "tear-down";
@@ -233,7 +238,8 @@ public class PipelineSaga {
     /** A refusal means the pipeline moved on (deleted, failed meanwhile): nothing left for this saga to do. */
     private void send(Object command) {
         try {
-            commands.sendAndWait(command);
+            commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(MetaData.with(ACTOR,
+                    RECONCILER)));
         } catch (CommandRefused refused) {
             LOG.info("Pipeline {} refused {}: {}", pipelineId, command.getClass().getSimpleName(),
                     refused.getMessage());

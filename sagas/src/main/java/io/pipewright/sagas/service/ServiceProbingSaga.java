@@ -9,9 +9,11 @@ import io.pipewright.kernel.service.RecordServiceProbe;
 import io.pipewright.kernel.service.ServiceType;
 import java.time.Duration;
 import java.util.UUID;
+import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
@@ -27,6 +29,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 public class ServiceProbingSaga {
 
     static final String SERVICE_ID = "serviceId";
+    static final String ACTOR = "actor";
+    static final String PROBER = "service-prober";
     static final String PROBE = "probe-service";
     static final Duration MAX_RETRY = Duration.ofSeconds(60);
     static final Duration RECHECK = Duration.ofSeconds(60);
@@ -57,8 +61,8 @@ public class ServiceProbingSaga {
     @DeadlineHandler(deadlineName = PROBE)
     void probe() {
         ProbeResult result = prober.probe(type, postgres, kafka);
-        commands.sendAndWait(new RecordServiceProbe(serviceId, result.status(), result.reason(),
-                result.addonStatuses()));
+        commands.sendAndWait(GenericCommandMessage.asCommandMessage(new RecordServiceProbe(serviceId, result.status(),
+                result.reason(), result.addonStatuses())).andMetaData(MetaData.with(ACTOR, PROBER)));
         failedProbes = result.fullyRunning() ? 0 : failedProbes + 1;
         deadlines.schedule(result.fullyRunning() ? RECHECK : Backoff.exponential(failedProbes, MAX_RETRY), PROBE);
     }
