@@ -87,7 +87,7 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
             if (status.isEmpty() || STOPPED.equals(status.get().state())) {
                 return;
             }
-            pause();
+            Waiting.pause(POLL, "the connector");
         }
         throw new IllegalStateException("connector " + name + " did not stop within " + RUNNING_WITHIN.toSeconds()
                 + " s");
@@ -154,7 +154,7 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
                 }
                 lastState = current.state() + " " + current.tasks();
             }
-            pause();
+            Waiting.pause(POLL, "the connector");
         }
         throw new IllegalStateException("connector " + pipeline.connectorName() + " was not RUNNING within "
                 + RUNNING_WITHIN.toSeconds() + " s (last seen: " + lastState + ")");
@@ -169,12 +169,4 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
         return safe.length() <= TRACE_CHARACTERS ? safe : safe.substring(0, TRACE_CHARACTERS) + "...";
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the connector", e);
-        }
-    }
 }

@@ -98,7 +98,7 @@ class DebeziumPluginStep implements ProvisioningStep {
             if (!Files.exists(Path.of(worker.pluginPath(), RESTART_MARKER)) && listedOrRestarting(worker)) {
                 return;
             }
-            pause();
+            Waiting.pause(POLL, "the Connect worker");
         }
         throw new IllegalStateException("the Kafka Connect worker at " + worker.url() + " did not list "
                 + CONNECTOR_CLASS + " within " + RESTART_WITHIN.toMinutes() + " minutes of a restart request");
@@ -117,14 +117,6 @@ class DebeziumPluginStep implements ProvisioningStep {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(POLL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Connect worker", e);
-        }
-    }
 
     /** The plugin serves every pipeline of the worker and stays. */
     @Override

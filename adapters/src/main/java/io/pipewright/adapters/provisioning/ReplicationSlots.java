@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 class ReplicationSlots {
 
     private static final Duration RELEASE_WITHIN = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private final SourceAdmin admin;
 
@@ -33,7 +34,7 @@ class ReplicationSlots {
             Instant deadline = Instant.now().plus(RELEASE_WITHIN);
             Long activePid = activePid(connection, slot);
             while (activePid != null && activePid > 0 && Instant.now().isBefore(deadline)) {
-                pause();
+                Waiting.pause(POLL, "a slot to be released");
                 activePid = activePid(connection, slot);
             }
             if (activePid == null) {
@@ -71,12 +72,4 @@ class ReplicationSlots {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a slot to be released", e);
-        }
-    }
 }
