@@ -168,5 +168,4 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
         String safe = trace.replace(password, "****");
         return safe.length() <= TRACE_CHARACTERS ? safe : safe.substring(0, TRACE_CHARACTERS) + "...";
     }
-
 }

@@ -71,5 +71,4 @@ class ReplicationSlots {
             statement.executeQuery().close();
         }
     }
-
 }

@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipewright.app.support.ControlPlaneDatabase;
+import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -50,8 +43,7 @@ import org.springframework.util.FileSystemUtils;
 @DirtiesContext
 class ProvisioningEndToEndTest {
 
-    private static final String ORGANIZATION = "5b1c6a8e-0a3f-4f4e-9d1c-2f1e7c0d9a11";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ORGANIZATION = PipewrightClient.ORGANIZATION;
     private static final String DEBEZIUM = "io.debezium.connector.postgresql.PostgresConnector";
 
     @DynamicPropertySource
@@ -63,35 +55,36 @@ class ProvisioningEndToEndTest {
     WebTestClient web;
 
     private final LocalStack stack = ControlPlaneDatabase.stack();
+    private PipewrightClient api;
     private String suffix;
 
     @BeforeEach
     void uniqueNames() {
         suffix = UUID.randomUUID().toString().substring(0, 8);
-        web = web.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+        api = new PipewrightClient(web, stack);
     }
 
     @Test
     void streamsSnapshotInsertsUpdatesAndDeletesIntoKafka() throws Exception {
-        String source = register(sourceRegistration("local"));
-        String sink = register(sinkRegistration("local", true));
-        awaitServiceRunning(source);
-        awaitServiceRunning(sink);
+        String source = api.register(api.source("source-" + suffix + "-local", "local"));
+        String sink = api.register(api.sink("kafka-" + suffix + "-localtrue", "local", stack.connect().restUrl()));
+        api.awaitServiceRunning(source);
+        api.awaitServiceRunning(sink);
         String prefix = "shop" + suffix;
 
-        JsonNode created = post("/organizations/" + ORGANIZATION + "/pipelines", Map.of(
+        JsonNode created = api.call("POST", "/organizations/" + ORGANIZATION + "/pipelines", Map.of(
                 "name", "orders-cdc-" + suffix, "pipeline_type", "cdc_pg_to_kafka",
                 "source_service_id", source, "sink_service_id", sink,
                 "config", Map.of("tables", List.of("orders", "public.customers"), "topic_prefix", prefix,
                         "snapshot_mode", "initial")), 202);
         String id = created.get("id").asText();
 
-        JsonNode status = awaitStatus(id, "Running", Duration.ofMinutes(4));
+        JsonNode status = api.awaitStatus(id, "Running", Duration.ofMinutes(4));
         assertThat(status.get("connector_name").asText()).isEqualTo("mdb-pipeline-" + id.substring(0, 8));
         assertThat(status.get("connector_state").asText()).isEqualTo("RUNNING");
         assertThat(status.at("/task_states/0/state").asText()).isEqualTo("RUNNING");
         assertThat(status.get("topic_prefix").asText()).isEqualTo(prefix);
-        assertThat(get("/organizations/" + ORGANIZATION + "/pipelines/" + id).get("provision_step").asText())
+        assertThat(api.get("/organizations/" + ORGANIZATION + "/pipelines/" + id).get("provision_step").asText())
                 .isEqualTo("create_connector");
 
         try (KafkaConsumer<String, String> consumer = consumer(prefix + ".public.orders")) {
@@ -125,7 +118,7 @@ class ProvisioningEndToEndTest {
         assertThat(Files.readAllLines(stack.source().hbaFile()))
                 .filteredOn(line -> line.endsWith("# pipewright:" + id)).hasSize(1);
 
-        JsonNode events = get("/organizations/" + ORGANIZATION + "/pipelines/" + id + "/events");
+        JsonNode events = api.get("/organizations/" + ORGANIZATION + "/pipelines/" + id + "/events");
         List<String> types = new ArrayList<>();
         events.forEach(event -> types.add(event.get("type").asText()));
         assertThat(types).containsExactly("PipelineCreated",
@@ -139,30 +132,31 @@ class ProvisioningEndToEndTest {
 
     @Test
     void aSinkWithoutKafkaConnectFailsWithTheReferenceText() throws Exception {
-        String source = register(sourceRegistration("local"));
-        String sink = register(sinkRegistration("local", false));
+        String source = api.register(api.source("source-" + suffix + "-local", "local"));
+        String sink = api.register(api.sink("kafka-" + suffix + "-localfalse", "local", null));
         String id = createPipeline(source, sink);
-        JsonNode failed = awaitStatus(id, "Failed", Duration.ofSeconds(60));
+        JsonNode failed = api.awaitStatus(id, "Failed", Duration.ofSeconds(60));
         assertThat(failed.get("error_message").asText())
                 .isEqualTo("sink service does not have the kafka-connect addon enabled");
     }
 
     @Test
     void servicesInDifferentPeeringRegionsFailWithTheReferenceText() throws Exception {
-        String source = register(sourceRegistration("se-sto1"));
-        String sink = register(sinkRegistration("us-nyc1", true));
+        String source = api.register(api.source("source-" + suffix + "-se-sto1", "se-sto1"));
+        String sink = api.register(api.sink("kafka-" + suffix + "-us-nyc1", "us-nyc1",
+                stack.connect().restUrl()));
         String id = createPipeline(source, sink);
-        assertThat(awaitStatus(id, "Failed", Duration.ofSeconds(60)).get("error_message").asText())
+        assertThat(api.awaitStatus(id, "Failed", Duration.ofSeconds(60)).get("error_message").asText())
                 .isEqualTo("source zone se-sto1 and sink zone us-nyc1 are not in the same peering region");
     }
 
     @Test
     void aSourceThatIsNotPostgresqlFailsWithTheReferenceText() throws Exception {
-        String kafka = register(sinkRegistration("local", true));
-        String otherKafka = register(Map.of("name", "other-kafka-" + suffix, "database_type", "kafka",
+        String kafka = api.register(api.sink("kafka-" + suffix + "-localtrue", "local", stack.connect().restUrl()));
+        String otherKafka = api.register(Map.of("name", "other-kafka-" + suffix, "database_type", "kafka",
                 "zone", "local", "kafka", Map.of("bootstrap_servers", stack.kafka().bootstrapServers())));
         String id = createPipeline(otherKafka, kafka);
-        assertThat(awaitStatus(id, "Failed", Duration.ofSeconds(60)).get("error_message").asText())
+        assertThat(api.awaitStatus(id, "Failed", Duration.ofSeconds(60)).get("error_message").asText())
                 .isEqualTo("source service must be postgresql");
     }
 
@@ -170,21 +164,21 @@ class ProvisioningEndToEndTest {
     void aTableWhoseUpdatesPublishingWouldBreakIsRefused() throws Exception {
         String table = "no_key_" + suffix;
         stack.source().execute(LocalStack.SOURCE_DATABASE, "CREATE TABLE public." + table + " (note text)");
-        String source = register(sourceRegistration("local"));
-        String sink = register(sinkRegistration("local", true));
-        awaitServiceRunning(source);
-        awaitServiceRunning(sink);
-        JsonNode created = post("/organizations/" + ORGANIZATION + "/pipelines", Map.of(
+        String source = api.register(api.source("source-" + suffix + "-local", "local"));
+        String sink = api.register(api.sink("kafka-" + suffix + "-localtrue", "local", stack.connect().restUrl()));
+        api.awaitServiceRunning(source);
+        api.awaitServiceRunning(sink);
+        JsonNode created = api.call("POST", "/organizations/" + ORGANIZATION + "/pipelines", Map.of(
                 "name", "no-key-" + suffix, "pipeline_type", "cdc_pg_to_kafka",
                 "source_service_id", source, "sink_service_id", sink,
                 "config", Map.of("tables", List.of(table))), 202);
         String id = created.get("id").asText();
-        JsonNode failed = awaitStatus(id, "Failed", Duration.ofMinutes(3));
+        JsonNode failed = api.awaitStatus(id, "Failed", Duration.ofMinutes(3));
         assertThat(failed.get("error_message").asText()).isEqualTo("create_publication: table public." + table
                 + " has no primary key and replica identity DEFAULT: publishing it would make the application's "
                 + "UPDATE and DELETE on it fail; add a primary key or run ALTER TABLE public." + table
                 + " REPLICA IDENTITY FULL");
-        assertThat(get("/organizations/" + ORGANIZATION + "/pipelines/" + id).get("provision_step").asText())
+        assertThat(api.get("/organizations/" + ORGANIZATION + "/pipelines/" + id).get("provision_step").asText())
                 .isEqualTo("create_publication");
         stack.source().execute(LocalStack.SOURCE_DATABASE, "UPDATE public." + table + " SET note = 'still works'");
     }
@@ -201,16 +195,16 @@ class ProvisioningEndToEndTest {
         assertThat(pluginClasses()).doesNotContain(DEBEZIUM);
         long startsBefore = workerStarts();
 
-        String source = register(sourceRegistration("local"));
-        String sink = register(sinkRegistration("local", true));
-        awaitServiceRunning(source);
-        awaitServiceRunning(sink);
+        String source = api.register(api.source("source-" + suffix + "-local", "local"));
+        String sink = api.register(api.sink("kafka-" + suffix + "-localtrue", "local", stack.connect().restUrl()));
+        api.awaitServiceRunning(source);
+        api.awaitServiceRunning(sink);
         List<CompletableFuture<String>> creates = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             creates.add(CompletableFuture.supplyAsync(() -> createPipeline(source, sink)));
         }
         for (CompletableFuture<String> create : creates) {
-            awaitStatus(create.get(), "Running", Duration.ofMinutes(4));
+            api.awaitStatus(create.get(), "Running", Duration.ofMinutes(4));
         }
 
         assertThat(pluginClasses()).contains(DEBEZIUM);
@@ -229,97 +223,17 @@ class ProvisioningEndToEndTest {
 
     private List<String> pluginClasses() {
         List<String> classes = new ArrayList<>();
-        read(connectGet("/connector-plugins")).forEach(plugin -> classes.add(plugin.get("class")
+        api.connect("/connector-plugins").forEach(plugin -> classes.add(plugin.get("class")
                 .asText()));
         return classes;
     }
 
     private String createPipeline(String source, String sink) {
-        return post("/organizations/" + ORGANIZATION + "/pipelines", Map.of(
+        return api.call("POST", "/organizations/" + ORGANIZATION + "/pipelines", Map.of(
                 "name", "p-" + suffix + "-" + UUID.randomUUID().toString().substring(0, 4),
                 "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
                 "config", Map.of("tables", List.of("orders"))), 202)
                 .get("id").asText();
-    }
-
-    private Map<String, Object> sourceRegistration(String zone) {
-        PostgresServer source = stack.source();
-        return Map.of("name", "source-" + suffix + "-" + zone, "database_type", "postgresql", "version", "17",
-                "zone", zone,
-                "postgresql", Map.of(
-                        "hosts", List.of(Map.of("host", source.host(), "port", source.port(), "role", "primary")),
-                        "admin_user", source.superuser(), "admin_password", source.superuserPassword(),
-                        "hba_management", "file"));
-    }
-
-    private Map<String, Object> sinkRegistration(String zone, boolean withConnect) {
-        Map<String, Object> kafka = new HashMap<>(Map.of("bootstrap_servers", stack.kafka().bootstrapServers()));
-        Map<String, Object> registration = new HashMap<>(Map.of("name", "kafka-" + suffix + "-" + zone + withConnect,
-                "database_type", "kafka", "zone", zone, "kafka", kafka));
-        if (withConnect) {
-            registration.put("addons", List.of("kafka-connect"));
-            kafka.put("kafka_connect", Map.of("url", stack.connect().restUrl(),
-                    "plugin_installation", "shared_directory",
-                    "plugin_path", stack.connect().pluginPath().toString()));
-        }
-        return registration;
-    }
-
-    private String register(Map<String, Object> registration) {
-        return post("/managed-services", registration, 202).get("id").asText();
-    }
-
-    private void awaitServiceRunning(String id) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(get("/managed-services/" + id)
-                .get("status").asText()));
-    }
-
-    private JsonNode awaitStatus(String id, String expected, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> {
-            JsonNode status = get("/pipelines/" + id + "/status");
-            if ("Failed".equals(status.get("status").asText()) && !"Failed".equals(expected)) {
-                throw new AssertionError("pipeline failed: " + status.get("error_message").asText());
-            }
-            return expected.equals(status.get("status").asText());
-        });
-        return get("/pipelines/" + id + "/status");
-    }
-
-    private JsonNode post(String path, Object body, int expectedStatus) {
-        byte[] response = web.post().uri(path)
-                .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-                .expectStatus().isEqualTo(expectedStatus)
-                .expectBody().returnResult().getResponseBody();
-        return read(response);
-    }
-
-    private JsonNode get(String path) {
-        return read(web.get().uri(path).headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
-                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
-    }
-
-    /** Kafka Connect directly: the test's WebTestClient is bound to the control plane. */
-    private byte[] connectGet(String path) {
-        try {
-            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(stack.connect().restUrl() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode read(byte[] body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private long insertOrder(PostgresServer database) throws Exception {
@@ -357,7 +271,7 @@ class ProvisioningEndToEndTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                 if (record.value() != null) {
-                    changes.add(read(record.value().getBytes()));
+                    changes.add(PipewrightClient.read(record.value().getBytes()));
                 }
             }
             return changes.size() >= count;

@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipewright.app.support.ControlPlaneDatabase;
+import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
-import io.pipewright.localstack.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,9 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @DirtiesContext
 class PipelineDeletionTest {
 
-    private static final String ORGANIZATION = "5b1c6a8e-0a3f-4f4e-9d1c-2f1e7c0d9a11";
-    private static final String PIPELINES = "/organizations/" + ORGANIZATION + "/pipelines";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PIPELINES = PipewrightClient.PIPELINES;
     private static final Path HOLDS = createHolds();
 
     @DynamicPropertySource
@@ -57,6 +48,7 @@ class PipelineDeletionTest {
     WebTestClient web;
 
     private final LocalStack stack = ControlPlaneDatabase.stack();
+    private PipewrightClient api;
     private String suffix;
     private String source;
     private String sink;
@@ -64,16 +56,11 @@ class PipelineDeletionTest {
     @BeforeEach
     void registerServices() {
         suffix = UUID.randomUUID().toString().substring(0, 8);
-        web = web.mutate().responseTimeout(Duration.ofSeconds(30)).build();
-        PostgresServer database = stack.source();
-        source = register(Map.of("name", "source-" + suffix, "database_type", "postgresql", "zone", "local",
-                "postgresql", Map.of(
-                        "hosts", List.of(Map.of("host", database.host(), "port", database.port())),
-                        "admin_user", database.superuser(), "admin_password", database.superuserPassword(),
-                        "hba_management", "file")));
-        sink = register(kafka("kafka-" + suffix, stack.connect().restUrl()));
-        awaitServiceRunning(source);
-        awaitServiceRunning(sink);
+        api = new PipewrightClient(web, stack);
+        source = api.register(api.source("source-" + suffix, "local"));
+        sink = api.register(api.sink("kafka-" + suffix, "local", stack.connect().restUrl()));
+        api.awaitServiceRunning(source);
+        api.awaitServiceRunning(sink);
     }
 
     @Test
@@ -84,7 +71,7 @@ class PipelineDeletionTest {
         deleteAndAwaitGone(id);
         assertThat(SourceSnapshot.of(stack.source())).isEqualTo(before);
         assertThat(connectors()).doesNotContain("mdb-pipeline-" + id.substring(0, 8));
-        assertThat(eventTypes(id)).containsSubsequence("PipelineDeletionRequested", "TeardownStepCompleted",
+        assertThat(api.eventTypes(id)).containsSubsequence("PipelineDeletionRequested", "TeardownStepCompleted",
                 "TeardownStepCompleted", "TeardownStepCompleted", "PipelineDeleted");
     }
 
@@ -93,7 +80,7 @@ class PipelineDeletionTest {
         Map<String, String> before = SourceSnapshot.of(stack.source());
         String id = create(List.of("orders"));
         awaitStatus(id, "Running");
-        call("POST", PIPELINES + "/" + id + "/pause", Map.of(), 202);
+        api.call("POST", PIPELINES + "/" + id + "/pause", Map.of(), 202);
         deleteAndAwaitGone(id);
         assertThat(SourceSnapshot.of(stack.source())).isEqualTo(before);
     }
@@ -113,10 +100,10 @@ class PipelineDeletionTest {
 
     @Test
     void fromPendingWhileTheSinkIsStillComingUp() throws Exception {
-        sink = register(kafka("kafka-unreachable-" + suffix, "http://127.0.0.1:1"));
+        sink = api.register(api.sink("kafka-unreachable-" + suffix, "local", "http://127.0.0.1:1"));
         Map<String, String> before = SourceSnapshot.of(stack.source());
         String id = create(List.of("orders"));
-        assertThat(get("/pipelines/" + id + "/status").get("status").asText()).isEqualTo("Pending");
+        assertThat(api.get("/pipelines/" + id + "/status").get("status").asText()).isEqualTo("Pending");
         deleteAndAwaitGone(id);
         assertThat(SourceSnapshot.of(stack.source())).isEqualTo(before);
     }
@@ -130,7 +117,7 @@ class PipelineDeletionTest {
         String id = create(List.of("orders"));
         await().atMost(Duration.ofMinutes(3)).until(() -> Files.exists(entered));
 
-        JsonNode deleting = call("DELETE", PIPELINES + "/" + id, null, 202);
+        JsonNode deleting = api.call("DELETE", PIPELINES + "/" + id, null, 202);
         assertThat(deleting.get("status").asText()).isEqualTo("Deleting");
         Files.delete(hold);
 
@@ -144,17 +131,17 @@ class PipelineDeletionTest {
         Map<String, String> before = SourceSnapshot.of(stack.source());
         String id = create(List.of("orders"));
         awaitStatus(id, "Running");
-        call("DELETE", PIPELINES + "/" + id, null, 202);
+        api.call("DELETE", PIPELINES + "/" + id, null, 202);
         web.delete().uri(PIPELINES + "/" + id).headers(headers -> headers.setBasicAuth("test-admin",
                 "test-admin-password")).exchange().expectStatus().value(status ->
                 assertThat(status).isIn(202, 404));
         awaitGone(id);
         assertThat(SourceSnapshot.of(stack.source())).isEqualTo(before);
-        assertThat(eventTypes(id)).filteredOn("PipelineDeletionRequested"::equals).hasSize(1);
+        assertThat(api.eventTypes(id)).filteredOn("PipelineDeletionRequested"::equals).hasSize(1);
     }
 
     private void deleteAndAwaitGone(String id) {
-        JsonNode deleting = call("DELETE", PIPELINES + "/" + id, null, 202);
+        JsonNode deleting = api.call("DELETE", PIPELINES + "/" + id, null, 202);
         assertThat(deleting.get("status").asText()).isEqualTo("Deleting");
         awaitGone(id);
     }
@@ -162,91 +149,26 @@ class PipelineDeletionTest {
     /** Soft-deleted: gone from GET and the list, its history still readable. */
     private void awaitGone(String id) {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
-                eventTypes(id).contains("PipelineDeleted"));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> web.get().uri(PIPELINES + "/" + id)
-                .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password")).exchange()
-                .expectStatus().isNotFound());
-        assertThat(get(PIPELINES).findValues("id")).extracting(JsonNode::asText).doesNotContain(id);
+                api.eventTypes(id).contains("PipelineDeleted"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> api.call("GET", PIPELINES + "/" + id, null, 404));
+        assertThat(api.get(PIPELINES).findValues("id")).extracting(JsonNode::asText).doesNotContain(id);
     }
 
     private String create(List<String> tables) {
-        return call("POST", PIPELINES, Map.of("name", "del-" + suffix + "-" + UUID.randomUUID().toString()
+        return api.call("POST", PIPELINES, Map.of("name", "del-" + suffix + "-" + UUID.randomUUID().toString()
                         .substring(0, 4), "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source,
                 "sink_service_id", sink, "config", Map.of("tables", tables, "topic_prefix", "del" + suffix)), 202)
                 .get("id").asText();
     }
 
-    private Map<String, Object> kafka(String name, String connectUrl) {
-        Map<String, Object> connect = new HashMap<>(Map.of("url", connectUrl));
-        if (connectUrl.equals(stack.connect().restUrl())) {
-            connect.put("plugin_installation", "shared_directory");
-            connect.put("plugin_path", stack.connect().pluginPath().toString());
-        }
-        return Map.of("name", name, "database_type", "kafka", "zone", "local", "addons", List.of("kafka-connect"),
-                "kafka", Map.of("bootstrap_servers", stack.kafka().bootstrapServers(), "kafka_connect", connect));
-    }
-
-    private String register(Map<String, Object> service) {
-        return call("POST", "/managed-services", service, 202).get("id").asText();
-    }
-
-    private void awaitServiceRunning(String id) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(get("/managed-services/" + id)
-                .get("status").asText()));
-    }
-
     private JsonNode awaitStatus(String id, String expected) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
-                expected.equals(get("/pipelines/" + id + "/status").get("status").asText()));
-        return get("/pipelines/" + id + "/status");
-    }
-
-    private List<String> eventTypes(String id) {
-        List<String> types = new ArrayList<>();
-        get(PIPELINES + "/" + id + "/events").forEach(event -> types.add(event.get("type").asText()));
-        return types;
+        return api.awaitStatus(id, expected, Duration.ofMinutes(3));
     }
 
     private List<String> connectors() {
-        JsonNode names = read(connectGet("/connectors"));
         List<String> connectors = new ArrayList<>();
-        names.forEach(name -> connectors.add(name.asText()));
+        api.connect("/connectors").forEach(name -> connectors.add(name.asText()));
         return connectors;
-    }
-
-    private JsonNode call(String method, String path, Object body, int expected) {
-        WebTestClient.RequestBodySpec request = web.method(org.springframework.http.HttpMethod.valueOf(method))
-                .uri(path).headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
-                .contentType(MediaType.APPLICATION_JSON);
-        WebTestClient.ResponseSpec response = body == null ? request.exchange() : request.bodyValue(body).exchange();
-        return read(response.expectStatus().isEqualTo(expected).expectBody().returnResult().getResponseBody());
-    }
-
-    private JsonNode get(String path) {
-        return call("GET", path, null, 200);
-    }
-
-    /** Kafka Connect directly: the test's WebTestClient is bound to the control plane. */
-    private byte[] connectGet(String path) {
-        try {
-            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(stack.connect().restUrl() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode read(byte[] body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Path createHolds() {

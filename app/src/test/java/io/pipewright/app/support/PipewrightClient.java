@@ -1,0 +1,131 @@
+package io.pipewright.app.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipewright.localstack.LocalStack;
+import io.pipewright.localstack.PostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The control plane's API as the tests on the real stack use it, as the bootstrap admin of the test configuration,
+ * with the registrations of the stack's services.
+ */
+public final class PipewrightClient {
+
+    public static final String ORGANIZATION = "5b1c6a8e-0a3f-4f4e-9d1c-2f1e7c0d9a11";
+    public static final String PIPELINES = "/organizations/" + ORGANIZATION + "/pipelines";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WebTestClient web;
+    private final LocalStack stack;
+
+    public PipewrightClient(WebTestClient web, LocalStack stack) {
+        this.web = web;
+        this.stack = stack;
+    }
+
+    public JsonNode call(String method, String path, Object body, int expectedStatus) {
+        WebTestClient.RequestBodySpec request = web.method(HttpMethod.valueOf(method)).uri(path)
+                .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                .contentType(MediaType.APPLICATION_JSON);
+        WebTestClient.ResponseSpec response = body == null ? request.exchange() : request.bodyValue(body).exchange();
+        return read(response.expectStatus().isEqualTo(expectedStatus).expectBody().returnResult().getResponseBody());
+    }
+
+    public JsonNode get(String path) {
+        return call("GET", path, null, 200);
+    }
+
+    /** The stack's source PostgreSQL, its pg_hba.conf managed through the file. */
+    public Map<String, Object> source(String name, String zone) {
+        PostgresServer source = stack.source();
+        return Map.of("name", name, "database_type", "postgresql", "version", "17", "zone", zone,
+                "postgresql", Map.of(
+                        "hosts", List.of(Map.of("host", source.host(), "port", source.port(), "role", "primary")),
+                        "admin_user", source.superuser(), "admin_password", source.superuserPassword(),
+                        "hba_management", "file"));
+    }
+
+    /** The stack's Kafka; with the kafka-connect addon at {@code connectUrl} unless it is null. */
+    public Map<String, Object> sink(String name, String zone, String connectUrl) {
+        Map<String, Object> kafka = new HashMap<>(Map.of("bootstrap_servers", stack.kafka().bootstrapServers()));
+        Map<String, Object> registration = new HashMap<>(Map.of("name", name, "database_type", "kafka",
+                "zone", zone, "kafka", kafka));
+        if (connectUrl != null) {
+            Map<String, Object> connect = new HashMap<>(Map.of("url", connectUrl));
+            if (connectUrl.equals(stack.connect().restUrl())) {
+                connect.put("plugin_installation", "shared_directory");
+                connect.put("plugin_path", stack.connect().pluginPath().toString());
+            }
+            registration.put("addons", List.of("kafka-connect"));
+            kafka.put("kafka_connect", connect);
+        }
+        return registration;
+    }
+
+    public String register(Map<String, Object> service) {
+        return call("POST", "/managed-services", service, 202).get("id").asText();
+    }
+
+    public void awaitServiceRunning(String serviceId) {
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                "Running".equals(get("/managed-services/" + serviceId).get("status").asText()));
+    }
+
+    /** Waits for the status; a pipeline that fails while something else is awaited fails the test at once. */
+    public JsonNode awaitStatus(String pipelineId, String expected, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> {
+            JsonNode status = get("/pipelines/" + pipelineId + "/status");
+            if ("Failed".equals(status.get("status").asText()) && !"Failed".equals(expected)) {
+                throw new AssertionError("pipeline failed: " + status.get("error_message").asText());
+            }
+            return expected.equals(status.get("status").asText());
+        });
+        return get("/pipelines/" + pipelineId + "/status");
+    }
+
+    public List<String> eventTypes(String pipelineId) {
+        List<String> types = new ArrayList<>();
+        get(PIPELINES + "/" + pipelineId + "/events").forEach(event -> types.add(event.get("type").asText()));
+        return types;
+    }
+
+    /** Kafka Connect directly: the test's WebTestClient is bound to the control plane. */
+    public JsonNode connect(String path) {
+        try {
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(stack.connect().restUrl() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return read(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode read(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
