@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.kernel.pipeline.TaskState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +57,24 @@ public class ConnectClient {
     public void putConfig(String connectUrl, String connector, Map<String, String> config) {
         http.put().uri(connectUrl + "/connectors/{name}/config", connector).bodyValue(config).retrieve()
                 .toBodilessEntity().block(TIMEOUT);
+    }
+
+    /**
+     * Connect's validation of a connector configuration ({@code PUT /connector-plugins/{class}/config/validate}):
+     * the error messages by configuration key. The worker itself runs the plugin's checks, e.g. a connection attempt.
+     */
+    public Map<String, List<String>> validate(String connectUrl, String connectorClass, Map<String, String> config) {
+        JsonNode result = http.put().uri(connectUrl + "/connector-plugins/{plugin}/config/validate", connectorClass)
+                .bodyValue(config).retrieve().bodyToMono(JsonNode.class).block(TIMEOUT);
+        Map<String, List<String>> errors = new LinkedHashMap<>();
+        result.path("configs").forEach(entry -> {
+            List<String> messages = new ArrayList<>();
+            entry.path("value").path("errors").forEach(error -> messages.add(error.asText()));
+            if (!messages.isEmpty()) {
+                errors.put(entry.path("value").path("name").asText(), messages);
+            }
+        });
+        return errors;
     }
 
     /** Stops the connector's tasks but keeps its config, so its offsets can be deleted (KIP-875). */

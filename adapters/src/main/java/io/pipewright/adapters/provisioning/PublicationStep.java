@@ -16,6 +16,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -32,9 +34,11 @@ class PublicationStep implements ProvisioningStep {
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final SourceAdmin admin;
+    private final ReplicaIdentityChanges identityChanges;
 
-    PublicationStep(SourceAdmin admin) {
+    PublicationStep(SourceAdmin admin, ReplicaIdentityChanges identityChanges) {
         this.admin = admin;
+        this.identityChanges = identityChanges;
     }
 
     @Override
@@ -52,7 +56,7 @@ class PublicationStep implements ProvisioningStep {
                 ReplicationRole.requireTable(connection, table, database);
             }
             for (String table : tablesToPublish(connection, pipeline)) {
-                requireUpdatableOncePublished(connection, table);
+                keepUpdatableOncePublished(connection, pipeline, table);
             }
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
@@ -106,24 +110,73 @@ class PublicationStep implements ProvisioningStep {
         return pipeline.config().tables().stream().map(SourceAdmin::quoteTable).collect(Collectors.joining(", "));
     }
 
-    private static void requireUpdatableOncePublished(Connection connection, String table) throws SQLException {
+    /**
+     * A table without a primary key and with replica identity DEFAULT or NOTHING would refuse the application's
+     * UPDATE and DELETE once published: refused, unless the pipeline asked for REPLICA IDENTITY FULL.
+     */
+    private void keepUpdatableOncePublished(Connection connection, PipelineSpec pipeline, String table)
+            throws SQLException {
+        String identity;
+        boolean hasKey;
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT c.relreplident,
+                SELECT c.relreplident::text,
                        EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_key
                 FROM pg_class c WHERE c.oid = to_regclass(?)""")) {
             query.setString(1, quoteTable(table));
             try (ResultSet rows = query.executeQuery()) {
                 rows.next();
-                String identity = rows.getString("relreplident");
-                boolean hasKey = rows.getBoolean("has_key");
-                if ("n".equals(identity) || ("d".equals(identity) && !hasKey)) {
-                    throw new StepFailed("table " + table + " has no primary key and replica identity "
-                            + ("n".equals(identity) ? "NOTHING" : "DEFAULT")
-                            + ": publishing it would make the application's UPDATE and DELETE on it fail; add a "
-                            + "primary key or run ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+                identity = rows.getString(1);
+                hasKey = rows.getBoolean("has_key");
+            }
+        }
+        if (!"n".equals(identity) && !("d".equals(identity) && !hasKey)) {
+            return;
+        }
+        if (!pipeline.config().replicaIdentityFull()) {
+            throw new StepFailed("table " + table + " has no primary key and replica identity "
+                    + ("n".equals(identity) ? "NOTHING" : "DEFAULT")
+                    + ": publishing it would make the application's UPDATE and DELETE on it fail; add a primary key, "
+                    + "or create the pipeline with config.replica_identity_full true");
+        }
+        identityChanges.recordBeforeChanging(pipeline, table, identity);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE " + quoteTable(table) + " REPLICA IDENTITY FULL");
+        }
+    }
+
+    /** Gives back the identities this pipeline changed, unless another pipeline still publishes the table. */
+    private void restoreReplicaIdentities(Connection connection, PipelineSpec pipeline) throws SQLException {
+        for (ReplicaIdentityChanges.Change change : identityChanges.of(pipeline)) {
+            Optional<UUID> heir = otherPipelinePublishing(connection, change.table());
+            if (heir.isPresent()) {
+                identityChanges.handOver(pipeline, change.table(), heir.get());
+                continue;
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE " + quoteTable(change.table()) + " REPLICA IDENTITY "
+                        + ("n".equals(change.previousIdentity()) ? "NOTHING" : "DEFAULT"));
+            }
+            identityChanges.forget(pipeline, change.table());
+        }
+    }
+
+    private static Optional<UUID> otherPipelinePublishing(Connection connection, String table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT pubname FROM pg_publication_tables
+                WHERE schemaname || '.' || tablename = ? AND pubname LIKE 'pipewright\\_%'""")) {
+            query.setString(1, table);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    String hex = rows.getString(1).substring("pipewright_".length());
+                    if (hex.length() == 32) {
+                        return Optional.of(UUID.fromString(hex.replaceFirst(
+                                "(\\p{XDigit}{8})(\\p{XDigit}{4})(\\p{XDigit}{4})(\\p{XDigit}{4})(\\p{XDigit}+)",
+                                "$1-$2-$3-$4-$5")));
+                    }
                 }
             }
         }
+        return Optional.empty();
     }
 
     private static boolean exists(Connection connection, String publication) throws SQLException {
@@ -156,6 +209,7 @@ class PublicationStep implements ProvisioningStep {
                 SourceAdmin.primary(pipeline.source().postgres()), database);
              Statement statement = connection.createStatement()) {
             statement.execute("DROP PUBLICATION IF EXISTS " + quote(pipeline.sourceResourceName()));
+            restoreReplicaIdentities(connection, pipeline);
         } catch (SQLException e) {
             if (!SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState())) {
                 throw new IllegalStateException("dropping the publication failed: " + e.getMessage(), e);

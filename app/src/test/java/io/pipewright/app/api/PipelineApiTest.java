@@ -78,6 +78,7 @@ class PipelineApiTest {
                 .jsonPath("$.config.tables").isEqualTo(List.of("public.orders", "sales.customers"))
                 .jsonPath("$.config.topic_prefix").isEqualTo(name)
                 .jsonPath("$.config.snapshot_mode").isEqualTo("initial")
+                .jsonPath("$.config.replica_identity_full").isEqualTo(false)
                 .jsonPath("$.created_at").isNotEmpty();
     }
 
@@ -115,6 +116,8 @@ class PipelineApiTest {
         assertRefused(with("colour", "blue"), "colour", "is not a known field");
         assertRefused(with("config", Map.of("tablez", List.of())), "config.tablez", "is not a known field");
         assertRefused(with("name", 42), "name", "has the wrong type");
+        assertRefused(with("config", Map.of("replica_identity_full", "yes")), "config.replica_identity_full",
+                "has the wrong type");
         assertRefused(with("config", Map.of("tables", "orders")), "config.tables", "has the wrong type");
         assertRefusedRaw("{\"name\": ", "body", "must be well-formed JSON");
         assertRefusedRaw("[1, 2]", "body", "must be a JSON object of the documented shape");

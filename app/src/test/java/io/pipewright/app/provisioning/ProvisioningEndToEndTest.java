@@ -176,8 +176,8 @@ class ProvisioningEndToEndTest {
         JsonNode failed = api.awaitStatus(id, "Failed", Duration.ofMinutes(3));
         assertThat(failed.get("error_message").asText()).isEqualTo("create_publication: table public." + table
                 + " has no primary key and replica identity DEFAULT: publishing it would make the application's "
-                + "UPDATE and DELETE on it fail; add a primary key or run ALTER TABLE public." + table
-                + " REPLICA IDENTITY FULL");
+                + "UPDATE and DELETE on it fail; add a primary key, or create the pipeline with "
+                + "config.replica_identity_full true");
         assertThat(api.get("/organizations/" + ORGANIZATION + "/pipelines/" + id).get("provision_step").asText())
                 .isEqualTo("create_publication");
         stack.source().execute(LocalStack.SOURCE_DATABASE, "UPDATE public." + table + " SET note = 'still works'");

@@ -108,7 +108,8 @@ class PipelineViewsTest {
                 "database_name", "defaultdb",
                 "tables", List.of("public.orders", "public.customers"),
                 "topic_prefix", "shop",
-                "snapshot_mode", "initial")));
+                "snapshot_mode", "initial",
+                "replica_identity_full", false)));
         assertThat(pending.get("error_message").isNull()).isTrue();
         assertThat(pending.get("created_at").asText()).isEqualTo("2026-06-22T10:00:00Z");
         assertThat(pending.get("updated_at").asText()).isEqualTo("2026-06-22T10:00:00Z");

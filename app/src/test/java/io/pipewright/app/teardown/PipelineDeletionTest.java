@@ -76,6 +76,22 @@ class PipelineDeletionTest {
     }
 
     @Test
+    void fromRunningWithReplicaIdentityFullGivenToATableWithoutKey() throws Exception {
+        String table = "no_key_full_" + suffix;
+        stack.source().execute(LocalStack.SOURCE_DATABASE, "CREATE TABLE public." + table + " (note text)");
+        stack.source().execute(LocalStack.SOURCE_DATABASE, "INSERT INTO public." + table + " VALUES ('first')");
+        Map<String, String> before = SourceSnapshot.of(stack.source());
+        String id = api.call("POST", PIPELINES, Map.of("name", "full-" + suffix, "pipeline_type", "cdc_pg_to_kafka",
+                "source_service_id", source, "sink_service_id", sink, "config", Map.of("tables", List.of(table),
+                        "replica_identity_full", true)), 202).get("id").asText();
+        awaitStatus(id, "Running");
+        stack.source().execute(LocalStack.SOURCE_DATABASE, "UPDATE public." + table + " SET note = 'updated'");
+        stack.source().execute(LocalStack.SOURCE_DATABASE, "DELETE FROM public." + table);
+        deleteAndAwaitGone(id);
+        assertThat(SourceSnapshot.of(stack.source())).isEqualTo(before);
+    }
+
+    @Test
     void fromPaused() throws Exception {
         Map<String, String> before = SourceSnapshot.of(stack.source());
         String id = create(List.of("orders"));

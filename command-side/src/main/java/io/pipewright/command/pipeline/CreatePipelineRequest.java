@@ -29,7 +29,8 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
     private static final String IDENTIFIER_RULE = "must be a PostgreSQL identifier: a letter or underscore, then "
             + "letters, digits, underscores or $, at most 63 characters";
 
-    record Config(String databaseName, List<String> tables, String topicPrefix, String snapshotMode) {
+    record Config(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
+                  Boolean replicaIdentityFull) {
     }
 
     CreatePipeline toCommand(UUID organizationId, UUID pipelineId) {
@@ -49,7 +50,7 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
             violations.check("sink_service_id", !UUID.fromString(sourceServiceId).equals(UUID.fromString(sinkServiceId)),
                     "must differ from source_service_id");
         }
-        Config given = config == null ? new Config(null, null, null, null) : config;
+        Config given = config == null ? new Config(null, null, null, null, null) : config;
         String databaseName = given.databaseName() == null ? DEFAULT_DATABASE : given.databaseName();
         violations.matches("config.database_name", databaseName, IDENTIFIER, IDENTIFIER_RULE);
         List<String> tables = normalizedTables(given.tables(), violations);
@@ -63,7 +64,8 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
                 "must be one of " + String.join(", ", SnapshotMode.debeziumValues()));
         violations.throwIfAny();
         return new CreatePipeline(pipelineId, organizationId, name, pipelineType, UUID.fromString(sourceServiceId),
-                UUID.fromString(sinkServiceId), new PipelineConfig(databaseName, tables, topicPrefix, snapshotMode));
+                UUID.fromString(sinkServiceId), new PipelineConfig(databaseName, tables, topicPrefix, snapshotMode,
+                        Boolean.TRUE.equals(given.replicaIdentityFull())));
     }
 
     /** {@code orders} means {@code public.orders}; repeats are dropped, order kept. */

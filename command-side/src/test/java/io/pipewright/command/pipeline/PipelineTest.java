@@ -52,7 +52,7 @@ class PipelineTest {
     private static final UUID SOURCE = UUID.randomUUID();
     private static final UUID SINK = UUID.randomUUID();
     private static final PipelineConfig CONFIG = new PipelineConfig("defaultdb",
-            List.of("public.orders", "public.customers"), "shop", SnapshotMode.INITIAL);
+            List.of("public.orders", "public.customers"), "shop", SnapshotMode.INITIAL, false);
     private static final PipelineCreated CREATED = new PipelineCreated(ID, ORG, "orders-cdc", "cdc_pg_to_kafka",
             SOURCE, SINK, CONFIG, NOW);
 

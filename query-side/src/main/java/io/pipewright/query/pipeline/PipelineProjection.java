@@ -52,10 +52,11 @@ class PipelineProjection {
         PipelineConfig config = event.config();
         database.sql("""
                         INSERT INTO pipeline_view (id, organization_id, name, pipeline_type, source_service_id,
-                            sink_service_id, status, database_name, tables, topic_prefix, snapshot_mode, created_at,
-                            updated_at, last_sequence)
+                            sink_service_id, status, database_name, tables, topic_prefix, snapshot_mode,
+                            replica_identity_full, created_at, updated_at, last_sequence)
                         VALUES (:id, :organizationId, :name, :pipelineType, :sourceServiceId, :sinkServiceId, :status,
-                            :databaseName, :tables, :topicPrefix, :snapshotMode, :createdAt, :createdAt, :sequence)
+                            :databaseName, :tables, :topicPrefix, :snapshotMode, :replicaIdentityFull, :createdAt,
+                            :createdAt, :sequence)
                         ON CONFLICT (id) DO NOTHING""")
                 .bind("id", event.pipelineId())
                 .bind("organizationId", event.organizationId())
@@ -64,6 +65,7 @@ class PipelineProjection {
                 .bind("sourceServiceId", event.sourceServiceId())
                 .bind("sinkServiceId", event.sinkServiceId())
                 .bind("status", PipelineStatus.PENDING.wireName())
+                .bind("replicaIdentityFull", event.config().replicaIdentityFull())
                 .bind("databaseName", config.databaseName())
                 .bind("tables", config.tables().toArray(String[]::new))
                 .bind("topicPrefix", config.topicPrefix())

@@ -64,7 +64,7 @@ public class PipelineViews {
     private PipelineView toPipeline(Readable row) {
         PipelineConfigView config = new PipelineConfigView(row.get("database_name", String.class),
                 List.of(row.get("tables", String[].class)), row.get("topic_prefix", String.class),
-                row.get("snapshot_mode", String.class));
+                row.get("snapshot_mode", String.class), row.get("replica_identity_full", Boolean.class));
         return new PipelineView(row.get("id", UUID.class), row.get("organization_id", UUID.class),
                 row.get("name", String.class), row.get("pipeline_type", String.class),
                 row.get("source_service_id", UUID.class), row.get("sink_service_id", UUID.class),

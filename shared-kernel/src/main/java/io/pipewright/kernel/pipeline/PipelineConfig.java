@@ -4,9 +4,11 @@ import java.util.List;
 
 /**
  * What a pipeline captures and where it writes, with the reference's defaults already applied: tables are always
- * {@code schema.table}, an empty list means all tables.
+ * {@code schema.table}, an empty list means all tables. {@code replicaIdentityFull}: a captured table without a
+ * primary key may be given REPLICA IDENTITY FULL (restored on delete) instead of being refused.
  */
-public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode) {
+public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
+                             boolean replicaIdentityFull) {
 
     public PipelineConfig {
         tables = List.copyOf(tables);
