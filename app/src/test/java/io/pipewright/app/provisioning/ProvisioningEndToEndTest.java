@@ -215,6 +215,37 @@ class ProvisioningEndToEndTest {
         }
     }
 
+    @Test
+    void thePgHbaEntryIsOnEveryNodeThatCanBecomePrimary() throws Exception {
+        PostgresServer primary = stack.source();
+        PostgresServer standby = primary.createStandby(Path.of("target", "standby-" + suffix).toAbsolutePath());
+        try {
+            String source = api.register(Map.of("name", "source-with-standby-" + suffix, "database_type",
+                    "postgresql", "zone", "local", "postgresql", Map.of(
+                            "hosts", List.of(
+                                    Map.of("host", primary.host(), "port", primary.port(), "role", "primary"),
+                                    Map.of("host", standby.host(), "port", standby.port(), "role", "standby")),
+                            "admin_user", primary.superuser(), "admin_password", primary.superuserPassword(),
+                            "hba_management", "file")));
+            String sink = api.register(api.sink("kafka-" + suffix + "-standby", "local", stack.connect().restUrl()));
+            api.awaitServiceRunning(source);
+            api.awaitServiceRunning(sink);
+            String id = createPipeline(source, sink);
+            api.awaitStatus(id, "Running", Duration.ofMinutes(4));
+
+            String tag = "# pipewright:" + id;
+            assertThat(Files.readAllLines(primary.hbaFile())).filteredOn(line -> line.endsWith(tag)).hasSize(1);
+            assertThat(Files.readAllLines(standby.hbaFile())).filteredOn(line -> line.endsWith(tag)).hasSize(1);
+
+            api.call("DELETE", "/organizations/" + ORGANIZATION + "/pipelines/" + id, null, 202);
+            await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+            assertThat(Files.readAllLines(standby.hbaFile())).noneMatch(line -> line.endsWith(tag));
+            assertThat(Files.readAllLines(primary.hbaFile())).noneMatch(line -> line.endsWith(tag));
+        } finally {
+            standby.stop();
+        }
+    }
+
     private long workerStarts() throws IOException {
         try (Stream<String> lines = Files.lines(stack.connect().logFile())) {
             return lines.filter(line -> line.contains("Kafka Connect started")).count();
