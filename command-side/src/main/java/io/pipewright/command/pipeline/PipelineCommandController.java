@@ -48,27 +48,29 @@ class PipelineCommandController {
     @DeleteMapping("/{pipelineId}")
     Mono<ResponseEntity<PipelineView>> delete(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
                                               Caller caller) {
-        requireMember(caller, organizationId);
-        return dispatch.send(new DeletePipeline(pipelineId, organizationId), caller)
-                .then(awaitStatus(organizationId, pipelineId, PipelineStatus.DELETING))
-                .map(PipelineCommandController::accepted);
+        return change(caller, organizationId, pipelineId, new DeletePipeline(pipelineId, organizationId),
+                PipelineStatus.DELETING);
     }
 
     @PostMapping("/{pipelineId}/pause")
     Mono<ResponseEntity<PipelineView>> pause(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
                                              Caller caller) {
-        requireMember(caller, organizationId);
-        return dispatch.send(new PausePipeline(pipelineId, organizationId), caller)
-                .then(awaitStatus(organizationId, pipelineId, PipelineStatus.PAUSED))
-                .map(PipelineCommandController::accepted);
+        return change(caller, organizationId, pipelineId, new PausePipeline(pipelineId, organizationId),
+                PipelineStatus.PAUSED);
     }
 
     @PostMapping("/{pipelineId}/resume")
     Mono<ResponseEntity<PipelineView>> resume(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
                                               Caller caller) {
+        return change(caller, organizationId, pipelineId, new ResumePipeline(pipelineId, organizationId),
+                PipelineStatus.RUNNING);
+    }
+
+    private Mono<ResponseEntity<PipelineView>> change(Caller caller, UUID organizationId, UUID pipelineId,
+                                                      Object command, PipelineStatus leadsTo) {
         requireMember(caller, organizationId);
-        return dispatch.send(new ResumePipeline(pipelineId, organizationId), caller)
-                .then(awaitStatus(organizationId, pipelineId, PipelineStatus.RUNNING))
+        return dispatch.send(command, caller)
+                .then(awaitStatus(organizationId, pipelineId, leadsTo))
                 .map(PipelineCommandController::accepted);
     }
 
