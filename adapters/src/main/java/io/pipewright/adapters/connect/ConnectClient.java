@@ -55,8 +55,36 @@ public class ConnectClient {
 
     /** Creates the connector or replaces its configuration; Connect restarts it with the new one. */
     public void putConfig(String connectUrl, String connector, Map<String, String> config) {
-        http.put().uri(connectUrl + "/connectors/{name}/config", connector).bodyValue(config).retrieve()
-                .toBodilessEntity().block(TIMEOUT);
+        try {
+            http.put().uri(connectUrl + "/connectors/{name}/config", connector).bodyValue(config).retrieve()
+                    .toBodilessEntity().block(TIMEOUT);
+        } catch (WebClientResponseException e) {
+            throw new IllegalStateException("Kafka Connect refused the configuration of " + connector + " ("
+                    + e.getStatusCode().value() + "): " + withoutSecrets(reason(e), config), e);
+        }
+    }
+
+    /** Connect's own explanation, e.g. which configuration check failed on the worker. */
+    private static String reason(WebClientResponseException e) {
+        try {
+            JsonNode body = e.getResponseBodyAs(JsonNode.class);
+            if (body != null && body.hasNonNull("message")) {
+                return body.get("message").asText();
+            }
+        } catch (RuntimeException unreadable) {
+            return e.getStatusText();
+        }
+        return e.getStatusText();
+    }
+
+    private static String withoutSecrets(String message, Map<String, String> config) {
+        String safe = message;
+        for (Map.Entry<String, String> entry : config.entrySet()) {
+            if (entry.getKey().contains("password") && !entry.getValue().isEmpty()) {
+                safe = safe.replace(entry.getValue(), "[hidden]");
+            }
+        }
+        return safe;
     }
 
     /**

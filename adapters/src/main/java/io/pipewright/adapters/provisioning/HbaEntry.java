@@ -37,6 +37,8 @@ import org.springframework.stereotype.Component;
 class HbaEntry {
 
     static final String TAG = "# pipewright:";
+    /** The advisory lock key under which pg_hba.conf is edited on a node ("pw_hba" in ASCII). */
+    private static final long FILE_LOCK = 0x70775f686261L;
     /** A host line for every database and every user: whatever comes after it is never reached. */
     private static final Pattern CATCH_ALL = Pattern.compile("(?m)^[ \t]*host\\S*[ \t]+all[ \t]+all[ \t]");
 
@@ -68,14 +70,35 @@ class HbaEntry {
             try (Connection connection = admin.connect(source, node, source.adminDatabase())) {
                 HbaFile file = source.hbaManagement() == HbaManagement.FILE ? new LocalHbaFile(connection)
                         : new SqlHbaFile(connection);
-                String before = file.read();
-                String after = change.apply(before);
-                if (!after.equals(before)) {
-                    file.write(after);
-                    requireValid(connection, node, file, before);
-                    reload(connection);
+                lockFile(connection);
+                try {
+                    String before = file.read();
+                    String after = change.apply(before);
+                    if (!after.equals(before)) {
+                        file.write(after);
+                        requireValid(connection, node, file, before);
+                        reload(connection);
+                    }
+                } finally {
+                    unlockFile(connection);
                 }
             }
+        }
+    }
+
+    /**
+     * Pipelines of one source are provisioned in parallel, possibly by several control-plane nodes: without a lock on
+     * the node itself two read-modify-write cycles interleave and one pipeline's line is lost.
+     */
+    private static void lockFile(Connection connection) throws SQLException {
+        try (Statement lock = connection.createStatement()) {
+            lock.execute("SELECT pg_advisory_lock(" + FILE_LOCK + ")");
+        }
+    }
+
+    private static void unlockFile(Connection connection) throws SQLException {
+        try (Statement unlock = connection.createStatement()) {
+            unlock.execute("SELECT pg_advisory_unlock(" + FILE_LOCK + ")");
         }
     }
 
@@ -194,13 +217,32 @@ class HbaEntry {
             }
         }
 
+        /** Three statements in one transaction: a large object is not visible to the command that creates it. */
         @Override
         public void write(String content) throws SQLException {
-            try (PreparedStatement export = connection.prepareStatement("""
-                    SELECT lo_export(oid, current_setting('hba_file')), lo_unlink(oid)
-                    FROM (SELECT lo_from_bytea(0, convert_to(?, 'UTF8')) AS oid) AS created""")) {
-                export.setString(1, content);
-                export.executeQuery().close();
+            connection.setAutoCommit(false);
+            try {
+                long largeObject;
+                try (PreparedStatement create = connection.prepareStatement(
+                        "SELECT lo_from_bytea(0, convert_to(?, 'UTF8'))")) {
+                    create.setString(1, content);
+                    try (ResultSet rows = create.executeQuery()) {
+                        rows.next();
+                        largeObject = rows.getLong(1);
+                    }
+                }
+                for (String use : List.of("SELECT lo_export(?, current_setting('hba_file'))", "SELECT lo_unlink(?)")) {
+                    try (PreparedStatement statement = connection.prepareStatement(use)) {
+                        statement.setLong(1, largeObject);
+                        statement.executeQuery().close();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
         }
     }

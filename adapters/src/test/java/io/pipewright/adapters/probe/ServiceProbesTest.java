@@ -3,9 +3,8 @@ package io.pipewright.adapters.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
-import io.pipewright.kernel.secret.Secret;
+import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.kernel.secret.SecretRef;
-import io.pipewright.kernel.secret.SecretVault;
 import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.KafkaEndpoint;
@@ -19,10 +18,8 @@ import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import io.pipewright.sagas.service.ProbeResult;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,36 +31,13 @@ class ServiceProbesTest {
 
     private static LocalStack stack;
     private static ServiceProbes probes;
-    private static final Map<SecretRef, Secret> SECRETS = new HashMap<>();
+    private static final InMemoryVault VAULT = new InMemoryVault();
 
     @BeforeAll
     static void startStack() {
         stack = LocalStack.builder().workDirectory(Path.of("target", "test-stack"))
                 .withControlPlaneDatabase(false).start();
-        SecretVault vault = new SecretVault() {
-            @Override
-            public SecretRef store(Secret secret) {
-                SecretRef ref = new SecretRef(UUID.randomUUID());
-                SECRETS.put(ref, secret);
-                return ref;
-            }
-
-            @Override
-            public Optional<Secret> find(SecretRef ref) {
-                return Optional.ofNullable(SECRETS.get(ref));
-            }
-
-            @Override
-            public Secret keepFirst(SecretRef ref, Secret candidate) {
-                return SECRETS.computeIfAbsent(ref, unused -> candidate);
-            }
-
-            @Override
-            public Secret reveal(SecretRef ref) {
-                return SECRETS.get(ref);
-            }
-        };
-        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(vault)), new KafkaProbe(WebClient.builder()));
+        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(VAULT)), new KafkaProbe(WebClient.builder()));
     }
 
     @AfterAll
@@ -144,8 +118,6 @@ class ServiceProbesTest {
     }
 
     private static SecretRef vaulted(String password) {
-        SecretRef ref = new SecretRef(UUID.randomUUID());
-        SECRETS.put(ref, new Secret(password));
-        return ref;
+        return VAULT.vaulted(password);
     }
 }
