@@ -24,6 +24,26 @@ public class ConnectClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     public record ConnectorStatus(String state, String trace, List<TaskState> tasks, List<String> taskTraces) {
+
+        /** From Connect's status document ({@code GET /connectors/x/status}, or {@code status} when expanded). */
+        public static ConnectorStatus of(JsonNode status) {
+            List<TaskState> tasks = new ArrayList<>();
+            List<String> traces = new ArrayList<>();
+            status.path("tasks").forEach(task -> {
+                tasks.add(new TaskState(task.get("id").asInt(), task.get("state").asText()));
+                if (task.hasNonNull("trace")) {
+                    traces.add(task.get("trace").asText());
+                }
+            });
+            JsonNode connector = status.path("connector");
+            return new ConnectorStatus(connector.path("state").asText(),
+                    connector.hasNonNull("trace") ? connector.get("trace").asText() : null, tasks, traces);
+        }
+
+        /** The first trace: the connector's own, else the first failed task's. */
+        public String firstTrace() {
+            return trace != null ? trace : taskTraces.isEmpty() ? null : taskTraces.get(0);
+        }
     }
 
     private final WebClient http;
@@ -51,6 +71,45 @@ public class ConnectClient {
             }
             throw e;
         }
+    }
+
+    /**
+     * Creates the connector in {@code initialState} ({@code RUNNING} or {@code PAUSED}, KIP-980), so a connector that
+     * should be paused never streams a row.
+     */
+    public void create(String connectUrl, String connector, Map<String, String> config, String initialState) {
+        try {
+            http.post().uri(connectUrl + "/connectors").bodyValue(Map.of("name", connector, "config", config,
+                    "initial_state", initialState)).retrieve().toBodilessEntity().block(TIMEOUT);
+        } catch (WebClientResponseException e) {
+            throw new IllegalStateException("Kafka Connect refused to create " + connector + " ("
+                    + e.getStatusCode().value() + "): " + withoutSecrets(reason(e), config), e);
+        }
+    }
+
+    /** Every connector of the worker with its status and its configuration, in one request. */
+    public Map<String, JsonNode> connectorsWithStatusAndConfig(String connectUrl) {
+        JsonNode all = http.get().uri(connectUrl + "/connectors?expand=status&expand=info").retrieve()
+                .bodyToMono(JsonNode.class).block(TIMEOUT);
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        all.fields().forEachRemaining(entry -> byName.put(entry.getKey(), entry.getValue()));
+        return byName;
+    }
+
+    public void pause(String connectUrl, String connector) {
+        http.put().uri(connectUrl + "/connectors/{name}/pause", connector).retrieve().toBodilessEntity()
+                .block(TIMEOUT);
+    }
+
+    public void resume(String connectUrl, String connector) {
+        http.put().uri(connectUrl + "/connectors/{name}/resume", connector).retrieve().toBodilessEntity()
+                .block(TIMEOUT);
+    }
+
+    /** Restarts the connector and its tasks, or with {@code onlyFailed} just those that FAILED (KIP-745). */
+    public void restart(String connectUrl, String connector, boolean onlyFailed) {
+        http.post().uri(connectUrl + "/connectors/{name}/restart?includeTasks=true&onlyFailed={onlyFailed}", connector,
+                onlyFailed).retrieve().toBodilessEntity().block(TIMEOUT);
     }
 
     /** Creates the connector or replaces its configuration; Connect restarts it with the new one. */
@@ -143,16 +202,6 @@ public class ConnectClient {
             }
             throw e;
         }
-        List<TaskState> tasks = new ArrayList<>();
-        List<String> traces = new ArrayList<>();
-        status.path("tasks").forEach(task -> {
-            tasks.add(new TaskState(task.get("id").asInt(), task.get("state").asText()));
-            if (task.hasNonNull("trace")) {
-                traces.add(task.get("trace").asText());
-            }
-        });
-        JsonNode connectorNode = status.path("connector");
-        return Optional.of(new ConnectorStatus(connectorNode.path("state").asText(),
-                connectorNode.hasNonNull("trace") ? connectorNode.get("trace").asText() : null, tasks, traces));
+        return Optional.of(ConnectorStatus.of(status));
     }
 }

@@ -26,7 +26,12 @@ class PostgresProbe {
     }
 
     ProbeResult probe(PostgresEndpoint endpoint) {
-        PostgresNode primary = SourceAdmin.primary(endpoint);
+        PostgresNode primary;
+        try {
+            primary = admin.primary(endpoint);
+        } catch (IllegalStateException noPrimary) {
+            return new ProbeResult(ServiceStatus.PENDING, "PostgreSQL: " + noPrimary.getMessage(), Map.of());
+        }
         String where = primary.host() + ":" + primary.port();
         try (Connection connection = admin.connect(endpoint, primary, endpoint.adminDatabase());
              Statement statement = connection.createStatement();

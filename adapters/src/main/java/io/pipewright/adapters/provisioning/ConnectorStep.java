@@ -1,11 +1,11 @@
 package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.connect.ConnectClient;
+import io.pipewright.adapters.connect.ConnectorTraces;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.service.PostgresNode;
-import io.pipewright.sagas.provisioning.ConnectorObserver;
 import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.ProvisioningStep;
 import io.pipewright.sagas.provisioning.StepFailed;
@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -21,28 +20,31 @@ import org.springframework.stereotype.Component;
 
 /**
  * create_connector: the Debezium connector of the pipeline, named as in the reference. It reads the platform's
- * publication (autocreate disabled: a plain replication role may not create one) through a slot named after the
- * pipeline. An existing connector with the desired config is left alone; with another config it is converged.
- * Done when the connector and every task run.
+ * publication (autocreate disabled: a plain replication role may not create one) through a failover slot named after
+ * the pipeline, on the source's current primary. An existing connector with the desired config is left alone; with
+ * another config it is converged. Done when the connector and every task run, or are paused for a pipeline that
+ * should be paused (created so, it never streamed a row).
  */
 @Component
-class ConnectorStep implements ProvisioningStep, ConnectorObserver {
+class ConnectorStep implements ProvisioningStep {
 
     static final String RUNNING = "RUNNING";
     static final String FAILED = "FAILED";
     static final String STOPPED = "STOPPED";
+    static final String PAUSED = "PAUSED";
     private static final Duration RUNNING_WITHIN = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(500);
-    private static final int TRACE_CHARACTERS = 600;
 
     private final ConnectClient connect;
     private final ConnectorCredentials credentials;
     private final ReplicationSlots slots;
+    private final SourceAdmin admin;
 
-    ConnectorStep(ConnectClient connect, ConnectorCredentials credentials, ReplicationSlots slots) {
+    ConnectorStep(ConnectClient connect, ConnectorCredentials credentials, ReplicationSlots slots, SourceAdmin admin) {
         this.connect = connect;
         this.credentials = credentials;
         this.slots = slots;
+        this.admin = admin;
     }
 
     @Override
@@ -52,15 +54,27 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
 
     @Override
     public String converge(PipelineSpec pipeline) {
+        converge(pipeline, admin.primary(pipeline.source().postgres()), false);
+        return pipeline.connectorName();
+    }
+
+    /**
+     * The connector as desired, pointing at {@code primary}; {@code restartIfUnchanged}: restart it even when its
+     * config is already right (a connector that lost its database fails and stays FAILED).
+     */
+    void converge(PipelineSpec pipeline, PostgresNode primary, boolean restartIfUnchanged) {
         String url = pipeline.sink().kafka().connect().url();
         String password = credentials.password(pipeline);
-        Map<String, String> desired = desiredConfig(pipeline, password);
+        Map<String, String> desired = desiredConfig(pipeline, primary, password);
         Optional<Map<String, String>> actual = connect.config(url, pipeline.connectorName());
-        if (actual.isEmpty() || !matches(actual.get(), desired)) {
+        if (actual.isEmpty()) {
+            connect.create(url, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
+        } else if (!matches(actual.get(), desired)) {
             connect.putConfig(url, pipeline.connectorName(), desired);
+        } else if (restartIfUnchanged) {
+            connect.restart(url, pipeline.connectorName(), false);
         }
-        awaitRunning(pipeline, url, password);
-        return pipeline.connectorName();
+        awaitDesiredState(pipeline, url, password);
     }
 
     /**
@@ -93,15 +107,7 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
                 + " s");
     }
 
-    @Override
-    public ConnectorStatus observe(PipelineSpec pipeline) {
-        return connect.status(pipeline.sink().kafka().connect().url(), pipeline.connectorName())
-                .map(status -> new ConnectorStatus(status.state(), status.tasks()))
-                .orElse(new ConnectorStatus(null, List.of()));
-    }
-
-    static Map<String, String> desiredConfig(PipelineSpec pipeline, String password) {
-        PostgresNode primary = SourceAdmin.primary(pipeline.source().postgres());
+    static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", DebeziumPluginStep.CONNECTOR_CLASS);
         config.put("tasks.max", "1");
@@ -115,6 +121,9 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
         config.put("publication.name", pipeline.sourceResourceName());
         config.put("publication.autocreate.mode", "disabled");
         config.put("slot.name", pipeline.sourceResourceName());
+        // Synced to standbys that sync slots (PostgreSQL 17+), so the connector resumes on a promoted one; Debezium
+        // creates a plain slot on older versions.
+        config.put("slot.failover", "true");
         config.put("snapshot.mode", pipeline.config().snapshotMode().debeziumValue());
         // Exact decimals: numeric would otherwise arrive as base64 bytes.
         config.put("decimal.handling.mode", "string");
@@ -137,7 +146,8 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
         return comparable.equals(desired);
     }
 
-    private void awaitRunning(PipelineSpec pipeline, String url, String password) {
+    private void awaitDesiredState(PipelineSpec pipeline, String url, String password) {
+        String desired = pipeline.paused() ? PAUSED : RUNNING;
         Instant deadline = Instant.now().plus(RUNNING_WITHIN);
         String lastState = "not reported";
         while (Instant.now().isBefore(deadline)) {
@@ -145,27 +155,18 @@ class ConnectorStep implements ProvisioningStep, ConnectorObserver {
             if (status.isPresent()) {
                 ConnectClient.ConnectorStatus current = status.get();
                 if (FAILED.equals(current.state()) || current.tasks().stream().anyMatch(t -> FAILED.equals(t.state()))) {
-                    String trace = current.taskTraces().isEmpty() ? current.trace() : current.taskTraces().get(0);
-                    throw new StepFailed("connector task failed: " + excerpt(trace, password));
+                    throw new StepFailed("connector task failed: "
+                            + ConnectorTraces.excerpt(current.firstTrace(), password));
                 }
-                if (RUNNING.equals(current.state()) && !current.tasks().isEmpty()
-                        && current.tasks().stream().map(TaskState::state).allMatch(RUNNING::equals)) {
+                if (desired.equals(current.state()) && !current.tasks().isEmpty()
+                        && current.tasks().stream().map(TaskState::state).allMatch(desired::equals)) {
                     return;
                 }
                 lastState = current.state() + " " + current.tasks();
             }
             Waiting.pause(POLL, "the connector");
         }
-        throw new IllegalStateException("connector " + pipeline.connectorName() + " was not RUNNING within "
+        throw new IllegalStateException("connector " + pipeline.connectorName() + " was not " + desired + " within "
                 + RUNNING_WITHIN.toSeconds() + " s (last seen: " + lastState + ")");
-    }
-
-    /** The start of a Connect trace, without the connector's password should a driver message quote it. */
-    static String excerpt(String trace, String password) {
-        if (trace == null) {
-            return "no trace reported";
-        }
-        String safe = trace.replace(password, "****");
-        return safe.length() <= TRACE_CHARACTERS ? safe : safe.substring(0, TRACE_CHARACTERS) + "...";
     }
 }

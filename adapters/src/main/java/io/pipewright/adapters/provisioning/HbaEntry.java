@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,6 +43,8 @@ class HbaEntry {
     private static final long FILE_LOCK = 0x70775f686261L;
     /** A host line for every database and every user: whatever comes after it is never reached. */
     private static final Pattern CATCH_ALL = Pattern.compile("(?m)^[ \t]*host\\S*[ \t]+all[ \t]+all[ \t]");
+
+    private static final Logger LOG = LoggerFactory.getLogger(HbaEntry.class);
 
     private final SourceAdmin admin;
 
@@ -64,10 +68,26 @@ class HbaEntry {
         }
     }
 
+    /**
+     * Every node that answers; the primary must. A standby that is down keeps its file as it was: should it become
+     * primary, re-pointing the connector converges this entry there.
+     */
     private void edit(PipelineSpec pipeline, UnaryOperator<String> change) throws SQLException, IOException {
         PostgresEndpoint source = pipeline.source().postgres();
+        PostgresNode primary = admin.primary(source);
         for (PostgresNode node : source.nodes()) {
-            try (Connection connection = admin.connect(source, node, source.adminDatabase())) {
+            Connection connection;
+            try {
+                connection = admin.connect(source, node, source.adminDatabase());
+            } catch (SQLException unreachable) {
+                if (node.equals(primary)) {
+                    throw unreachable;
+                }
+                LOG.warn("pg_hba.conf of {}:{} left as it is: the node does not answer ({})", node.host(),
+                        node.port(), unreachable.getSQLState());
+                continue;
+            }
+            try (connection) {
                 HbaFile file = source.hbaManagement() == HbaManagement.FILE ? new LocalHbaFile(connection)
                         : new SqlHbaFile(connection);
                 lockFile(connection);

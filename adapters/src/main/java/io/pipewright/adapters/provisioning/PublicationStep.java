@@ -51,7 +51,7 @@ class PublicationStep implements ProvisioningStep {
         String publication = pipeline.sourceResourceName();
         String database = pipeline.config().databaseName();
         try (Connection connection = admin.connect(pipeline.source().postgres(),
-                SourceAdmin.primary(pipeline.source().postgres()), database)) {
+                admin.primary(pipeline.source().postgres()), database)) {
             for (String table : pipeline.config().tables()) {
                 ReplicationRole.requireTable(connection, table, database);
             }
@@ -206,7 +206,7 @@ class PublicationStep implements ProvisioningStep {
     public void remove(PipelineSpec pipeline) {
         String database = pipeline.config().databaseName();
         try (Connection connection = admin.connect(pipeline.source().postgres(),
-                SourceAdmin.primary(pipeline.source().postgres()), database);
+                admin.primary(pipeline.source().postgres()), database);
              Statement statement = connection.createStatement()) {
             statement.execute("DROP PUBLICATION IF EXISTS " + quote(pipeline.sourceResourceName()));
             restoreReplicaIdentities(connection, pipeline);

@@ -35,7 +35,7 @@ class ReplicationRole {
         String role = pipeline.sourceResourceName();
         String database = pipeline.config().databaseName();
         try (Connection connection = admin.connect(pipeline.source().postgres(),
-                SourceAdmin.primary(pipeline.source().postgres()), database);
+                admin.primary(pipeline.source().postgres()), database);
              Statement statement = connection.createStatement()) {
             for (String table : pipeline.config().tables()) {
                 requireTable(connection, table, database);
@@ -64,7 +64,7 @@ class ReplicationRole {
     void remove(PipelineSpec pipeline) throws SQLException {
         String role = pipeline.sourceResourceName();
         try (Connection connection = admin.connect(pipeline.source().postgres(),
-                SourceAdmin.primary(pipeline.source().postgres()), pipeline.config().databaseName());
+                admin.primary(pipeline.source().postgres()), pipeline.config().databaseName());
              Statement statement = connection.createStatement()) {
             if (!exists(connection, role)) {
                 return;

@@ -30,7 +30,7 @@ class ReplicationSlots {
     /** Waits for the slot's walsender to end, ends it if it lingers, then drops the slot. */
     void drop(PipelineSpec pipeline, String slot) {
         PostgresEndpoint source = pipeline.source().postgres();
-        try (Connection connection = admin.connect(source, SourceAdmin.primary(source), source.adminDatabase())) {
+        try (Connection connection = admin.connect(source, admin.primary(source), source.adminDatabase())) {
             Instant deadline = Instant.now().plus(RELEASE_WITHIN);
             Long activePid = activePid(connection, slot);
             while (activePid != null && activePid > 0 && Instant.now().isBefore(deadline)) {

@@ -143,6 +143,6 @@ class HbaEntryOnSourceTest {
         PipelineConfig config = new PipelineConfig(LocalStack.SOURCE_DATABASE, List.of(), "test",
                 SnapshotMode.INITIAL, false);
         return IntStream.range(0, PIPELINES)
-                .mapToObj(unused -> new PipelineSpec(UUID.randomUUID(), "hba", config, source, sink)).toList();
+                .mapToObj(unused -> new PipelineSpec(UUID.randomUUID(), "hba", config, source, sink, false)).toList();
     }
 }

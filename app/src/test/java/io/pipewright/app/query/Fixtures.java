@@ -31,7 +31,7 @@ final class Fixtures {
     static PipelineCreated pipelineCreated(UUID pipelineId, UUID organizationId, String name, Instant at) {
         return new PipelineCreated(pipelineId, organizationId, name, "cdc_pg_to_kafka", UUID.randomUUID(),
                 UUID.randomUUID(), new PipelineConfig("defaultdb", List.of("public.orders", "public.customers"),
-                "shop", SnapshotMode.INITIAL, false), at);
+                "shop", SnapshotMode.INITIAL, false), false, at);
     }
 
     static ManagedServiceRegistered postgresRegistered(UUID serviceId, UUID organizationId, String name, Instant at) {

@@ -15,6 +15,7 @@ import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineDeleted;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
 import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineResumed;
 import io.pipewright.kernel.pipeline.PipelineRunning;
@@ -116,7 +117,8 @@ class PipelineViewsTest {
 
         JsonNode pendingStatus = api.get(statusUri(id));
         assertThat(fieldNames(pendingStatus)).containsExactly("id", "status", "connector_name", "connector_state",
-                "task_states", "source_lag_bytes", "topic_prefix", "last_health_check_at", "error_message");
+                "task_states", "source_lag_bytes", "topic_prefix", "last_health_check_at", "error_message",
+                "retained_wal_bytes", "warnings");
         assertThat(pendingStatus.get("id").asText()).isEqualTo(id.toString());
         assertThat(pendingStatus.get("status").asText()).isEqualTo("Pending");
         assertThat(pendingStatus.get("topic_prefix").asText()).isEqualTo("shop");
@@ -171,12 +173,14 @@ class PipelineViewsTest {
         assertThat(api.get(statusUri(id)).get("error_message").isNull()).isTrue();
 
         Instant paused = T0.plusSeconds(60L * minute++);
-        history.append(new PipelinePaused(id, paused), "test-admin");
+        history.append(new PipelinePaused(id, PauseCause.REQUESTED, paused), "test-admin");
         assertThat(applied(id, paused).get("status").asText()).isEqualTo("Paused");
-        assertThat(api.get(statusUri(id)).get("status").asText()).isEqualTo("Paused");
+        JsonNode pausedStatus = api.get(statusUri(id));
+        assertThat(pausedStatus.get("status").asText()).isEqualTo("Paused");
+        assertThat(pausedStatus.get("warnings").get(0).asText()).contains("keeps its replication slot");
 
         Instant resumed = T0.plusSeconds(60L * minute++);
-        history.append(new PipelineResumed(id, resumed), "test-admin");
+        history.append(new PipelineResumed(id, PauseCause.REQUESTED, resumed), "test-admin");
         assertThat(applied(id, resumed).get("status").asText()).isEqualTo("Running");
 
         Instant deleting = T0.plusSeconds(60L * minute++);

@@ -15,6 +15,7 @@ import io.pipewright.kernel.pipeline.PeeringEnsured;
 import io.pipewright.kernel.pipeline.PipelineDeleted;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
 import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineRunning;
 import io.pipewright.kernel.pipeline.TaskState;
@@ -192,7 +193,7 @@ class ProjectionRebuildTest {
                 .append(new PipelineFailed(id, null, "connector task failed: slot is active", T0.plusSeconds(12)),
                         "reconciler")
                 .append(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), T0.plusSeconds(13)), "reconciler")
-                .append(new PipelinePaused(id, T0.plusSeconds(14)), "test-admin");
+                .append(new PipelinePaused(id, PauseCause.REQUESTED, T0.plusSeconds(14)), "test-admin");
         return id;
     }
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /** The body of {@code POST /organizations/{orgId}/pipelines}, validated as the reference's request-field table says. */
 record CreatePipelineRequest(String name, String pipelineType, String sourceServiceId, String sinkServiceId,
-                             Config config) {
+                             Config config, Boolean paused) {
 
     static final String CDC_PG_TO_KAFKA = "cdc_pg_to_kafka";
     static final String DEFAULT_DATABASE = "defaultdb";
@@ -65,7 +65,7 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
         violations.throwIfAny();
         return new CreatePipeline(pipelineId, organizationId, name, pipelineType, UUID.fromString(sourceServiceId),
                 UUID.fromString(sinkServiceId), new PipelineConfig(databaseName, tables, topicPrefix, snapshotMode,
-                        Boolean.TRUE.equals(given.replicaIdentityFull())));
+                        Boolean.TRUE.equals(given.replicaIdentityFull())), Boolean.TRUE.equals(paused));
     }
 
     /** {@code orders} means {@code public.orders}; repeats are dropped, order kept. */

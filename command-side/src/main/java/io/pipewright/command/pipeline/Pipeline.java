@@ -6,12 +6,24 @@ import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.pipeline.CompletePipelineDeletion;
 import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.CompleteProvisioning;
+import io.pipewright.kernel.pipeline.CompleteRepointing;
+import io.pipewright.kernel.pipeline.ConnectorHealth;
+import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
+import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.ConnectorRestarted;
+import io.pipewright.kernel.pipeline.DetectFailover;
+import io.pipewright.kernel.pipeline.FailoverDetected;
+import io.pipewright.kernel.pipeline.PauseCause;
+import io.pipewright.kernel.pipeline.RecordConnectorHealth;
+import io.pipewright.kernel.pipeline.RestartConnector;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.CompleteTeardownStep;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
 import io.pipewright.kernel.pipeline.CreatePipeline;
 import io.pipewright.kernel.pipeline.DeletePipeline;
 import io.pipewright.kernel.pipeline.FailPipeline;
-import io.pipewright.kernel.pipeline.MarkPipelineRunning;
 import io.pipewright.kernel.pipeline.PausePipeline;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
 import io.pipewright.kernel.pipeline.PipelineCreated;
@@ -32,6 +44,8 @@ import io.pipewright.kernel.pipeline.StartProvisionStep;
 import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
@@ -42,6 +56,9 @@ import org.axonframework.spring.stereotype.Aggregate;
 /**
  * One CDC pipeline's lifecycle: Pending, Provisioning step by step, Running, Paused, Failed, Deleting, Deleted.
  * Commands that make no sense in the current state are refused; asking for the state it is already in changes nothing.
+ * Once provisioned it streams only while both the pipeline and its connector run: paused on request (through
+ * Pipewright) or on the worker (through Connect's API), it is Paused. Health observations become events only when the
+ * connector's or a task's state changes.
  */
 @Aggregate
 public class Pipeline {
@@ -54,6 +71,13 @@ public class Pipeline {
     private ProvisionStep provisionStep;
     private boolean provisionStepDone;
     private final Set<ProvisionStep> tornDown = EnumSet.noneOf(ProvisionStep.class);
+    private boolean pauseRequested;
+    private boolean connectorPaused;
+    private String connectorState;
+    private List<TaskState> taskStates = List.of();
+    private String connectorError;
+    private SourceNode failingOverTo;
+    private SourceNode repointedTo;
 
     protected Pipeline() {
     }
@@ -65,7 +89,7 @@ public class Pipeline {
                 command.sinkServiceId());
         apply(new PipelineCreated(command.pipelineId(), command.organizationId(), command.name(),
                 command.pipelineType(), command.sourceServiceId(), command.sinkServiceId(), command.config(),
-                clock.instant()));
+                command.paused(), clock.instant()));
     }
 
     @CommandHandler
@@ -103,16 +127,78 @@ public class Pipeline {
     }
 
     @CommandHandler
-    public void handle(MarkPipelineRunning command, Clock clock) {
-        if (status == PipelineStatus.RUNNING) {
+    public void handle(CompleteProvisioning command, Clock clock) {
+        if (isProvisioned()) {
             return;
         }
-        boolean provisioned = status == PipelineStatus.PROVISIONING
+        boolean connectorCreated = status == PipelineStatus.PROVISIONING
                 && provisionStep == ProvisionStep.CREATE_CONNECTOR && provisionStepDone;
-        if (!provisioned && status != PipelineStatus.PAUSED) {
+        if (!connectorCreated) {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + " and cannot run yet");
         }
-        apply(new PipelineRunning(pipelineId, command.connectorState(), command.taskStates(), clock.instant()));
+        if (pauseRequested) {
+            apply(new ConnectorHealthChanged(pipelineId, command.connectorState(), command.taskStates(), null,
+                    clock.instant()));
+            apply(new PipelinePaused(pipelineId, PauseCause.REQUESTED, clock.instant()));
+        } else {
+            apply(new PipelineRunning(pipelineId, command.connectorState(), command.taskStates(), clock.instant()));
+        }
+    }
+
+    /**
+     * A change seen on the worker. A connector paused or resumed there pauses or resumes the pipeline, unless a user
+     * paused it through Pipewright: then it stays Paused and the reconciler pauses the connector again.
+     */
+    @CommandHandler
+    public void handle(RecordConnectorHealth command, Clock clock) {
+        if (!isProvisioned()) {
+            return;
+        }
+        boolean changed = !Objects.equals(connectorState, command.connectorState())
+                || !taskStates.equals(command.taskStates())
+                || !Objects.equals(connectorError, command.errorMessage());
+        if (!changed) {
+            return;
+        }
+        apply(new ConnectorHealthChanged(pipelineId, command.connectorState(), command.taskStates(),
+                command.errorMessage(), clock.instant()));
+        boolean pausedOnWorker = ConnectorHealth.PAUSED.equals(command.connectorState());
+        if (pausedOnWorker && status == PipelineStatus.RUNNING) {
+            apply(new PipelinePaused(pipelineId, PauseCause.CONNECTOR, clock.instant()));
+        } else if (!pausedOnWorker && connectorPaused && !pauseRequested
+                && ConnectorHealth.RUNNING.equals(command.connectorState())) {
+            apply(new PipelineResumed(pipelineId, PauseCause.CONNECTOR, clock.instant()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(RestartConnector command, Clock clock) {
+        if (!isProvisioned()) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
+                    + "; only a Running or Paused pipeline's connector is restarted");
+        }
+        apply(new ConnectorRestarted(pipelineId, command.attempt(), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(DetectFailover command, Clock clock) {
+        boolean known = command.primary().equals(failingOverTo) || command.primary().equals(repointedTo);
+        if (!isProvisioned() || known) {
+            return;
+        }
+        apply(new FailoverDetected(pipelineId, command.connectedTo(), command.primary(), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(CompleteRepointing command, Clock clock) {
+        if (failingOverTo == null) {
+            return;
+        }
+        if (!failingOverTo.equals(command.primary())) {
+            throw CommandRefused.conflict("pipeline " + name + " is failing over to " + failingOverTo + ", not "
+                    + command.primary());
+        }
+        apply(new ConnectorRepointed(pipelineId, command.primary(), clock.instant()));
     }
 
     @CommandHandler
@@ -127,16 +213,17 @@ public class Pipeline {
     @CommandHandler
     public void handle(PausePipeline command, Clock clock) {
         requireOrganization(command.organizationId());
-        if (status == PipelineStatus.PAUSED) {
+        if (pauseRequested) {
             return;
         }
-        if (status != PipelineStatus.RUNNING) {
+        if (!isProvisioned()) {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
                     + "; only a Running pipeline can be paused");
         }
-        apply(new PipelinePaused(pipelineId, clock.instant()));
+        apply(new PipelinePaused(pipelineId, PauseCause.REQUESTED, clock.instant()));
     }
 
+    /** Resuming a pipeline paused on the worker resumes its connector too: the user asked for it to stream. */
     @CommandHandler
     public void handle(ResumePipeline command, Clock clock) {
         requireOrganization(command.organizationId());
@@ -147,7 +234,7 @@ public class Pipeline {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
                     + "; only a Paused pipeline can be resumed");
         }
-        apply(new PipelineResumed(pipelineId, clock.instant()));
+        apply(new PipelineResumed(pipelineId, PauseCause.REQUESTED, clock.instant()));
     }
 
     @CommandHandler
@@ -191,6 +278,7 @@ public class Pipeline {
         organizationId = event.organizationId();
         name = event.name();
         status = PipelineStatus.PENDING;
+        pauseRequested = event.paused();
     }
 
     @EventSourcingHandler
@@ -228,6 +316,26 @@ public class Pipeline {
     @EventSourcingHandler
     void on(PipelineRunning event) {
         status = PipelineStatus.RUNNING;
+        connectorState = event.connectorState();
+        taskStates = event.taskStates();
+    }
+
+    @EventSourcingHandler
+    void on(ConnectorHealthChanged event) {
+        connectorState = event.connectorState();
+        taskStates = event.taskStates();
+        connectorError = event.errorMessage();
+    }
+
+    @EventSourcingHandler
+    void on(FailoverDetected event) {
+        failingOverTo = event.to();
+    }
+
+    @EventSourcingHandler
+    void on(ConnectorRepointed event) {
+        failingOverTo = null;
+        repointedTo = event.primary();
     }
 
     @EventSourcingHandler
@@ -238,11 +346,18 @@ public class Pipeline {
     @EventSourcingHandler
     void on(PipelinePaused event) {
         status = PipelineStatus.PAUSED;
+        if (event.cause() == PauseCause.REQUESTED) {
+            pauseRequested = true;
+        } else {
+            connectorPaused = true;
+        }
     }
 
     @EventSourcingHandler
     void on(PipelineResumed event) {
         status = PipelineStatus.RUNNING;
+        pauseRequested = false;
+        connectorPaused = false;
     }
 
     @EventSourcingHandler
@@ -269,6 +384,11 @@ public class Pipeline {
             return provisionStep.next().orElse(null);
         }
         return null;
+    }
+
+    /** Provisioning completed, and the pipeline is neither failed nor being deleted. */
+    private boolean isProvisioned() {
+        return status == PipelineStatus.RUNNING || status == PipelineStatus.PAUSED;
     }
 
     private boolean isBeingDeleted() {

@@ -1,5 +1,6 @@
 package io.pipewright.command.pipeline;
 
+import static io.pipewright.command.pipeline.PipelineHistory.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipewright.kernel.CommandRefused;
@@ -10,7 +11,8 @@ import io.pipewright.kernel.pipeline.ConnectorCreated;
 import io.pipewright.kernel.pipeline.CreatePipeline;
 import io.pipewright.kernel.pipeline.DeletePipeline;
 import io.pipewright.kernel.pipeline.FailPipeline;
-import io.pipewright.kernel.pipeline.MarkPipelineRunning;
+import io.pipewright.kernel.pipeline.CompleteProvisioning;
+import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PausePipeline;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
 import io.pipewright.kernel.pipeline.PipelineConfig;
@@ -45,19 +47,6 @@ import org.junit.jupiter.api.Test;
 
 class PipelineTest {
 
-    private static final Instant NOW = Instant.parse("2026-06-22T10:00:00Z");
-    private static final UUID ID = UUID.fromString("a1b2c3d4-e5f6-7890-abcd-ef1234567890");
-    private static final UUID ORG = UUID.randomUUID();
-    private static final UUID OTHER_ORG = UUID.randomUUID();
-    private static final UUID SOURCE = UUID.randomUUID();
-    private static final UUID SINK = UUID.randomUUID();
-    private static final PipelineConfig CONFIG = new PipelineConfig("defaultdb",
-            List.of("public.orders", "public.customers"), "shop", SnapshotMode.INITIAL, false);
-    private static final PipelineCreated CREATED = new PipelineCreated(ID, ORG, "orders-cdc", "cdc_pg_to_kafka",
-            SOURCE, SINK, CONFIG, NOW);
-
-    private static final List<TaskState> TASKS = List.of(new TaskState(0, "RUNNING"));
-
     private FixtureConfiguration<Pipeline> fixture;
     private InMemoryPipelineRegistry registry;
 
@@ -74,7 +63,7 @@ class PipelineTest {
     @Test
     void createsAPendingPipelineAndClaimsItsName() {
         fixture.givenNoPriorActivity()
-                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK, CONFIG))
+                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK, CONFIG, false))
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(CREATED);
         assertThat(registry.names).containsEntry(ORG + "/orders-cdc", ID);
@@ -84,7 +73,7 @@ class PipelineTest {
     void refusesANameTakenInTheOrganization() {
         registry.claimName(ORG, "orders-cdc", UUID.randomUUID(), SOURCE, SINK);
         fixture.givenNoPriorActivity()
-                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK, CONFIG))
+                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK, CONFIG, false))
                 .expectException(CommandRefused.class)
                 .expectExceptionMessage("a pipeline named orders-cdc already exists in this organization")
                 .expectNoEvents();
@@ -94,7 +83,7 @@ class PipelineTest {
     void refusesServicesThatAreNotRegistered() {
         UUID unknown = UUID.randomUUID();
         fixture.givenNoPriorActivity()
-                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", unknown, SINK, CONFIG))
+                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", unknown, SINK, CONFIG, false))
                 .expectException(CommandRefused.class)
                 .expectExceptionMessage("source service " + unknown + " not found in this organization")
                 .expectNoEvents();
@@ -160,14 +149,14 @@ class PipelineTest {
     @Test
     void runsOnceTheConnectorIsCreated() {
         fixture.given(provisioned())
-                .when(new MarkPipelineRunning(ID, "RUNNING", TASKS))
+                .when(new CompleteProvisioning(ID, "RUNNING", TASKS))
                 .expectEvents(new PipelineRunning(ID, "RUNNING", TASKS, NOW));
     }
 
     @Test
     void cannotRunBeforeTheConnectorExists() {
         fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
-                .when(new MarkPipelineRunning(ID, "RUNNING", TASKS))
+                .when(new CompleteProvisioning(ID, "RUNNING", TASKS))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
     }
@@ -176,15 +165,15 @@ class PipelineTest {
     void pausesAndResumesARunningPipeline() {
         fixture.given(running())
                 .when(new PausePipeline(ID, ORG))
-                .expectEvents(new PipelinePaused(ID, NOW));
-        fixture.given(running(new PipelinePaused(ID, NOW)))
+                .expectEvents(new PipelinePaused(ID, PauseCause.REQUESTED, NOW));
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW)))
                 .when(new ResumePipeline(ID, ORG))
-                .expectEvents(new PipelineResumed(ID, NOW));
+                .expectEvents(new PipelineResumed(ID, PauseCause.REQUESTED, NOW));
     }
 
     @Test
     void pausingWhatIsPausedAndResumingWhatRunsChangeNothing() {
-        fixture.given(running(new PipelinePaused(ID, NOW)))
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW)))
                 .when(new PausePipeline(ID, ORG))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
@@ -243,7 +232,7 @@ class PipelineTest {
                 .when(new DeletePipeline(ID, ORG))
                 .expectEvents(new PipelineDeletionRequested(ID, PipelineStatus.PROVISIONING,
                         ProvisionStep.ENSURE_NETWORK, NOW));
-        fixture.given(running(new PipelinePaused(ID, NOW)))
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW)))
                 .when(new DeletePipeline(ID, ORG))
                 .expectEvents(new PipelineDeletionRequested(ID, PipelineStatus.PAUSED,
                         ProvisionStep.CREATE_CONNECTOR, NOW));
@@ -319,25 +308,5 @@ class PipelineTest {
                 .when(new CompletePipelineDeletion(ID))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
-    }
-
-    private static ProvisionStepStarted started(ProvisionStep step) {
-        return new ProvisionStepStarted(ID, step, NOW);
-    }
-
-    private static List<Object> provisioned() {
-        return List.of(CREATED,
-                started(ProvisionStep.ENSURE_NETWORK), new PeeringEnsured(ID, "loopback", NOW),
-                started(ProvisionStep.INSTALL_PLUGIN), new PluginInstalled(ID, "debezium", NOW),
-                started(ProvisionStep.PREPARE_SOURCE), new SourcePrepared(ID, "pipewright_a1b2c3d4", NOW),
-                started(ProvisionStep.CREATE_PUBLICATION), new PublicationCreated(ID, "pipewright_a1b2c3d4", NOW),
-                started(ProvisionStep.CREATE_CONNECTOR), new ConnectorCreated(ID, "mdb-pipeline-a1b2c3d4", NOW));
-    }
-
-    private static List<Object> running(Object... then) {
-        List<Object> events = new ArrayList<>(provisioned());
-        events.add(new PipelineRunning(ID, "RUNNING", TASKS, NOW));
-        events.addAll(List.of(then));
-        return events;
     }
 }

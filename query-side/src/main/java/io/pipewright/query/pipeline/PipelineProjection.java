@@ -1,6 +1,11 @@
 package io.pipewright.query.pipeline;
 
 import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
+import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.ConnectorRestarted;
+import io.pipewright.kernel.pipeline.FailoverDetected;
+import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
@@ -110,8 +115,7 @@ class PipelineProjection {
 
     @EventHandler
     void on(PipelineRunning event, @SequenceNumber long sequence) {
-        List<TaskStateView> tasks = event.taskStates().stream()
-                .map(task -> new TaskStateView(task.id(), task.state())).toList();
+        List<TaskStateView> tasks = taskViews(event.taskStates());
         update(event.pipelineId(), sequence, event.at(), ", status = :status, error_message = NULL"
                         + ", connector_state = :connectorState, task_states = :taskStates",
                 Map.of("status", PipelineStatus.RUNNING.wireName(),
@@ -124,6 +128,33 @@ class PipelineProjection {
         update(event.pipelineId(), sequence, event.at(), ", status = :status, error_message = :errorMessage",
                 Map.of("status", PipelineStatus.FAILED.wireName(),
                         "errorMessage", Parameter.fromOrEmpty(event.errorMessage(), String.class)));
+    }
+
+    /** The error shown while a connector or task failed (its trace), cleared once they run again. */
+    @EventHandler
+    void on(ConnectorHealthChanged event, @SequenceNumber long sequence) {
+        update(event.pipelineId(), sequence, event.at(), ", connector_state = :connectorState"
+                        + ", task_states = :taskStates, error_message = :errorMessage",
+                Map.of("connectorState", Parameter.fromOrEmpty(event.connectorState(), String.class),
+                        "taskStates", json.write(taskViews(event.taskStates())),
+                        "errorMessage", Parameter.fromOrEmpty(event.errorMessage(), String.class)));
+    }
+
+    @EventHandler
+    void on(ConnectorRestarted event, @SequenceNumber long sequence) {
+        update(event.pipelineId(), sequence, event.at(), "", Map.of());
+    }
+
+    @EventHandler
+    void on(FailoverDetected event, @SequenceNumber long sequence) {
+        update(event.pipelineId(), sequence, event.at(), ", error_message = :errorMessage",
+                Map.of("errorMessage", "source failover: re-pointing the connector from " + event.from() + " to the "
+                        + "new primary " + event.to()));
+    }
+
+    @EventHandler
+    void on(ConnectorRepointed event, @SequenceNumber long sequence) {
+        update(event.pipelineId(), sequence, event.at(), ", error_message = NULL", Map.of());
     }
 
     @EventHandler
@@ -144,6 +175,10 @@ class PipelineProjection {
     @EventHandler
     void on(PipelineDeleted event, @SequenceNumber long sequence) {
         changeStatus(event.pipelineId(), sequence, event.at(), PipelineStatus.DELETED);
+    }
+
+    private static List<TaskStateView> taskViews(List<TaskState> tasks) {
+        return tasks.stream().map(task -> new TaskStateView(task.id(), task.state())).toList();
     }
 
     @ResetHandler

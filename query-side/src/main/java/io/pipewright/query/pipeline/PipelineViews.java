@@ -28,10 +28,12 @@ public class PipelineViews {
 
     private final DatabaseClient database;
     private final ViewJson json;
+    private final StatusWarnings warnings;
 
-    PipelineViews(DatabaseClient database, ViewJson json) {
+    PipelineViews(DatabaseClient database, ViewJson json, StatusWarnings warnings) {
         this.database = database;
         this.json = json;
+        this.warnings = warnings;
     }
 
     public Flux<PipelineView> list(UUID organizationId) {
@@ -53,8 +55,9 @@ public class PipelineViews {
 
     /** Empty unless the pipeline belongs to one of {@code organizationIds}, so the answer leaks no existence. */
     public Mono<PipelineStatusView> status(UUID pipelineId, Collection<UUID> organizationIds) {
-        return database.sql("SELECT * FROM pipeline_view WHERE id = :id AND organization_id = ANY(:organizationIds) AND "
-                        + LIVE)
+        return database.sql("SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, h.last_health_check_at "
+                        + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id "
+                        + "WHERE v.id = :id AND v.organization_id = ANY(:organizationIds) AND v." + LIVE)
                 .bind("id", pipelineId)
                 .bind("organizationIds", organizationIds.toArray(UUID[]::new))
                 .map(this::toStatus)
@@ -74,10 +77,12 @@ public class PipelineViews {
     }
 
     private PipelineStatusView toStatus(Readable row) {
-        return new PipelineStatusView(row.get("id", UUID.class), row.get("status", String.class),
+        String status = row.get("status", String.class);
+        Long retainedWal = row.get("retained_wal_bytes", Long.class);
+        return new PipelineStatusView(row.get("id", UUID.class), status,
                 row.get("connector_name", String.class), row.get("connector_state", String.class),
                 json.read(row.get("task_states", Json.class), TASK_STATES), row.get("source_lag_bytes", Long.class),
                 row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
-                row.get("error_message", String.class));
+                row.get("error_message", String.class), retainedWal, warnings.about(status, retainedWal));
     }
 }

@@ -3,13 +3,24 @@ package io.pipewright.sagas.provisioning;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.sagas.Backoff;
 import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.CompleteProvisioning;
+import io.pipewright.kernel.pipeline.CompleteRepointing;
+import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
+import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.FailoverDetected;
+import io.pipewright.kernel.pipeline.PauseCause;
+import io.pipewright.kernel.pipeline.PipelinePaused;
+import io.pipewright.kernel.pipeline.PipelineResumed;
+import io.pipewright.kernel.pipeline.RecordConnectorHealth;
+import io.pipewright.kernel.pipeline.RestartConnector;
+import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import io.pipewright.kernel.pipeline.PipelineDeleted;
 import io.pipewright.kernel.pipeline.CompletePipelineDeletion;
 import io.pipewright.kernel.pipeline.CompleteTeardownStep;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.FailPipeline;
-import io.pipewright.kernel.pipeline.MarkPipelineRunning;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
@@ -46,6 +57,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * restart; the steps are idempotent, so running one twice creates or removes nothing twice. One saga per pipeline
  * handles both, one message at a time, so a teardown never overlaps a step still in flight. Commands are sent and
  * awaited within the handling transaction, so the saga's progress and the pipeline's events commit together.
+ * Once provisioned it keeps the connector as the pipeline wants it: paused or resumed on request, restarted with
+ * backoff when it or a task failed (Failed after {@value #RESTART_ATTEMPTS} attempts), re-pointed after a failover.
  */
 @Saga
 public class PipelineSaga {
@@ -57,6 +70,12 @@ public class PipelineSaga {
     static final String CHECK_SERVICES = "check-services";
     static final String RUN_STEP = "run-step";
     static final String TEAR_DOWN = "tear-down";
+    static final String APPLY_DESIRED_STATE = "apply-desired-state";
+    static final String HEAL_CONNECTOR = "heal-connector";
+    static final String REPOINT_CONNECTOR = "repoint-connector";
+    static final int RESTART_ATTEMPTS = 5;
+    static final int REPOINT_ATTEMPTS = 10;
+    static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(60);
     static final int STEP_ATTEMPTS = 8;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration MAX_SERVICE_CHECK_INTERVAL = Duration.ofSeconds(60);
@@ -71,6 +90,10 @@ public class PipelineSaga {
     private ProvisionStep step;
     private int attempts;
     private int tornDown;
+    private boolean pauseRequested;
+    private int restarts;
+    private SourceNode failingOverTo;
+    private int repointAttempts;
 
     @Autowired
     private transient CommandGateway commands;
@@ -81,7 +104,7 @@ public class PipelineSaga {
     @Autowired
     private transient ProvisioningSteps steps;
     @Autowired
-    private transient ConnectorObserver connectors;
+    private transient ConnectorControl connector;
 
     @StartSaga
     @SagaEventHandler(associationProperty = PIPELINE_ID)
@@ -91,6 +114,7 @@ public class PipelineSaga {
         config = created.config();
         sourceServiceId = created.sourceServiceId();
         sinkServiceId = created.sinkServiceId();
+        pauseRequested = created.paused();
         deadlines.schedule(Duration.ZERO, CHECK_SERVICES);
     }
 
@@ -162,8 +186,8 @@ public class PipelineSaga {
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorCreated done) {
-        ConnectorObserver.ConnectorStatus status = connectors.observe(spec());
-        send(new MarkPipelineRunning(pipelineId, status.state(), status.tasks()));
+        ConnectorControl.ConnectorStatus status = connector.observe(spec());
+        send(new CompleteProvisioning(pipelineId, status.state(), status.tasks()));
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
@@ -172,13 +196,117 @@ public class PipelineSaga {
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PipelinePaused paused) {
+        cancelProvisioning();
+        if (paused.cause() == PauseCause.REQUESTED) {
+            pauseRequested = true;
+            applyDesiredStateNow();
+        }
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PipelineResumed resumed) {
+        pauseRequested = false;
+        if (resumed.cause() == PauseCause.REQUESTED) {
+            applyDesiredStateNow();
+        }
+    }
+
+    @DeadlineHandler(deadlineName = APPLY_DESIRED_STATE)
+    void applyDesiredState() {
+        try {
+            connector.applyDesiredState(spec());
+            attempts = 0;
+        } catch (RuntimeException transientFailure) {
+            attempts++;
+            LOG.warn("Could not {} the connector of pipeline {} (attempt {}), retrying: {}",
+                    pauseRequested ? "pause" : "resume", pipelineId, attempts, transientFailure.toString());
+            deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), APPLY_DESIRED_STATE);
+        }
+    }
+
+    /** A pipeline paused through Pipewright keeps its connector paused, even if someone resumes it on the worker. */
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(ConnectorHealthChanged changed) {
+        if (changed.healthy()) {
+            restarts = 0;
+            deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
+            if (pauseRequested && !ConnectorHealth.PAUSED.equals(changed.connectorState())) {
+                applyDesiredStateNow();
+            }
+        } else if (failingOverTo == null) {
+            deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
+            deadlines.schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
+        }
+    }
+
+    /** Looks again first: what failed may have recovered, or been restarted by someone else, meanwhile. */
+    @DeadlineHandler(deadlineName = HEAL_CONNECTOR)
+    void healConnector() {
+        PipelineSpec pipeline = spec();
+        ConnectorControl.ConnectorStatus status = connector.observe(pipeline);
+        if (status.healthy()) {
+            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), null));
+            return;
+        }
+        if (restarts >= RESTART_ATTEMPTS) {
+            send(new FailPipeline(pipelineId, "connector task failed: " + status.errorMessage()));
+            return;
+        }
+        restarts++;
+        try {
+            connector.restartFailed(pipeline);
+            send(new RestartConnector(pipelineId, restarts));
+        } catch (RuntimeException transientFailure) {
+            LOG.warn("Restarting the connector of pipeline {} failed (attempt {}): {}", pipelineId, restarts,
+                    transientFailure.toString());
+        }
+        deadlines.schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(FailoverDetected failover) {
+        failingOverTo = failover.to();
+        repointAttempts = 0;
+        deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
+        deadlines.cancelAllWithinScope(REPOINT_CONNECTOR);
+        deadlines.schedule(Duration.ZERO, REPOINT_CONNECTOR);
+    }
+
+    @DeadlineHandler(deadlineName = REPOINT_CONNECTOR)
+    void repointConnector() {
+        try {
+            connector.repoint(spec(), failingOverTo);
+            send(new CompleteRepointing(pipelineId, failingOverTo));
+        } catch (RuntimeException transientFailure) {
+            repointAttempts++;
+            LOG.warn("Re-pointing the connector of pipeline {} to {} failed (attempt {} of {}): {}", pipelineId,
+                    failingOverTo, repointAttempts, REPOINT_ATTEMPTS, transientFailure.toString());
+            if (repointAttempts >= REPOINT_ATTEMPTS) {
+                send(new FailPipeline(pipelineId, "source failover to " + failingOverTo + ": the connector could not "
+                        + "be re-pointed; last error: " + describe(transientFailure)));
+            } else {
+                deadlines.schedule(Backoff.exponential(repointAttempts, MAX_BACKOFF), REPOINT_CONNECTOR);
+            }
+        }
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(ConnectorRepointed repointed) {
+        failingOverTo = null;
+        restarts = 0;
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineFailed failed) {
         cancelProvisioning();
+        cancelOperation();
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineDeletionRequested deletion) {
         cancelProvisioning();
+        cancelOperation();
         tornDown = 0;
         attempts = 0;
         deadlines.schedule(Duration.ZERO, TEAR_DOWN);
@@ -227,7 +355,8 @@ public class PipelineSaga {
     }
 
     private PipelineSpec spec() {
-        return new PipelineSpec(pipelineId, name, config, required(sourceServiceId), required(sinkServiceId));
+        return new PipelineSpec(pipelineId, name, config, required(sourceServiceId), required(sinkServiceId),
+                pauseRequested);
     }
 
     private ServiceRecord required(UUID serviceId) {
@@ -249,6 +378,19 @@ public class PipelineSaga {
     private void cancelProvisioning() {
         deadlines.cancelAllWithinScope(CHECK_SERVICES);
         deadlines.cancelAllWithinScope(RUN_STEP);
+    }
+
+    private void applyDesiredStateNow() {
+        attempts = 0;
+        deadlines.cancelAllWithinScope(APPLY_DESIRED_STATE);
+        deadlines.schedule(Duration.ZERO, APPLY_DESIRED_STATE);
+    }
+
+    private void cancelOperation() {
+        deadlines.cancelAllWithinScope(APPLY_DESIRED_STATE);
+        deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
+        deadlines.cancelAllWithinScope(REPOINT_CONNECTOR);
+        failingOverTo = null;
     }
 
     private static String describe(RuntimeException failure) {

@@ -4,5 +4,5 @@ import java.time.Instant;
 import java.util.UUID;
 
 public record PipelineCreated(UUID pipelineId, UUID organizationId, String name, String pipelineType, UUID sourceServiceId,
-                              UUID sinkServiceId, PipelineConfig config, Instant createdAt) {
+                              UUID sinkServiceId, PipelineConfig config, boolean paused, Instant createdAt) {
 }

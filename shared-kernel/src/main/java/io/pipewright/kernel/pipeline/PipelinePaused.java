@@ -3,5 +3,6 @@ package io.pipewright.kernel.pipeline;
 import java.time.Instant;
 import java.util.UUID;
 
-public record PipelinePaused(UUID pipelineId, Instant at) {
+/** The pipeline is Paused; its connector keeps the replication slot, so the source retains WAL meanwhile. */
+public record PipelinePaused(UUID pipelineId, PauseCause cause, Instant at) {
 }

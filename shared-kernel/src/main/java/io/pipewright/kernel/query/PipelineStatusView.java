@@ -4,8 +4,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Exactly the reference's status fields ({@code GET /pipelines/{id}/status}). */
+/**
+ * The reference's status fields ({@code GET /pipelines/{id}/status}), then {@code retained_wal_bytes} (WAL the slot
+ * keeps on the source) and {@code warnings}: conditions that need no action yet but will, e.g. a paused connector's
+ * slot retaining WAL.
+ */
 public record PipelineStatusView(UUID id, String status, String connectorName, String connectorState,
                                  List<TaskStateView> taskStates, Long sourceLagBytes, String topicPrefix,
-                                 Instant lastHealthCheckAt, String errorMessage) {
+                                 Instant lastHealthCheckAt, String errorMessage, Long retainedWalBytes,
+                                 List<String> warnings) {
 }

@@ -1,0 +1,42 @@
+package io.pipewright.adapters.health;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pipewright.adapters.connect.ConnectClient;
+import io.pipewright.adapters.connect.ConnectorTraces;
+import io.pipewright.kernel.pipeline.ConnectorHealth;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.sagas.health.WorkerObserver;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** {@code GET /connectors?expand=status&expand=info}: every connector's status and config in one request. */
+@Component
+class ConnectWorkerObserver implements WorkerObserver {
+
+    private final ConnectClient connect;
+
+    ConnectWorkerObserver(ConnectClient connect) {
+        this.connect = connect;
+    }
+
+    @Override
+    public Map<String, ConnectorSnapshot> connectors(String connectUrl) {
+        Map<String, ConnectorSnapshot> snapshots = new LinkedHashMap<>();
+        connect.connectorsWithStatusAndConfig(connectUrl).forEach((name, expanded) -> {
+            ConnectClient.ConnectorStatus status = ConnectClient.ConnectorStatus.of(expanded.path("status"));
+            JsonNode config = expanded.path("info").path("config");
+            String error = ConnectorHealth.healthy(status.state(), status.tasks()) ? null
+                    : ConnectorTraces.excerpt(status.firstTrace(), config.path("database.password").asText(""));
+            snapshots.put(name, new ConnectorSnapshot(status.state(), status.tasks(), error, connectedTo(config)));
+        });
+        return snapshots;
+    }
+
+    private static SourceNode connectedTo(JsonNode config) {
+        if (!config.hasNonNull("database.hostname") || !config.hasNonNull("database.port")) {
+            return null;
+        }
+        return new SourceNode(config.get("database.hostname").asText(), config.get("database.port").asInt());
+    }
+}

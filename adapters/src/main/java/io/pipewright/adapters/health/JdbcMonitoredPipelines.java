@@ -1,0 +1,178 @@
+package io.pipewright.adapters.health;
+
+import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
+import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.PipelineCreated;
+import io.pipewright.kernel.pipeline.PipelineDeleted;
+import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
+import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PipelinePaused;
+import io.pipewright.kernel.pipeline.PipelineResumed;
+import io.pipewright.kernel.pipeline.PipelineRunning;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.sagas.health.MonitoredPipeline;
+import io.pipewright.sagas.health.MonitoredPipelines;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code pipeline_health}: kept in step with the pipelines' events (which are monitored, what was recorded of their
+ * connector, where it was re-pointed), and the durable schedule the health rounds claim from. A replay rebuilds it.
+ */
+@Component
+@ProcessingGroup(JdbcMonitoredPipelines.PROCESSING_GROUP)
+class JdbcMonitoredPipelines implements MonitoredPipelines {
+
+    static final String PROCESSING_GROUP = "pipeline-health";
+    private static final String COLUMNS = "h.pipeline_id, h.source_service_id, h.sink_service_id, h.recorded_state, "
+            + "h.recorded_tasks, h.recorded_error, h.connected_host, h.connected_port";
+
+    private final JdbcTemplate jdbc;
+
+    JdbcMonitoredPipelines(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public List<MonitoredPipeline> claimDue(int limit, Duration interval) {
+        return jdbc.query("""
+                UPDATE pipeline_health h SET next_check_at = now() + make_interval(secs => ?)
+                FROM (SELECT pipeline_id FROM pipeline_health WHERE monitored AND next_check_at <= now()
+                      ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED) due
+                WHERE h.pipeline_id = due.pipeline_id
+                RETURNING\s""" + COLUMNS, this::toPipeline, interval.toMillis() / 1000.0, limit);
+    }
+
+    @Override
+    public List<MonitoredPipeline> ofSource(UUID sourceServiceId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM pipeline_health h WHERE monitored AND source_service_id = ?",
+                this::toPipeline, sourceServiceId);
+    }
+
+    @Override
+    public List<UUID> monitoredSources() {
+        return jdbc.queryForList("SELECT DISTINCT source_service_id FROM pipeline_health WHERE monitored", UUID.class);
+    }
+
+    @Override
+    public void recordCheck(UUID pipelineId, Measurement measurement, Instant checkedAt) {
+        SourceNode connectedTo = measurement.connectedTo();
+        jdbc.update("""
+                        UPDATE pipeline_health SET source_lag_bytes = ?, retained_wal_bytes = ?,
+                            last_health_check_at = ?,
+                            connected_host = coalesce(?, connected_host), connected_port = coalesce(?, connected_port)
+                        WHERE pipeline_id = ?""",
+                measurement.sourceLagBytes(), measurement.retainedWalBytes(), Timestamp.from(checkedAt),
+                connectedTo == null ? null : connectedTo.host(), connectedTo == null ? null : connectedTo.port(),
+                pipelineId);
+    }
+
+    @EventHandler
+    void on(PipelineCreated event) {
+        jdbc.update("""
+                        INSERT INTO pipeline_health (pipeline_id, source_service_id, sink_service_id)
+                        VALUES (?, ?, ?) ON CONFLICT (pipeline_id) DO NOTHING""",
+                event.pipelineId(), event.sourceServiceId(), event.sinkServiceId());
+    }
+
+    @EventHandler
+    void on(PipelineRunning event) {
+        recordConnector(event.pipelineId(), event.connectorState(), event.taskStates(), null);
+        checkSoon(event.pipelineId());
+    }
+
+    @EventHandler
+    void on(PipelinePaused event) {
+        checkSoon(event.pipelineId());
+    }
+
+    @EventHandler
+    void on(PipelineResumed event) {
+        checkSoon(event.pipelineId());
+    }
+
+    @EventHandler
+    void on(ConnectorHealthChanged event) {
+        recordConnector(event.pipelineId(), event.connectorState(), event.taskStates(), event.errorMessage());
+    }
+
+    @EventHandler
+    void on(ConnectorRepointed event) {
+        jdbc.update("UPDATE pipeline_health SET connected_host = ?, connected_port = ? WHERE pipeline_id = ?",
+                event.primary().host(), event.primary().port(), event.pipelineId());
+        checkSoon(event.pipelineId());
+    }
+
+    @EventHandler
+    void on(PipelineFailed event) {
+        stopMonitoring(event.pipelineId());
+    }
+
+    @EventHandler
+    void on(PipelineDeletionRequested event) {
+        stopMonitoring(event.pipelineId());
+    }
+
+    @EventHandler
+    void on(PipelineDeleted event) {
+        jdbc.update("DELETE FROM pipeline_health WHERE pipeline_id = ?", event.pipelineId());
+    }
+
+    @ResetHandler
+    void clear() {
+        jdbc.update("DELETE FROM pipeline_health");
+    }
+
+    private void recordConnector(UUID pipelineId, String state, List<TaskState> tasks, String error) {
+        jdbc.update("""
+                        UPDATE pipeline_health SET recorded_state = ?, recorded_tasks = ?, recorded_error = ?
+                        WHERE pipeline_id = ?""",
+                state, encode(tasks), error, pipelineId);
+    }
+
+    /** Running or Paused: checked from now on, the first time right away. */
+    private void checkSoon(UUID pipelineId) {
+        jdbc.update("UPDATE pipeline_health SET monitored = true, next_check_at = now() WHERE pipeline_id = ?",
+                pipelineId);
+    }
+
+    private void stopMonitoring(UUID pipelineId) {
+        jdbc.update("UPDATE pipeline_health SET monitored = false, next_check_at = NULL WHERE pipeline_id = ?",
+                pipelineId);
+    }
+
+    private MonitoredPipeline toPipeline(ResultSet row, int number) throws SQLException {
+        String host = row.getString("connected_host");
+        SourceNode connectedTo = host == null ? null : new SourceNode(host, row.getInt("connected_port"));
+        return new MonitoredPipeline(row.getObject("pipeline_id", UUID.class),
+                row.getObject("source_service_id", UUID.class), row.getObject("sink_service_id", UUID.class),
+                row.getString("recorded_state"), decode(row.getString("recorded_tasks")),
+                row.getString("recorded_error"), connectedTo);
+    }
+
+    /** {@code 0:RUNNING,1:FAILED}; Connect's states and task ids hold neither separator. */
+    static String encode(List<TaskState> tasks) {
+        return tasks.stream().map(task -> task.id() + ":" + task.state()).collect(Collectors.joining(","));
+    }
+
+    static List<TaskState> decode(String tasks) {
+        if (tasks == null || tasks.isEmpty()) {
+            return List.of();
+        }
+        return Arrays.stream(tasks.split(",")).map(task -> task.split(":", 2))
+                .map(parts -> new TaskState(Integer.parseInt(parts[0]), parts[1])).toList();
+    }
+}

@@ -1,0 +1,76 @@
+package io.pipewright.adapters.provisioning;
+
+import io.pipewright.adapters.connect.ConnectClient;
+import io.pipewright.adapters.connect.ConnectorTraces;
+import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.pipeline.ConnectorHealth;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.sagas.provisioning.ConnectorControl;
+import io.pipewright.sagas.provisioning.PipelineSpec;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/** A provisioned pipeline's connector: observed, paused and resumed, restarted, re-pointed after a failover. */
+@Component
+class RunningConnector implements ConnectorControl {
+
+    private final ConnectClient connect;
+    private final ConnectorStep connectorStep;
+    private final PrepareSourceStep sourceStep;
+    private final ConnectorCredentials credentials;
+    private final SourceAdmin admin;
+
+    RunningConnector(ConnectClient connect, ConnectorStep connectorStep, PrepareSourceStep sourceStep,
+                     ConnectorCredentials credentials, SourceAdmin admin) {
+        this.connect = connect;
+        this.connectorStep = connectorStep;
+        this.sourceStep = sourceStep;
+        this.credentials = credentials;
+        this.admin = admin;
+    }
+
+    @Override
+    public ConnectorStatus observe(PipelineSpec pipeline) {
+        return connect.status(url(pipeline), pipeline.connectorName())
+                .map(status -> new ConnectorStatus(status.state(), status.tasks(), ConnectorHealth.healthy(
+                        status.state(), status.tasks()) ? null : ConnectorTraces.excerpt(status.firstTrace(),
+                        credentials.password(pipeline))))
+                .orElse(new ConnectorStatus(ConnectorHealth.MISSING, List.of(), "connector "
+                        + pipeline.connectorName() + " is not on the Kafka Connect worker"));
+    }
+
+    /** Connect's pause and resume are idempotent: asking for the state it is in changes nothing. */
+    @Override
+    public void applyDesiredState(PipelineSpec pipeline) {
+        if (pipeline.paused()) {
+            connect.pause(url(pipeline), pipeline.connectorName());
+        } else {
+            connect.resume(url(pipeline), pipeline.connectorName());
+        }
+    }
+
+    @Override
+    public void restartFailed(PipelineSpec pipeline) {
+        if (connect.config(url(pipeline), pipeline.connectorName()).isEmpty()) {
+            connectorStep.converge(pipeline);
+        } else {
+            connect.restart(url(pipeline), pipeline.connectorName(), true);
+        }
+    }
+
+    @Override
+    public void repoint(PipelineSpec pipeline, SourceNode primary) {
+        PostgresNode current = admin.primary(pipeline.source().postgres());
+        if (!new SourceNode(current.host(), current.port()).equals(primary)) {
+            throw new IllegalStateException("the source's primary is now " + current.host() + ":" + current.port()
+                    + ", not " + primary);
+        }
+        sourceStep.converge(pipeline);
+        connectorStep.converge(pipeline, current, true);
+    }
+
+    private static String url(PipelineSpec pipeline) {
+        return pipeline.sink().kafka().connect().url();
+    }
+}

@@ -1,0 +1,177 @@
+package io.pipewright.command.pipeline;
+
+import static io.pipewright.command.pipeline.PipelineHistory.CREATED;
+import static io.pipewright.command.pipeline.PipelineHistory.ID;
+import static io.pipewright.command.pipeline.PipelineHistory.NOW;
+import static io.pipewright.command.pipeline.PipelineHistory.ORG;
+import static io.pipewright.command.pipeline.PipelineHistory.TASKS;
+import static io.pipewright.command.pipeline.PipelineHistory.provisioned;
+import static io.pipewright.command.pipeline.PipelineHistory.running;
+
+import io.pipewright.kernel.CommandRefused;
+import io.pipewright.kernel.pipeline.CompleteProvisioning;
+import io.pipewright.kernel.pipeline.CompleteRepointing;
+import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
+import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.ConnectorRestarted;
+import io.pipewright.kernel.pipeline.DetectFailover;
+import io.pipewright.kernel.pipeline.FailoverDetected;
+import io.pipewright.kernel.pipeline.PauseCause;
+import io.pipewright.kernel.pipeline.PausePipeline;
+import io.pipewright.kernel.pipeline.PipelineCreated;
+import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PipelinePaused;
+import io.pipewright.kernel.pipeline.PipelineResumed;
+import io.pipewright.kernel.pipeline.RecordConnectorHealth;
+import io.pipewright.kernel.pipeline.RestartConnector;
+import io.pipewright.kernel.pipeline.ResumePipeline;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.pipeline.TaskState;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A provisioned pipeline: health, pause and resume on both sides, restarts and failover. */
+class RunningPipelineTest {
+
+    private static final List<TaskState> FAILED_TASK = List.of(new TaskState(0, "FAILED"));
+    private static final List<TaskState> PAUSED_TASK = List.of(new TaskState(0, "PAUSED"));
+    private static final String TRACE = "org.apache.kafka.connect.errors.ConnectException: boom";
+    private static final SourceNode OLD_PRIMARY = new SourceNode("10.0.0.1", 5432);
+    private static final SourceNode NEW_PRIMARY = new SourceNode("10.0.0.2", 5432);
+
+    private FixtureConfiguration<Pipeline> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Pipeline.class);
+        fixture.registerInjectableResource(new InMemoryPipelineRegistry());
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void aHealthyObservationOfAHealthyPipelineChangesNothing() {
+        fixture.given(running())
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void aFailedTaskIsRecordedWithItsTraceAndClearedWhenItRunsAgain() {
+        fixture.given(running())
+                .when(new RecordConnectorHealth(ID, "RUNNING", FAILED_TASK, TRACE))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK, TRACE, NOW));
+        fixture.given(running(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK, TRACE, NOW)))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW));
+    }
+
+    @Test
+    void aConnectorPausedOnTheWorkerPausesThePipelineAndResumedThereResumesIt() {
+        fixture.given(running())
+                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null))
+                .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW),
+                        new PipelinePaused(ID, PauseCause.CONNECTOR, NOW));
+        fixture.given(running(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW),
+                        new PipelinePaused(ID, PauseCause.CONNECTOR, NOW)))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW),
+                        new PipelineResumed(ID, PauseCause.CONNECTOR, NOW));
+    }
+
+    @Test
+    void aConnectorResumedOnTheWorkerDoesNotResumeAPipelinePausedThroughPipewright() {
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
+                        new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW)))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW));
+    }
+
+    @Test
+    void pausingAPipelinePausedOnTheWorkerRecordsTheRequestAndResumingResumesTheConnector() {
+        List<Object> pausedOnWorker = running(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW),
+                new PipelinePaused(ID, PauseCause.CONNECTOR, NOW));
+        fixture.given(pausedOnWorker)
+                .when(new PausePipeline(ID, ORG))
+                .expectEvents(new PipelinePaused(ID, PauseCause.REQUESTED, NOW));
+        fixture.given(pausedOnWorker)
+                .when(new ResumePipeline(ID, ORG))
+                .expectEvents(new PipelineResumed(ID, PauseCause.REQUESTED, NOW));
+    }
+
+    @Test
+    void aPipelineCreatedPausedIsPausedOnceProvisioned() {
+        List<Object> history = new ArrayList<>(provisioned());
+        history.set(0, new PipelineCreated(ID, ORG, CREATED.name(), CREATED.pipelineType(), CREATED.sourceServiceId(),
+                CREATED.sinkServiceId(), CREATED.config(), true, NOW));
+        fixture.given(history)
+                .when(new CompleteProvisioning(ID, "PAUSED", PAUSED_TASK))
+                .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW),
+                        new PipelinePaused(ID, PauseCause.REQUESTED, NOW));
+    }
+
+    @Test
+    void restartsAreRecordedOnlyForAProvisionedPipeline() {
+        fixture.given(running(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK, TRACE, NOW)))
+                .when(new RestartConnector(ID, 1))
+                .expectEvents(new ConnectorRestarted(ID, 1, NOW));
+        fixture.given(running(new PipelineFailed(ID, null, "connector task failed: boom", NOW)))
+                .when(new RestartConnector(ID, 1))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aFailoverIsDetectedOnceAndEndsWhenTheConnectorIsRepointed() {
+        fixture.given(running())
+                .when(new DetectFailover(ID, OLD_PRIMARY, NEW_PRIMARY))
+                .expectEvents(new FailoverDetected(ID, OLD_PRIMARY, NEW_PRIMARY, NOW));
+        fixture.given(running(new FailoverDetected(ID, OLD_PRIMARY, NEW_PRIMARY, NOW)))
+                .when(new DetectFailover(ID, OLD_PRIMARY, NEW_PRIMARY))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(running(new FailoverDetected(ID, OLD_PRIMARY, NEW_PRIMARY, NOW)))
+                .when(new CompleteRepointing(ID, NEW_PRIMARY))
+                .expectEvents(new ConnectorRepointed(ID, NEW_PRIMARY, NOW));
+    }
+
+    @Test
+    void aLateReportOfTheFailoverAlreadyHandledChangesNothing() {
+        fixture.given(running(new FailoverDetected(ID, OLD_PRIMARY, NEW_PRIMARY, NOW),
+                        new ConnectorRepointed(ID, NEW_PRIMARY, NOW)))
+                .when(new DetectFailover(ID, OLD_PRIMARY, NEW_PRIMARY))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(running(new FailoverDetected(ID, OLD_PRIMARY, NEW_PRIMARY, NOW),
+                        new ConnectorRepointed(ID, NEW_PRIMARY, NOW)))
+                .when(new DetectFailover(ID, NEW_PRIMARY, OLD_PRIMARY))
+                .expectEvents(new FailoverDetected(ID, NEW_PRIMARY, OLD_PRIMARY, NOW));
+    }
+
+    @Test
+    void repointingToAnotherNodeThanTheDetectedPrimaryIsRefused() {
+        fixture.given(running(new FailoverDetected(ID, OLD_PRIMARY, NEW_PRIMARY, NOW)))
+                .when(new CompleteRepointing(ID, OLD_PRIMARY))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aFailedPipelineIgnoresHealthAndFailover() {
+        List<Object> failed = running(new PipelineFailed(ID, null, "connector task failed: boom", NOW));
+        fixture.given(failed)
+                .when(new RecordConnectorHealth(ID, "RUNNING", FAILED_TASK, TRACE))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(failed)
+                .when(new DetectFailover(ID, OLD_PRIMARY, NEW_PRIMARY))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+}

@@ -1,0 +1,37 @@
+package io.pipewright.query.pipeline;
+
+import io.pipewright.kernel.pipeline.PipelineStatus;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the status view warns about. A replication slot keeps every WAL segment its connector has not confirmed, so a
+ * paused or stalled connector makes the source's disk fill up.
+ */
+@Component
+class StatusWarnings {
+
+    static final String PAUSED_RETAINS_WAL = "the connector is paused but keeps its replication slot: the source "
+            + "retains WAL until the pipeline is resumed or deleted";
+
+    private final long retainedWalThreshold;
+
+    StatusWarnings(@Value("${pipewright.health.retained-wal-warning-bytes:1073741824}") long retainedWalThreshold) {
+        this.retainedWalThreshold = retainedWalThreshold;
+    }
+
+    List<String> about(String status, Long retainedWalBytes) {
+        List<String> warnings = new ArrayList<>();
+        if (PipelineStatus.PAUSED.wireName().equals(status)) {
+            warnings.add(PAUSED_RETAINS_WAL);
+        }
+        if (retainedWalBytes != null && retainedWalBytes > retainedWalThreshold) {
+            warnings.add("the replication slot retains " + retainedWalBytes + " bytes of WAL on the source, more "
+                    + "than the " + retainedWalThreshold + " bytes allowed before this warning; an unread slot can "
+                    + "fill the source's disk");
+        }
+        return warnings;
+    }
+}

@@ -1,0 +1,134 @@
+package io.pipewright.sagas.health;
+
+import io.pipewright.kernel.pipeline.RecordConnectorHealth;
+import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.pipeline.ConnectorHealth;
+import io.pipewright.sagas.provisioning.ServiceDirectory;
+import io.pipewright.sagas.provisioning.ServiceRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * One pass of the health monitor over the pipelines whose check is due: Connect is asked once per worker and each
+ * source once, whatever the number of pipelines, so one node keeps up with thousands of them without a timer per
+ * pipeline. Measurements (lag, retained WAL, when checked) are stored; a command goes to a pipeline only when its
+ * connector's or tasks' state differs from what its events recorded.
+ */
+@Component
+public class HealthCheckRound {
+
+    static final String HEALTH_CHECK = "health-check";
+    private static final Logger LOG = LoggerFactory.getLogger(HealthCheckRound.class);
+
+    private final MonitoredPipelines monitored;
+    private final ServiceDirectory services;
+    private final WorkerObserver workers;
+    private final SlotObserver slots;
+    private final CommandGateway commands;
+    private final Clock clock;
+    private final Duration interval;
+    private final int batchSize;
+
+    HealthCheckRound(MonitoredPipelines monitored, ServiceDirectory services, WorkerObserver workers,
+                     SlotObserver slots, CommandGateway commands, Clock clock,
+                     @Value("${pipewright.health.check-interval:PT60S}") Duration interval,
+                     @Value("${pipewright.health.batch-size:500}") int batchSize) {
+        this.monitored = monitored;
+        this.services = services;
+        this.workers = workers;
+        this.slots = slots;
+        this.commands = commands;
+        this.clock = clock;
+        this.interval = interval;
+        this.batchSize = batchSize;
+    }
+
+    /** Checks every pipeline that is due, batch by batch; returns how many were checked. */
+    public int run() {
+        int checked = 0;
+        List<MonitoredPipeline> due;
+        do {
+            due = monitored.claimDue(batchSize, interval);
+            check(due);
+            checked += due.size();
+        } while (due.size() == batchSize);
+        return checked;
+    }
+
+    private void check(List<MonitoredPipeline> due) {
+        Map<UUID, List<MonitoredPipeline>> bySink = due.stream()
+                .collect(Collectors.groupingBy(MonitoredPipeline::sinkServiceId));
+        Map<UUID, Map<String, SlotObserver.SlotUsage>> usageBySource = due.stream()
+                .collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> measureSlots(entry.getKey(), entry.getValue())));
+        Instant now = clock.instant();
+        bySink.forEach((sinkId, pipelines) -> {
+            Optional<Map<String, WorkerObserver.ConnectorSnapshot>> connectors = observeWorker(sinkId);
+            for (MonitoredPipeline pipeline : pipelines) {
+                Optional<WorkerObserver.ConnectorSnapshot> snapshot = connectors.map(all -> all.getOrDefault(
+                        pipeline.connectorName(), new WorkerObserver.ConnectorSnapshot(ConnectorHealth.MISSING,
+                                List.of(), "connector " + pipeline.connectorName()
+                                + " is not on the Kafka Connect worker", null)));
+                SlotObserver.SlotUsage usage = usageBySource.get(pipeline.sourceServiceId()).get(pipeline.slotName());
+                monitored.recordCheck(pipeline.pipelineId(), new MonitoredPipelines.Measurement(
+                        usage == null ? null : usage.lagBytes(), usage == null ? null : usage.retainedBytes(),
+                        snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)), now);
+                snapshot.filter(seen -> differs(pipeline, seen)).ifPresent(seen -> record(pipeline, seen));
+            }
+        });
+    }
+
+    private static boolean differs(MonitoredPipeline pipeline, WorkerObserver.ConnectorSnapshot seen) {
+        return !Objects.equals(pipeline.recordedState(), seen.state())
+                || !pipeline.recordedTasks().equals(seen.tasks())
+                || !Objects.equals(pipeline.recordedError(), seen.errorMessage());
+    }
+
+    private void record(MonitoredPipeline pipeline, WorkerObserver.ConnectorSnapshot seen) {
+        List<TaskState> tasks = seen.tasks();
+        try {
+            commands.send(GenericCommandMessage.asCommandMessage(new RecordConnectorHealth(pipeline.pipelineId(),
+                    seen.state(), tasks, seen.errorMessage())).andMetaData(MetaData.with("actor", HEALTH_CHECK)));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the health of pipeline {}: {}", pipeline.pipelineId(), e.toString());
+        }
+    }
+
+    /** An unreachable worker says nothing about its connectors: nothing is recorded for them this round. */
+    private Optional<Map<String, WorkerObserver.ConnectorSnapshot>> observeWorker(UUID sinkServiceId) {
+        try {
+            return services.find(sinkServiceId).map(sink -> workers.connectors(sink.kafka().connect().url()));
+        } catch (RuntimeException e) {
+            LOG.warn("Health check: the Kafka Connect worker of service {} did not answer: {}", sinkServiceId,
+                    e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private Map<String, SlotObserver.SlotUsage> measureSlots(UUID sourceServiceId, List<MonitoredPipeline> pipelines) {
+        try {
+            Optional<ServiceRecord> source = services.find(sourceServiceId);
+            if (source.isEmpty()) {
+                return Map.of();
+            }
+            return slots.measure(source.get().postgres(), pipelines.stream().map(MonitoredPipeline::slotName).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("Health check: source service {} did not answer: {}", sourceServiceId, e.toString());
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.pipewright.sagas.health;
+
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.pipeline.TaskState;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A Running or Paused pipeline as the health monitor knows it: where its connector and slot are, what its events last
+ * recorded of the connector, and where the connector points ({@code connectedTo}, null before the first check).
+ */
+public record MonitoredPipeline(UUID pipelineId, UUID sourceServiceId, UUID sinkServiceId, String recordedState,
+                                List<TaskState> recordedTasks, String recordedError, SourceNode connectedTo) {
+
+    public MonitoredPipeline {
+        recordedTasks = recordedTasks == null ? List.of() : List.copyOf(recordedTasks);
+    }
+
+    /** As in {@code PipelineSpec}: the connector is named after the first eight characters of the id. */
+    public String connectorName() {
+        return "mdb-pipeline-" + pipelineId.toString().substring(0, 8);
+    }
+
+    public String slotName() {
+        return "pipewright_" + pipelineId.toString().replace("-", "");
+    }
+}

@@ -1,0 +1,67 @@
+package io.pipewright.sagas.health;
+
+import io.pipewright.kernel.pipeline.DetectFailover;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.sagas.provisioning.ServiceDirectory;
+import io.pipewright.sagas.provisioning.ServiceRecord;
+import java.util.Optional;
+import java.util.UUID;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Watches the primary of every source with monitored pipelines, more often than the health check: a connector that
+ * points elsewhere than the current primary is reported as a failover (once; the pipeline ignores repeats).
+ */
+@Component
+public class PrimaryWatch {
+
+    static final String PRIMARY_WATCH = "primary-watch";
+    private static final Logger LOG = LoggerFactory.getLogger(PrimaryWatch.class);
+
+    private final MonitoredPipelines monitored;
+    private final ServiceDirectory services;
+    private final PrimaryLocator locator;
+    private final CommandGateway commands;
+
+    PrimaryWatch(MonitoredPipelines monitored, ServiceDirectory services, PrimaryLocator locator,
+                 CommandGateway commands) {
+        this.monitored = monitored;
+        this.services = services;
+        this.locator = locator;
+        this.commands = commands;
+    }
+
+    /** Returns how many failovers were reported. */
+    public int run() {
+        int reported = 0;
+        for (UUID sourceId : monitored.monitoredSources()) {
+            Optional<SourceNode> primary = locate(sourceId);
+            if (primary.isEmpty()) {
+                continue;
+            }
+            for (MonitoredPipeline pipeline : monitored.ofSource(sourceId)) {
+                if (pipeline.connectedTo() != null && !pipeline.connectedTo().equals(primary.get())) {
+                    commands.send(GenericCommandMessage.asCommandMessage(new DetectFailover(pipeline.pipelineId(),
+                            pipeline.connectedTo(), primary.get())).andMetaData(MetaData.with("actor", PRIMARY_WATCH)));
+                    reported++;
+                }
+            }
+        }
+        return reported;
+    }
+
+    /** During a failover no node may answer as primary for a while: the next round looks again. */
+    private Optional<SourceNode> locate(UUID sourceId) {
+        try {
+            return services.find(sourceId).map(ServiceRecord::postgres).map(locator::primary);
+        } catch (RuntimeException e) {
+            LOG.info("Primary watch: no primary of source service {} found this round: {}", sourceId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

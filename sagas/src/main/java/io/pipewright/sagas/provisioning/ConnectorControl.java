@@ -1,0 +1,39 @@
+package io.pipewright.sagas.provisioning;
+
+import io.pipewright.kernel.pipeline.ConnectorHealth;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.pipeline.TaskState;
+import java.util.List;
+
+/** The running pipeline's connector on its Kafka Connect worker: what the reconciler observes and does to it. */
+public interface ConnectorControl {
+
+    /**
+     * Connect's view of the connector: its state ({@link ConnectorHealth#MISSING} when the worker does not know it),
+     * its tasks, and the first failure's trace without secrets, or null.
+     */
+    record ConnectorStatus(String state, List<TaskState> tasks, String errorMessage) {
+
+        public ConnectorStatus {
+            tasks = List.copyOf(tasks);
+        }
+
+        public boolean healthy() {
+            return ConnectorHealth.healthy(state, tasks);
+        }
+    }
+
+    ConnectorStatus observe(PipelineSpec pipeline);
+
+    /** Pauses or resumes the connector as {@link PipelineSpec#paused()} says; the slot stays either way. */
+    void applyDesiredState(PipelineSpec pipeline);
+
+    /** Restarts what failed (the connector, its failed tasks); a connector the worker lost is created again. */
+    void restartFailed(PipelineSpec pipeline);
+
+    /**
+     * After a failover: the role, its refreshed password and the pg_hba entry in place on {@code primary}, then the
+     * connector re-pointed there; returns once it runs (or is paused, if it should be).
+     */
+    void repoint(PipelineSpec pipeline, SourceNode primary);
+}

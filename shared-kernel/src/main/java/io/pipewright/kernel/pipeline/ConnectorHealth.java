@@ -1,0 +1,22 @@
+package io.pipewright.kernel.pipeline;
+
+import java.util.List;
+
+/** Kafka Connect's connector and task states, as far as Pipewright's decisions go. */
+public final class ConnectorHealth {
+
+    public static final String RUNNING = "RUNNING";
+    public static final String PAUSED = "PAUSED";
+    public static final String FAILED = "FAILED";
+    /** Not a Connect state: the worker does not know the connector (deleted outside Pipewright, or never created). */
+    public static final String MISSING = "MISSING";
+
+    private ConnectorHealth() {
+    }
+
+    /** Nothing to repair: no connector or task FAILED, and the connector exists. */
+    public static boolean healthy(String connectorState, List<TaskState> tasks) {
+        return !FAILED.equals(connectorState) && !MISSING.equals(connectorState)
+                && tasks.stream().noneMatch(task -> FAILED.equals(task.state()));
+    }
+}
