@@ -158,7 +158,9 @@ class ConnectorStep implements ProvisioningStep {
                     throw new StepFailed("connector task failed: "
                             + ConnectorTraces.excerpt(current.firstTrace(), password));
                 }
-                if (desired.equals(current.state()) && !current.tasks().isEmpty()
+                // A connector created paused has no tasks until it is resumed.
+                boolean tasksThere = !current.tasks().isEmpty() || PAUSED.equals(desired);
+                if (desired.equals(current.state()) && tasksThere
                         && current.tasks().stream().map(TaskState::state).allMatch(desired::equals)) {
                     return;
                 }

@@ -8,12 +8,17 @@ import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.ConnectorControl;
 import io.pipewright.sagas.provisioning.PipelineSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** A provisioned pipeline's connector: observed, paused and resumed, restarted, re-pointed after a failover. */
 @Component
 class RunningConnector implements ConnectorControl {
+
+    private static final Duration TAKES_EFFECT_WITHIN = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(250);
 
     private final ConnectClient connect;
     private final ConnectorStep connectorStep;
@@ -40,14 +45,29 @@ class RunningConnector implements ConnectorControl {
                         + pipeline.connectorName() + " is not on the Kafka Connect worker"));
     }
 
-    /** Connect's pause and resume are idempotent: asking for the state it is in changes nothing. */
+    /**
+     * Connect's pause and resume are idempotent, and take effect asynchronously: the connector first, its tasks after.
+     * A task that fails meanwhile ends the wait; the health check takes it from there.
+     */
     @Override
-    public void applyDesiredState(PipelineSpec pipeline) {
+    public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
+        String desired = pipeline.paused() ? ConnectorHealth.PAUSED : ConnectorHealth.RUNNING;
         if (pipeline.paused()) {
             connect.pause(url(pipeline), pipeline.connectorName());
         } else {
             connect.resume(url(pipeline), pipeline.connectorName());
         }
+        Instant deadline = Instant.now().plus(TAKES_EFFECT_WITHIN);
+        ConnectorStatus status = observe(pipeline);
+        while (!inState(status, desired) && status.healthy() && Instant.now().isBefore(deadline)) {
+            Waiting.pause(POLL, "the connector");
+            status = observe(pipeline);
+        }
+        return status;
+    }
+
+    private static boolean inState(ConnectorStatus status, String state) {
+        return state.equals(status.state()) && status.tasks().stream().allMatch(task -> state.equals(task.state()));
     }
 
     @Override

@@ -22,13 +22,13 @@ class HealthSchedule {
     static final String PRIMARY_WATCH = "source-primary-watch";
 
     @Bean
-    RecurringTask<Void> healthRound(HealthCheckRound round,
+    RecurringTask<Void> healthRoundTask(HealthCheckRound round,
                                     @Value("${pipewright.health.tick:PT5S}") Duration tick) {
         return Tasks.recurring(HEALTH_ROUND, FixedDelay.of(tick)).execute((instance, context) -> round.run());
     }
 
     @Bean
-    RecurringTask<Void> primaryWatch(PrimaryWatch watch,
+    RecurringTask<Void> primaryWatchTask(PrimaryWatch watch,
                                      @Value("${pipewright.failover.primary-watch-interval:PT5S}") Duration interval) {
         return Tasks.recurring(PRIMARY_WATCH, FixedDelay.of(interval)).execute((instance, context) -> watch.run());
     }

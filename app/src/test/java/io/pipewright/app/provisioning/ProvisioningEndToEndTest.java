@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pipewright.app.support.ChangeTopics;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
@@ -18,14 +19,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -87,8 +84,8 @@ class ProvisioningEndToEndTest {
         assertThat(api.get("/organizations/" + ORGANIZATION + "/pipelines/" + id).get("provision_step").asText())
                 .isEqualTo("create_connector");
 
-        try (KafkaConsumer<String, String> consumer = consumer(prefix + ".public.orders")) {
-            List<JsonNode> snapshot = poll(consumer, 4);
+        try (KafkaConsumer<String, String> consumer = ChangeTopics.consumer(stack, prefix + ".public.orders")) {
+            List<JsonNode> snapshot = ChangeTopics.poll(consumer, 4);
             assertThat(snapshot).allSatisfy(change -> assertThat(change.get("op").asText()).isEqualTo("r"));
 
             PostgresServer database = stack.source();
@@ -97,7 +94,7 @@ class ProvisioningEndToEndTest {
                     + orderId);
             database.execute(LocalStack.SOURCE_DATABASE, "DELETE FROM public.orders WHERE id = " + orderId);
 
-            List<JsonNode> changes = poll(consumer, 3);
+            List<JsonNode> changes = ChangeTopics.poll(consumer, 3);
             assertThat(changes).extracting(change -> change.get("op").asText()).containsExactly("c", "u", "d");
             JsonNode insert = changes.get(0);
             assertThat(insert.get("before").isNull()).isTrue();
@@ -283,30 +280,5 @@ class ProvisioningEndToEndTest {
             rows.next();
             return rows.getLong(1);
         }
-    }
-
-    private KafkaConsumer<String, String> consumer(String topic) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-" + suffix);
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new StringDeserializer());
-        consumer.subscribe(List.of(topic));
-        return consumer;
-    }
-
-    /** The next {@code count} change events, tombstones (null values after deletes) left out. */
-    private static List<JsonNode> poll(KafkaConsumer<String, String> consumer, int count) {
-        List<JsonNode> changes = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                if (record.value() != null) {
-                    changes.add(PipewrightClient.read(record.value().getBytes()));
-                }
-            }
-            return changes.size() >= count;
-        });
-        return changes.subList(0, count);
     }
 }

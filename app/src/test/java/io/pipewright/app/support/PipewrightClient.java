@@ -108,11 +108,21 @@ public final class PipewrightClient {
 
     /** Kafka Connect directly: the test's WebTestClient is bound to the control plane. */
     public JsonNode connect(String path) {
+        return read(connect(HttpRequest.newBuilder(URI.create(stack.connect().restUrl() + path)).build(), 200));
+    }
+
+    /** A call on the Connect worker's API as an operator would make it, past Pipewright ({@code PUT .../pause}). */
+    public void connectPut(String path) {
+        connect(HttpRequest.newBuilder(URI.create(stack.connect().restUrl() + path))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), 202);
+    }
+
+    private static byte[] connect(HttpRequest request, int expectedStatus) {
         try {
-            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(stack.connect().restUrl() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return read(response.body());
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request,
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(expectedStatus);
+            return response.body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -25,8 +25,11 @@ public interface ConnectorControl {
 
     ConnectorStatus observe(PipelineSpec pipeline);
 
-    /** Pauses or resumes the connector as {@link PipelineSpec#paused()} says; the slot stays either way. */
-    void applyDesiredState(PipelineSpec pipeline);
+    /**
+     * Pauses or resumes the connector as {@link PipelineSpec#paused()} says (the slot stays either way), waits until
+     * Connect reports it so, and returns what it reports.
+     */
+    ConnectorStatus applyDesiredState(PipelineSpec pipeline);
 
     /** Restarts what failed (the connector, its failed tasks); a connector the worker lost is created again. */
     void restartFailed(PipelineSpec pipeline);

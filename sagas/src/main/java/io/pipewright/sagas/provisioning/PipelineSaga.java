@@ -215,8 +215,9 @@ public class PipelineSaga {
     @DeadlineHandler(deadlineName = APPLY_DESIRED_STATE)
     void applyDesiredState() {
         try {
-            connector.applyDesiredState(spec());
+            ConnectorControl.ConnectorStatus status = connector.applyDesiredState(spec());
             attempts = 0;
+            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), status.errorMessage()));
         } catch (RuntimeException transientFailure) {
             attempts++;
             LOG.warn("Could not {} the connector of pipeline {} (attempt {}), retrying: {}",

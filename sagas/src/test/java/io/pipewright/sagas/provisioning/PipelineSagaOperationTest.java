@@ -56,6 +56,8 @@ class PipelineSagaOperationTest {
             "RUNNING", FAILED_TASK, TRACE);
     private static final ConnectorControl.ConnectorStatus HEALTHY = new ConnectorControl.ConnectorStatus("RUNNING",
             RUNNING_TASK, null);
+    private static final ConnectorControl.ConnectorStatus PAUSED = new ConnectorControl.ConnectorStatus("PAUSED",
+            List.of(new TaskState(0, "PAUSED")), null);
     private static final SourceNode OLD_PRIMARY = new SourceNode("127.0.0.1", 5432);
     private static final SourceNode NEW_PRIMARY = new SourceNode("127.0.0.1", 5433);
 
@@ -76,7 +78,8 @@ class PipelineSagaOperationTest {
         fixture.givenAPublished(CREATED).andThenAPublished(RUNNING)
                 .whenAggregate(ID.toString()).publishes(new PipelinePaused(ID, PauseCause.REQUESTED, NOW))
                 .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.APPLY_DESIRED_STATE);
-        fixture.whenTimeElapses(Duration.ZERO);
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new RecordConnectorHealth(ID, "PAUSED", PAUSED.tasks(), null));
         assertThat(connector.desiredStates).containsExactly(true);
     }
 
@@ -206,8 +209,9 @@ class PipelineSagaOperationTest {
         }
 
         @Override
-        public void applyDesiredState(PipelineSpec pipeline) {
+        public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
             desiredStates.add(pipeline.paused());
+            return pipeline.paused() ? PAUSED : HEALTHY;
         }
 
         @Override

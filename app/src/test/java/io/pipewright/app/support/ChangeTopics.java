@@ -1,0 +1,54 @@
+package io.pipewright.app.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pipewright.localstack.LocalStack;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads the change events a pipeline wrote to Kafka. */
+public final class ChangeTopics {
+
+    private ChangeTopics() {
+    }
+
+    public static KafkaConsumer<String, String> consumer(LocalStack stack, String topic) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new StringDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /** The next {@code count} change events, tombstones (null values after deletes) left out. */
+    public static List<JsonNode> poll(KafkaConsumer<String, String> consumer, int count) {
+        List<JsonNode> changes = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            changes.addAll(pollOnce(consumer));
+            return changes.size() >= count;
+        });
+        return changes.subList(0, count);
+    }
+
+    /** What arrives within half a second. */
+    public static List<JsonNode> pollOnce(KafkaConsumer<String, String> consumer) {
+        List<JsonNode> changes = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+            if (record.value() != null) {
+                changes.add(PipewrightClient.read(record.value().getBytes()));
+            }
+        }
+        return changes;
+    }
+}
