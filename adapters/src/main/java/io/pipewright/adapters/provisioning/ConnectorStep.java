@@ -1,21 +1,15 @@
 package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.connect.ConnectClient;
-import io.pipewright.adapters.connect.ConnectorTraces;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.pipeline.ProvisionStep;
-import io.pipewright.kernel.pipeline.TaskState;
-import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.ProvisioningStep;
-import io.pipewright.sagas.provisioning.StepFailed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,13 +30,13 @@ class ConnectorStep implements ProvisioningStep {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final ConnectClient connect;
-    private final ConnectorCredentials credentials;
+    private final ConnectorDeployment deployment;
     private final ReplicationSlots slots;
     private final SourceAdmin admin;
 
-    ConnectorStep(ConnectClient connect, ConnectorCredentials credentials, ReplicationSlots slots, SourceAdmin admin) {
+    ConnectorStep(ConnectClient connect, ConnectorDeployment deployment, ReplicationSlots slots, SourceAdmin admin) {
         this.connect = connect;
-        this.credentials = credentials;
+        this.deployment = deployment;
         this.slots = slots;
         this.admin = admin;
     }
@@ -54,27 +48,8 @@ class ConnectorStep implements ProvisioningStep {
 
     @Override
     public String converge(PipelineSpec pipeline) {
-        converge(pipeline, admin.primary(pipeline.source().postgres()), false);
+        deployment.converge(pipeline, admin.primary(pipeline.source().postgres()), false);
         return pipeline.connectorName();
-    }
-
-    /**
-     * The connector as desired, pointing at {@code primary}; {@code restartIfUnchanged}: restart it even when its
-     * config is already right (a connector that lost its database fails and stays FAILED).
-     */
-    void converge(PipelineSpec pipeline, PostgresNode primary, boolean restartIfUnchanged) {
-        String url = pipeline.sink().kafka().connect().url();
-        String password = credentials.password(pipeline);
-        Map<String, String> desired = desiredConfig(pipeline, primary, password);
-        Optional<Map<String, String>> actual = connect.config(url, pipeline.connectorName());
-        if (actual.isEmpty()) {
-            connect.create(url, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
-        } else if (!matches(actual.get(), desired)) {
-            connect.putConfig(url, pipeline.connectorName(), desired);
-        } else if (restartIfUnchanged) {
-            connect.restart(url, pipeline.connectorName(), false);
-        }
-        awaitDesiredState(pipeline, url, password);
     }
 
     /**
@@ -105,70 +80,5 @@ class ConnectorStep implements ProvisioningStep {
         }
         throw new IllegalStateException("connector " + name + " did not stop within " + RUNNING_WITHIN.toSeconds()
                 + " s");
-    }
-
-    static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", DebeziumPluginStep.CONNECTOR_CLASS);
-        config.put("tasks.max", "1");
-        config.put("plugin.name", "pgoutput");
-        config.put("database.hostname", primary.host());
-        config.put("database.port", String.valueOf(primary.port()));
-        config.put("database.user", pipeline.sourceResourceName());
-        config.put("database.password", password);
-        config.put("database.dbname", pipeline.config().databaseName());
-        config.put("topic.prefix", pipeline.config().topicPrefix());
-        config.put("publication.name", pipeline.sourceResourceName());
-        config.put("publication.autocreate.mode", "disabled");
-        config.put("slot.name", pipeline.sourceResourceName());
-        // Synced to standbys that sync slots (PostgreSQL 17+), so the connector resumes on a promoted one; Debezium
-        // creates a plain slot on older versions.
-        config.put("slot.failover", "true");
-        config.put("snapshot.mode", pipeline.config().snapshotMode().debeziumValue());
-        // Exact decimals: numeric would otherwise arrive as base64 bytes.
-        config.put("decimal.handling.mode", "string");
-        // The reference's envelope is plain JSON (before, after, source, op), without Connect's schema wrapper.
-        config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("key.converter.schemas.enable", "false");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter.schemas.enable", "false");
-        if (!pipeline.config().capturesAllTables()) {
-            // Debezium reads each entry as a regular expression matched whole: escape the dot.
-            config.put("table.include.list", pipeline.config().tables().stream()
-                    .map(table -> table.replace(".", "\\.")).collect(Collectors.joining(",")));
-        }
-        return config;
-    }
-
-    private static boolean matches(Map<String, String> actual, Map<String, String> desired) {
-        Map<String, String> comparable = new HashMap<>(actual);
-        comparable.remove("name");
-        return comparable.equals(desired);
-    }
-
-    private void awaitDesiredState(PipelineSpec pipeline, String url, String password) {
-        String desired = pipeline.paused() ? PAUSED : RUNNING;
-        Instant deadline = Instant.now().plus(RUNNING_WITHIN);
-        String lastState = "not reported";
-        while (Instant.now().isBefore(deadline)) {
-            Optional<ConnectClient.ConnectorStatus> status = connect.status(url, pipeline.connectorName());
-            if (status.isPresent()) {
-                ConnectClient.ConnectorStatus current = status.get();
-                if (FAILED.equals(current.state()) || current.tasks().stream().anyMatch(t -> FAILED.equals(t.state()))) {
-                    throw new StepFailed("connector task failed: "
-                            + ConnectorTraces.excerpt(current.firstTrace(), password));
-                }
-                // A connector created paused has no tasks until it is resumed.
-                boolean tasksThere = !current.tasks().isEmpty() || PAUSED.equals(desired);
-                if (desired.equals(current.state()) && tasksThere
-                        && current.tasks().stream().map(TaskState::state).allMatch(desired::equals)) {
-                    return;
-                }
-                lastState = current.state() + " " + current.tasks();
-            }
-            Waiting.pause(POLL, "the connector");
-        }
-        throw new IllegalStateException("connector " + pipeline.connectorName() + " was not " + desired + " within "
-                + RUNNING_WITHIN.toSeconds() + " s (last seen: " + lastState + ")");
     }
 }

@@ -8,6 +8,8 @@ import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.ConnectorControl;
 import io.pipewright.sagas.provisioning.PipelineSpec;
+import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,16 +23,18 @@ class RunningConnector implements ConnectorControl {
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final ConnectClient connect;
-    private final ConnectorStep connectorStep;
-    private final PrepareSourceStep sourceStep;
+    private final ConnectorDeployment deployment;
+    private final ReplicationRole role;
+    private final HbaEntry hba;
     private final ConnectorCredentials credentials;
     private final SourceAdmin admin;
 
-    RunningConnector(ConnectClient connect, ConnectorStep connectorStep, PrepareSourceStep sourceStep,
+    RunningConnector(ConnectClient connect, ConnectorDeployment deployment, ReplicationRole role, HbaEntry hba,
                      ConnectorCredentials credentials, SourceAdmin admin) {
         this.connect = connect;
-        this.connectorStep = connectorStep;
-        this.sourceStep = sourceStep;
+        this.deployment = deployment;
+        this.role = role;
+        this.hba = hba;
         this.credentials = credentials;
         this.admin = admin;
     }
@@ -73,7 +77,7 @@ class RunningConnector implements ConnectorControl {
     @Override
     public void restartFailed(PipelineSpec pipeline) {
         if (connect.config(url(pipeline), pipeline.connectorName()).isEmpty()) {
-            connectorStep.converge(pipeline);
+            deployment.converge(pipeline, admin.primary(pipeline.source().postgres()), false);
         } else {
             connect.restart(url(pipeline), pipeline.connectorName(), true);
         }
@@ -86,8 +90,12 @@ class RunningConnector implements ConnectorControl {
             throw new IllegalStateException("the source's primary is now " + current.host() + ":" + current.port()
                     + ", not " + primary);
         }
-        sourceStep.converge(pipeline);
-        connectorStep.converge(pipeline, current, true);
+        try {
+            hba.converge(pipeline, role.converge(pipeline));
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("preparing the new primary failed: " + e.getMessage(), e);
+        }
+        deployment.converge(pipeline, current, true);
     }
 
     private static String url(PipelineSpec pipeline) {

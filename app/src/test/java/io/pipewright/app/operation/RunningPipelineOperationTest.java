@@ -112,9 +112,6 @@ class RunningPipelineOperationTest {
             assertThat(api.get("/pipelines/" + id + "/status").get("status").asText()).isEqualTo("Paused");
             awaitConnectorState(id, "PAUSED");
 
-            api.connectPut("/connectors/" + connectorName(id) + "/resume");
-            awaitConnectorState(id, "RUNNING");
-            awaitConnectorState(id, "PAUSED");
             long orderId = insertOrder();
             assertThat(readFor(consumer, Duration.ofSeconds(3))).isEmpty();
 
