@@ -7,8 +7,6 @@ import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.ProvisioningStep;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
