@@ -2,6 +2,7 @@ package io.pipewright.adapters.health;
 
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineDeleted;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
@@ -38,7 +39,7 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
 
     static final String PROCESSING_GROUP = "pipeline-health";
     private static final String COLUMNS = "h.pipeline_id, h.source_service_id, h.sink_service_id, h.recorded_state, "
-            + "h.recorded_tasks, h.recorded_error, h.connected_host, h.connected_port";
+            + "h.recorded_tasks, h.recorded_error, h.pause_requested, h.connected_host, h.connected_port";
 
     private final JdbcTemplate jdbc;
 
@@ -83,9 +84,9 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
     @EventHandler
     void on(PipelineCreated event) {
         jdbc.update("""
-                        INSERT INTO pipeline_health (pipeline_id, source_service_id, sink_service_id)
-                        VALUES (?, ?, ?) ON CONFLICT (pipeline_id) DO NOTHING""",
-                event.pipelineId(), event.sourceServiceId(), event.sinkServiceId());
+                        INSERT INTO pipeline_health (pipeline_id, source_service_id, sink_service_id, pause_requested)
+                        VALUES (?, ?, ?, ?) ON CONFLICT (pipeline_id) DO NOTHING""",
+                event.pipelineId(), event.sourceServiceId(), event.sinkServiceId(), event.paused());
     }
 
     @EventHandler
@@ -96,11 +97,17 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
 
     @EventHandler
     void on(PipelinePaused event) {
+        if (event.cause() == PauseCause.REQUESTED) {
+            requestPause(event.pipelineId(), true);
+        }
         checkSoon(event.pipelineId());
     }
 
     @EventHandler
     void on(PipelineResumed event) {
+        if (event.cause() == PauseCause.REQUESTED) {
+            requestPause(event.pipelineId(), false);
+        }
         checkSoon(event.pipelineId());
     }
 
@@ -143,6 +150,10 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
                 state, encode(tasks), error, pipelineId);
     }
 
+    private void requestPause(UUID pipelineId, boolean requested) {
+        jdbc.update("UPDATE pipeline_health SET pause_requested = ? WHERE pipeline_id = ?", requested, pipelineId);
+    }
+
     /** Running or Paused: checked from now on, the first time right away. */
     private void checkSoon(UUID pipelineId) {
         jdbc.update("UPDATE pipeline_health SET monitored = true, next_check_at = now() WHERE pipeline_id = ?",
@@ -160,7 +171,7 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
         return new MonitoredPipeline(row.getObject("pipeline_id", UUID.class),
                 row.getObject("source_service_id", UUID.class), row.getObject("sink_service_id", UUID.class),
                 row.getString("recorded_state"), decode(row.getString("recorded_tasks")),
-                row.getString("recorded_error"), connectedTo);
+                row.getString("recorded_error"), row.getBoolean("pause_requested"), connectedTo);
     }
 
     /** {@code 0:RUNNING,1:FAILED}; Connect's states and task ids hold neither separator. */

@@ -55,7 +55,6 @@ class RunningConnector implements ConnectorControl {
      */
     @Override
     public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
-        String desired = pipeline.paused() ? ConnectorHealth.PAUSED : ConnectorHealth.RUNNING;
         if (pipeline.paused()) {
             connect.pause(url(pipeline), pipeline.connectorName());
         } else {
@@ -63,15 +62,11 @@ class RunningConnector implements ConnectorControl {
         }
         Instant deadline = Instant.now().plus(TAKES_EFFECT_WITHIN);
         ConnectorStatus status = observe(pipeline);
-        while (!inState(status, desired) && status.healthy() && Instant.now().isBefore(deadline)) {
+        while (!status.inDesiredState(pipeline.paused()) && status.healthy() && Instant.now().isBefore(deadline)) {
             Waiting.pause(POLL, "the connector");
             status = observe(pipeline);
         }
         return status;
-    }
-
-    private static boolean inState(ConnectorStatus status, String state) {
-        return state.equals(status.state()) && status.tasks().stream().allMatch(task -> state.equals(task.state()));
     }
 
     @Override

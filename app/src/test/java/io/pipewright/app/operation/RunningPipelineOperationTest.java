@@ -101,7 +101,7 @@ class RunningPipelineOperationTest {
     }
 
     @Test
-    void pausingThroughPipewrightHoldsTheConnectorPausedUntilResumed() throws Exception {
+    void pausingThroughPipewrightHoldsTheConnectorPausedEvenWhenResumedOnTheWorker() throws Exception {
         String id = create(false);
         api.awaitStatus(id, "Running", PROVISIONED_WITHIN);
         String topic = "t" + suffix + ".public.orders";
@@ -111,6 +111,12 @@ class RunningPipelineOperationTest {
             api.call("POST", PipewrightClient.PIPELINES + "/" + id + "/pause", null, 202);
             assertThat(api.get("/pipelines/" + id + "/status").get("status").asText()).isEqualTo("Paused");
             awaitConnectorState(id, "PAUSED");
+
+            int eventsBefore = api.eventTypes(id).size();
+            api.connectPut("/connectors/" + connectorName(id) + "/resume");
+            await().atMost(NOTICED_WITHIN).until(() -> api.eventTypes(id).size() > eventsBefore);
+            awaitConnectorState(id, "PAUSED");
+            assertThat(api.get("/pipelines/" + id + "/status").get("status").asText()).isEqualTo("Paused");
 
             long orderId = insertOrder();
             assertThat(readFor(consumer, Duration.ofSeconds(3))).isEmpty();

@@ -15,6 +15,7 @@ import io.pipewright.kernel.pipeline.ConnectorRestarted;
 import io.pipewright.kernel.pipeline.DetectFailover;
 import io.pipewright.kernel.pipeline.FailoverDetected;
 import io.pipewright.kernel.pipeline.PauseCause;
+import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.RestartConnector;
 import io.pipewright.kernel.pipeline.SourceNode;
@@ -158,6 +159,9 @@ public class Pipeline {
                 || !taskStates.equals(command.taskStates())
                 || !Objects.equals(connectorError, command.errorMessage());
         if (!changed) {
+            if (pauseRequested && ConnectorHealth.RUNNING.equals(command.connectorState())) {
+                apply(new PausedConnectorFoundRunning(pipelineId, clock.instant()));
+            }
             return;
         }
         apply(new ConnectorHealthChanged(pipelineId, command.connectorState(), command.taskStates(),

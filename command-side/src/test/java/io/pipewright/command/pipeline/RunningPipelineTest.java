@@ -22,6 +22,7 @@ import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineFailed;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineResumed;
+import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.RestartConnector;
 import io.pipewright.kernel.pipeline.ResumePipeline;
@@ -91,6 +92,17 @@ class RunningPipelineTest {
                         new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW)))
                 .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
                 .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW));
+    }
+
+    @Test
+    void aConnectorOfAPipelinePausedThroughPipewrightSeenRunningWithoutAChangeIsReportedForRePausing() {
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW)))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .expectEvents(new PausedConnectorFoundRunning(ID, NOW));
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
+                        new PipelineResumed(ID, PauseCause.REQUESTED, NOW)))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .expectNoEvents();
     }
 
     @Test

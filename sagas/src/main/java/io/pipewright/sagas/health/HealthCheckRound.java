@@ -92,8 +92,10 @@ public class HealthCheckRound {
         });
     }
 
+    /** Changed since last recorded, or running although paused through Pipewright (resumed on the worker unseen). */
     private static boolean differs(MonitoredPipeline pipeline, WorkerObserver.ConnectorSnapshot seen) {
         return !Objects.equals(pipeline.recordedState(), seen.state())
+                || (pipeline.pauseRequested() && ConnectorHealth.RUNNING.equals(seen.state()))
                 || !pipeline.recordedTasks().equals(seen.tasks())
                 || !Objects.equals(pipeline.recordedError(), seen.errorMessage());
     }

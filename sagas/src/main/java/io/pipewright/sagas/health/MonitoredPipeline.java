@@ -7,10 +7,12 @@ import java.util.UUID;
 
 /**
  * A Running or Paused pipeline as the health monitor knows it: where its connector and slot are, what its events last
- * recorded of the connector, and where the connector points ({@code connectedTo}, null before the first check).
+ * recorded of the connector, whether it was paused through Pipewright (so its connector must stay paused), and where the
+ * connector points ({@code connectedTo}, null before the first check).
  */
 public record MonitoredPipeline(UUID pipelineId, UUID sourceServiceId, UUID sinkServiceId, String recordedState,
-                                List<TaskState> recordedTasks, String recordedError, SourceNode connectedTo) {
+                                List<TaskState> recordedTasks, String recordedError, boolean pauseRequested,
+                                SourceNode connectedTo) {
 
     public MonitoredPipeline {
         recordedTasks = recordedTasks == null ? List.of() : List.copyOf(recordedTasks);

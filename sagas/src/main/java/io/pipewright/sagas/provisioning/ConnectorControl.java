@@ -21,6 +21,12 @@ public interface ConnectorControl {
         public boolean healthy() {
             return ConnectorHealth.healthy(state, tasks);
         }
+
+        /** The connector and every task paused, when {@code paused}; else all running. */
+        public boolean inDesiredState(boolean paused) {
+            String desired = paused ? ConnectorHealth.PAUSED : ConnectorHealth.RUNNING;
+            return desired.equals(state) && tasks.stream().allMatch(task -> desired.equals(task.state()));
+        }
     }
 
     ConnectorStatus observe(PipelineSpec pipeline);

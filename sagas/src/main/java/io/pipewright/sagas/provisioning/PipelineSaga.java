@@ -9,6 +9,7 @@ import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.FailoverDetected;
 import io.pipewright.kernel.pipeline.PauseCause;
+import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineResumed;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
@@ -216,8 +217,14 @@ public class PipelineSaga {
     void applyDesiredState() {
         try {
             ConnectorControl.ConnectorStatus status = connector.applyDesiredState(spec());
-            attempts = 0;
             send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), status.errorMessage()));
+            if (status.healthy() && !status.inDesiredState(pauseRequested)) {
+                // Changed again on the worker while this one took effect, e.g. resumed there: apply it once more.
+                attempts++;
+                deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), APPLY_DESIRED_STATE);
+            } else {
+                attempts = 0;
+            }
         } catch (RuntimeException transientFailure) {
             attempts++;
             LOG.warn("Could not {} the connector of pipeline {} (attempt {}), retrying: {}",
@@ -238,6 +245,13 @@ public class PipelineSaga {
         } else if (failingOverTo == null) {
             deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
             deadlines.schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
+        }
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PausedConnectorFoundRunning found) {
+        if (pauseRequested) {
+            applyDesiredStateNow();
         }
     }
 

@@ -8,6 +8,7 @@ import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.FailPipeline;
 import io.pipewright.kernel.pipeline.FailoverDetected;
 import io.pipewright.kernel.pipeline.PauseCause;
+import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
@@ -114,6 +115,31 @@ class PipelineSagaOperationTest {
     }
 
     @Test
+    void aConnectorResumedOnTheWorkerWhileItWasBeingPausedIsPausedOnceMore() throws Exception {
+        connector.resumedOnTheWorkerMeanwhile = 1;
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING)
+                .whenAggregate(ID.toString()).publishes(new PipelinePaused(ID, PauseCause.REQUESTED, NOW));
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new RecordConnectorHealth(ID, "RUNNING", RUNNING_TASK, null))
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(1), PipelineSaga.APPLY_DESIRED_STATE);
+        fixture.whenTimeElapses(Duration.ofSeconds(1))
+                .expectDispatchedCommands(new RecordConnectorHealth(ID, "PAUSED", PAUSED.tasks(), null))
+                .expectNoScheduledDeadlineWithName(Duration.ofSeconds(2), PipelineSaga.APPLY_DESIRED_STATE);
+        assertThat(connector.desiredStates).containsExactly(true, true);
+    }
+
+    @Test
+    void aPausedConnectorFoundRunningIsPausedAgain() throws Exception {
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING)
+                .andThenAPublished(new PipelinePaused(ID, PauseCause.REQUESTED, NOW))
+                .andThenTimeElapses(Duration.ZERO)
+                .whenAggregate(ID.toString()).publishes(new PausedConnectorFoundRunning(ID, NOW))
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.APPLY_DESIRED_STATE);
+        fixture.whenTimeElapses(Duration.ZERO);
+        assertThat(connector.desiredStates).containsExactly(true, true);
+    }
+
+    @Test
     void aFailedTaskIsRestartedAfterABackoff() throws Exception {
         connector.observations.add(STILL_FAILED);
         fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
@@ -202,6 +228,7 @@ class PipelineSagaOperationTest {
         final List<SourceNode> repointedTo = new ArrayList<>();
         int restarts;
         int repointFailures;
+        int resumedOnTheWorkerMeanwhile;
 
         @Override
         public ConnectorStatus observe(PipelineSpec pipeline) {
@@ -211,6 +238,9 @@ class PipelineSagaOperationTest {
         @Override
         public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
             desiredStates.add(pipeline.paused());
+            if (resumedOnTheWorkerMeanwhile-- > 0) {
+                return HEALTHY;
+            }
             return pipeline.paused() ? PAUSED : HEALTHY;
         }
 
