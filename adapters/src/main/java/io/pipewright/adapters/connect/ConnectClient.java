@@ -46,10 +46,16 @@ public class ConnectClient {
         }
     }
 
+    /**
+     * A worker's listing with status and config runs to about 1 KiB per connector: Spring's default 256 KiB would
+     * refuse it from a few hundred connectors on.
+     */
+    private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
     private final WebClient http;
 
     ConnectClient(WebClient.Builder http) {
-        this.http = http.build();
+        this.http = http.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES)).build();
     }
 
     public List<String> pluginClasses(String connectUrl) {

@@ -17,10 +17,12 @@ import io.pipewright.sagas.health.MonitoredPipelines;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.axonframework.config.ProcessingGroup;
@@ -48,13 +50,14 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
     }
 
     @Override
-    public List<MonitoredPipeline> claimDue(int limit, Duration interval) {
+    public List<MonitoredPipeline> claimDue(int limit, Duration interval, Instant dueBy) {
         return jdbc.query("""
                 UPDATE pipeline_health h SET next_check_at = now() + make_interval(secs => ?)
-                FROM (SELECT pipeline_id FROM pipeline_health WHERE monitored AND next_check_at <= now()
+                FROM (SELECT pipeline_id FROM pipeline_health WHERE monitored AND next_check_at <= ?
                       ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED) due
                 WHERE h.pipeline_id = due.pipeline_id
-                RETURNING\s""" + COLUMNS, this::toPipeline, interval.toMillis() / 1000.0, limit);
+                RETURNING\s""" + COLUMNS, this::toPipeline, interval.toMillis() / 1000.0, Timestamp.from(dueBy),
+                limit);
     }
 
     @Override
@@ -69,16 +72,21 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
     }
 
     @Override
-    public void recordCheck(UUID pipelineId, Measurement measurement, Instant checkedAt) {
-        SourceNode connectedTo = measurement.connectedTo();
-        jdbc.update("""
+    public void recordChecks(Map<UUID, Measurement> measurements, Instant checkedAt) {
+        Timestamp at = Timestamp.from(checkedAt);
+        jdbc.batchUpdate("""
                         UPDATE pipeline_health SET source_lag_bytes = ?, retained_wal_bytes = ?,
                             last_health_check_at = ?,
                             connected_host = coalesce(?, connected_host), connected_port = coalesce(?, connected_port)
                         WHERE pipeline_id = ?""",
-                measurement.sourceLagBytes(), measurement.retainedWalBytes(), Timestamp.from(checkedAt),
-                connectedTo == null ? null : connectedTo.host(), connectedTo == null ? null : connectedTo.port(),
-                pipelineId);
+                measurements.entrySet().stream().map(entry -> {
+                    Measurement measurement = entry.getValue();
+                    SourceNode connectedTo = measurement.connectedTo();
+                    return new Object[] {measurement.sourceLagBytes(), measurement.retainedWalBytes(), at,
+                            connectedTo == null ? null : connectedTo.host(),
+                            connectedTo == null ? null : connectedTo.port(), entry.getKey()};
+                }).toList(),
+                new int[] {Types.BIGINT, Types.BIGINT, Types.TIMESTAMP, Types.VARCHAR, Types.INTEGER, Types.OTHER});
     }
 
     @EventHandler

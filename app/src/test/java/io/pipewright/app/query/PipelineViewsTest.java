@@ -10,6 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
+import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.ConnectorRestarted;
+import io.pipewright.kernel.pipeline.FailoverDetected;
+import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineDeleted;
@@ -199,6 +204,55 @@ class PipelineViewsTest {
         JsonNode events = api.get(pipelineUri(ORGANIZATION, id) + "/events");
         assertThat(events).hasSize(18);
         assertThat(events.get(17).get("type").asText()).isEqualTo("PipelineDeleted");
+    }
+
+    @Test
+    void theStatusFollowsTheConnectorThroughATaskFailureAndAFailover() {
+        UUID id = UUID.randomUUID();
+        EventHistory history = EventHistory.ofPipeline(eventStore, id)
+                .append(pipelineCreated(id, ORGANIZATION, "orders-cdc-ops", T0), "test-admin");
+        int second = 1;
+        for (ProvisionStep step : ProvisionStep.values()) {
+            history.append(new ProvisionStepStarted(id, step, T0.plusSeconds(second++)), "reconciler")
+                    .append(stepCompleted(id, step, T0.plusSeconds(second++)), "reconciler");
+        }
+        history.append(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")),
+                T0.plusSeconds(second++)), "reconciler");
+
+        String trace = "org.apache.kafka.connect.errors.ConnectException: replication slot is active";
+        Instant taskFailed = T0.plusSeconds(second++);
+        history.append(new ConnectorHealthChanged(id, "RUNNING", List.of(new TaskState(0, "FAILED")), trace,
+                taskFailed), "health-check");
+        assertThat(applied(id, taskFailed).get("status").asText()).isEqualTo("Running");
+        JsonNode failing = api.get(statusUri(id));
+        assertThat(failing.get("connector_state").asText()).isEqualTo("RUNNING");
+        assertThat(failing.get("task_states")).isEqualTo(json.valueToTree(List.of(Map.of("id", 0, "state",
+                "FAILED"))));
+        assertThat(failing.get("error_message").asText()).isEqualTo(trace);
+
+        Instant restarted = T0.plusSeconds(second++);
+        history.append(new ConnectorRestarted(id, 1, restarted), "reconciler");
+        assertThat(applied(id, restarted).get("error_message").asText()).isEqualTo(trace);
+
+        Instant healed = T0.plusSeconds(second++);
+        history.append(new ConnectorHealthChanged(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), null,
+                healed), "reconciler");
+        applied(id, healed);
+        JsonNode healthy = api.get(statusUri(id));
+        assertThat(healthy.get("task_states").get(0).get("state").asText()).isEqualTo("RUNNING");
+        assertThat(healthy.get("error_message").isNull()).isTrue();
+
+        Instant detected = T0.plusSeconds(second++);
+        history.append(new FailoverDetected(id, new SourceNode("10.0.0.1", 5432), new SourceNode("10.0.0.2", 5432),
+                detected), "primary-watch");
+        assertThat(applied(id, detected).get("status").asText()).isEqualTo("Running");
+        assertThat(api.get(statusUri(id)).get("error_message").asText()).isEqualTo(
+                "source failover: re-pointing the connector from 10.0.0.1:5432 to the new primary 10.0.0.2:5432");
+
+        Instant repointed = T0.plusSeconds(second);
+        history.append(new ConnectorRepointed(id, new SourceNode("10.0.0.2", 5432), repointed), "reconciler");
+        applied(id, repointed);
+        assertThat(api.get(statusUri(id)).get("error_message").isNull()).isTrue();
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.pipewright.sagas.provisioning.ServiceRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,39 +59,47 @@ public class HealthCheckRound {
         this.batchSize = batchSize;
     }
 
-    /** Checks every pipeline that is due, batch by batch; returns how many were checked. */
+    /**
+     * Checks every pipeline that was due when the round started, batch by batch; returns how many were checked. Each
+     * worker is listed once per round, however many batches its connectors fall in.
+     */
     public int run() {
+        Instant roundStart = clock.instant();
+        Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> workerListings = new HashMap<>();
         int checked = 0;
         List<MonitoredPipeline> due;
         do {
-            due = monitored.claimDue(batchSize, interval);
-            check(due);
+            due = monitored.claimDue(batchSize, interval, roundStart);
+            check(due, workerListings);
             checked += due.size();
         } while (due.size() == batchSize);
         return checked;
     }
 
-    private void check(List<MonitoredPipeline> due) {
-        Map<UUID, List<MonitoredPipeline>> bySink = due.stream()
-                .collect(Collectors.groupingBy(MonitoredPipeline::sinkServiceId));
+    private void check(List<MonitoredPipeline> due,
+                       Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> workerListings) {
         Map<UUID, Map<String, SlotObserver.SlotUsage>> usageBySource = due.stream()
                 .collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, entry -> measureSlots(entry.getKey(), entry.getValue())));
-        Instant now = clock.instant();
-        bySink.forEach((sinkId, pipelines) -> {
-            Optional<Map<String, WorkerObserver.ConnectorSnapshot>> connectors = observeWorker(sinkId);
-            for (MonitoredPipeline pipeline : pipelines) {
-                Optional<WorkerObserver.ConnectorSnapshot> snapshot = connectors.map(all -> all.getOrDefault(
-                        pipeline.connectorName(), new WorkerObserver.ConnectorSnapshot(ConnectorHealth.MISSING,
-                                List.of(), "connector " + pipeline.connectorName()
-                                + " is not on the Kafka Connect worker", null)));
-                SlotObserver.SlotUsage usage = usageBySource.get(pipeline.sourceServiceId()).get(pipeline.slotName());
-                monitored.recordCheck(pipeline.pipelineId(), new MonitoredPipelines.Measurement(
-                        usage == null ? null : usage.lagBytes(), usage == null ? null : usage.retainedBytes(),
-                        snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)), now);
-                snapshot.filter(seen -> differs(pipeline, seen)).ifPresent(seen -> record(pipeline, seen));
-            }
-        });
+        Map<UUID, MonitoredPipelines.Measurement> measurements = new HashMap<>();
+        List<Runnable> changes = new ArrayList<>();
+        for (MonitoredPipeline pipeline : due) {
+            Optional<WorkerObserver.ConnectorSnapshot> snapshot = workerListings
+                    .computeIfAbsent(pipeline.sinkServiceId(), this::observeWorker)
+                    .map(all -> all.getOrDefault(pipeline.connectorName(), missing(pipeline)));
+            SlotObserver.SlotUsage usage = usageBySource.get(pipeline.sourceServiceId()).get(pipeline.slotName());
+            measurements.put(pipeline.pipelineId(), new MonitoredPipelines.Measurement(
+                    usage == null ? null : usage.lagBytes(), usage == null ? null : usage.retainedBytes(),
+                    snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)));
+            snapshot.filter(seen -> differs(pipeline, seen)).ifPresent(seen -> changes.add(() -> record(pipeline, seen)));
+        }
+        monitored.recordChecks(measurements, clock.instant());
+        changes.forEach(Runnable::run);
+    }
+
+    private static WorkerObserver.ConnectorSnapshot missing(MonitoredPipeline pipeline) {
+        return new WorkerObserver.ConnectorSnapshot(ConnectorHealth.MISSING, List.of(),
+                "connector " + pipeline.connectorName() + " is not on the Kafka Connect worker", null);
     }
 
     /** Changed since last recorded, or running although paused through Pipewright (resumed on the worker unseen). */

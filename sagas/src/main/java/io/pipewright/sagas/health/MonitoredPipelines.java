@@ -4,23 +4,26 @@ import io.pipewright.kernel.pipeline.SourceNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The health monitor's durable schedule and measurements, shared by every control-plane node. */
 public interface MonitoredPipelines {
 
     /**
-     * Up to {@code limit} pipelines whose check is due, each moved {@code interval} ahead in the same statement, so
-     * concurrent rounds (on other nodes) never take the same pipeline.
+     * Up to {@code limit} pipelines whose check was due at {@code dueBy}, each moved {@code interval} ahead in the same
+     * statement, so concurrent rounds (on other nodes) never take the same pipeline. A round passes its start as
+     * {@code dueBy}: it ends even when it takes longer than the interval.
      */
-    List<MonitoredPipeline> claimDue(int limit, Duration interval);
+    List<MonitoredPipeline> claimDue(int limit, Duration interval, Instant dueBy);
 
     /** Every monitored pipeline of a source, for the primary watch. */
     List<MonitoredPipeline> ofSource(UUID sourceServiceId);
 
     List<UUID> monitoredSources();
 
-    void recordCheck(UUID pipelineId, Measurement measurement, Instant checkedAt);
+    /** Stores what one batch of checks measured, by pipeline, in one round trip. */
+    void recordChecks(Map<UUID, Measurement> measurements, Instant checkedAt);
 
     /** What one check measured; null where it could not (the worker or the source did not answer). */
     record Measurement(Long sourceLagBytes, Long retainedWalBytes, SourceNode connectedTo) {
