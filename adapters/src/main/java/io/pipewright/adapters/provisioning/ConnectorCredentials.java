@@ -31,6 +31,11 @@ class ConnectorCredentials {
         return vault.keepFirst(ref(pipeline), candidate).value();
     }
 
+    /** Once the role is dropped its password opens nothing: it is erased, not kept as a leak waiting to happen. */
+    void forget(PipelineSpec pipeline) {
+        vault.forget(ref(pipeline));
+    }
+
     static SecretRef ref(PipelineSpec pipeline) {
         return new SecretRef(UUID.nameUUIDFromBytes(("connector-password " + pipeline.pipelineId())
                 .getBytes(StandardCharsets.UTF_8)));

@@ -58,7 +58,8 @@ class ReplicationRole {
     }
 
     /**
-     * No more logins, no sessions left, no privileges (in the captured database and on the database itself), no role.
+     * No more logins, no sessions left, no privileges (in the captured database and on the database itself), no role,
+     * and its password erased from the vault.
      * DROP OWNED revokes what was granted, which leaves the ACLs as PostgreSQL's defaults describe them.
      */
     void remove(PipelineSpec pipeline) throws SQLException {
@@ -66,22 +67,22 @@ class ReplicationRole {
         try (Connection connection = admin.connect(pipeline.source().postgres(),
                 admin.primary(pipeline.source().postgres()), pipeline.config().databaseName());
              Statement statement = connection.createStatement()) {
-            if (!exists(connection, role)) {
-                return;
+            if (exists(connection, role)) {
+                statement.execute("ALTER ROLE " + quote(role) + " NOLOGIN");
+                try (PreparedStatement sessions = connection.prepareStatement(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
+                    sessions.setString(1, role);
+                    sessions.executeQuery().close();
+                }
+                statement.execute("DROP OWNED BY " + quote(role));
+                statement.execute("DROP ROLE " + quote(role));
             }
-            statement.execute("ALTER ROLE " + quote(role) + " NOLOGIN");
-            try (PreparedStatement sessions = connection.prepareStatement(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ?")) {
-                sessions.setString(1, role);
-                sessions.executeQuery().close();
-            }
-            statement.execute("DROP OWNED BY " + quote(role));
-            statement.execute("DROP ROLE " + quote(role));
         } catch (SQLException e) {
             if (!SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState())) {
                 throw e;
             }
         }
+        credentials.forget(pipeline);
     }
 
     private static boolean exists(Connection connection, String role) throws SQLException {

@@ -35,6 +35,11 @@ public final class InMemoryVault implements SecretVault {
     }
 
     @Override
+    public void forget(SecretRef ref) {
+        secrets.remove(ref);
+    }
+
+    @Override
     public Secret reveal(SecretRef ref) {
         return find(ref).orElseThrow(() -> new IllegalStateException("no secret " + ref));
     }

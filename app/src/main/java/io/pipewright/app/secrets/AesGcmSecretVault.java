@@ -62,6 +62,11 @@ class AesGcmSecretVault implements SecretVault {
         return reveal(ref);
     }
 
+    @Override
+    public void forget(SecretRef ref) {
+        jdbc.update("DELETE FROM secret WHERE secret_id = ?", ref.id());
+    }
+
     /** Keeps an existing secret of the same id: the first one stored wins. */
     private void insert(SecretRef ref, Secret secret) {
         byte[] nonce = new byte[NONCE_BYTES];

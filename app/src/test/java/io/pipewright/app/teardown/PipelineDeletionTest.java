@@ -9,6 +9,7 @@ import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -46,6 +48,8 @@ class PipelineDeletionTest {
 
     @Autowired
     WebTestClient web;
+    @Autowired
+    JdbcTemplate jdbc;
 
     private final LocalStack stack = ControlPlaneDatabase.stack();
     private PipewrightClient api;
@@ -68,9 +72,11 @@ class PipelineDeletionTest {
         Map<String, String> before = SourceSnapshot.of(stack.source());
         String id = create(List.of("orders", "customers"));
         awaitStatus(id, "Running");
+        assertThat(connectorPasswordsKept(id)).isEqualTo(1);
         deleteAndAwaitGone(id);
         assertThat(SourceSnapshot.of(stack.source())).isEqualTo(before);
         assertThat(connectors()).doesNotContain("mdb-pipeline-" + id.substring(0, 8));
+        assertThat(connectorPasswordsKept(id)).as("the dropped role's password, erased from the vault").isZero();
         assertThat(api.eventTypes(id)).containsSubsequence("PipelineDeletionRequested", "TeardownStepCompleted",
                 "TeardownStepCompleted", "TeardownStepCompleted", "PipelineDeleted");
     }
@@ -175,6 +181,12 @@ class PipelineDeletionTest {
                         .substring(0, 4), "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source,
                 "sink_service_id", sink, "config", Map.of("tables", tables, "topic_prefix", "del" + suffix)), 202)
                 .get("id").asText();
+    }
+
+    /** The vault's row for the pipeline's generated password (its id is derived from the pipeline's). */
+    private long connectorPasswordsKept(String id) {
+        UUID ref = UUID.nameUUIDFromBytes(("connector-password " + id).getBytes(StandardCharsets.UTF_8));
+        return jdbc.queryForObject("SELECT count(*) FROM secret WHERE secret_id = ?", Long.class, ref);
     }
 
     private JsonNode awaitStatus(String id, String expected) {

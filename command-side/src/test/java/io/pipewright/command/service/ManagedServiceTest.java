@@ -74,6 +74,11 @@ class ManagedServiceTest {
             }
 
             @Override
+            public void forget(SecretRef ref) {
+                vaulted.remove(ref);
+            }
+
+            @Override
             public Secret reveal(SecretRef ref) {
                 return vaulted.get(ref);
             }

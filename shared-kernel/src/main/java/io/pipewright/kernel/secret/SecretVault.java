@@ -16,4 +16,7 @@ public interface SecretVault {
      * there; returns the secret kept. A step that generates a password can so run again and get the same one.
      */
     Secret keepFirst(SecretRef ref, Secret candidate);
+
+    /** Erases the secret, when what it opened is gone (a deleted pipeline's role); nothing if there is none. */
+    void forget(SecretRef ref);
 }
