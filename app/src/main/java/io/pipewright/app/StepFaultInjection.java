@@ -17,8 +17,9 @@ import org.springframework.util.ClassUtils;
 /**
  * Fault injection for the crash tests, off unless {@code pipewright.fault-injection.hold-directory} is set: after a
  * step converged its resource and before the saga records it, the step announces {@code <step>.entered} there and
- * waits while a file named after the step exists. A test kills the control plane at that moment, the worst one for
- * idempotency (the resource exists, the events do not say so).
+ * waits while a file named after the step exists; after it removed its resource in a teardown, the same with
+ * {@code <step>.remove}. A test kills the control plane at that moment, the worst one for idempotency (the resource
+ * exists or is gone, the events do not say so).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("pipewright.fault-injection.hold-directory")
@@ -42,6 +43,8 @@ class StepFaultInjection {
                                 Object result = method.invoke(bean, arguments);
                                 if (method.getName().equals("converge")) {
                                     holdWhileAsked(holds, step.step().wireName());
+                                } else if (method.getName().equals("remove")) {
+                                    holdWhileAsked(holds, step.step().wireName() + ".remove");
                                 }
                                 return result;
                             } catch (InvocationTargetException e) {
@@ -52,10 +55,10 @@ class StepFaultInjection {
         };
     }
 
-    private static void holdWhileAsked(Path holds, String step) throws IOException {
-        Path hold = holds.resolve(step);
+    private static void holdWhileAsked(Path holds, String point) throws IOException {
+        Path hold = holds.resolve(point);
         if (Files.exists(hold)) {
-            Files.writeString(holds.resolve(step + ".entered"), "");
+            Files.writeString(holds.resolve(point + ".entered"), "");
             while (Files.exists(hold)) {
                 try {
                     Thread.sleep(POLL.toMillis());

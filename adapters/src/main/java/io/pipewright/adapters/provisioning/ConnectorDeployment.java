@@ -29,6 +29,7 @@ class ConnectorDeployment {
     private static final String RUNNING = ConnectorStep.RUNNING;
     private static final String PAUSED = ConnectorStep.PAUSED;
     private static final String FAILED = ConnectorStep.FAILED;
+    private static final String STOPPED = "STOPPED";
     private static final Duration RUNNING_WITHIN = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(500);
 
@@ -122,5 +123,28 @@ class ConnectorDeployment {
         }
         throw new IllegalStateException("connector " + pipeline.connectorName() + " was not " + desired + " within "
                 + RUNNING_WITHIN.toSeconds() + " s (last seen: " + lastState + ")");
+    }
+
+    /**
+     * Stops the connector, deletes its committed offsets (a future connector of the same name must not resume from
+     * them), then deletes it. Nothing when the worker does not know it.
+     */
+    void remove(String url, String name) {
+        if (connect.config(url, name).isEmpty()) {
+            return;
+        }
+        connect.stop(url, name);
+        Instant deadline = Instant.now().plus(RUNNING_WITHIN);
+        Optional<ConnectClient.ConnectorStatus> status = connect.status(url, name);
+        while (status.isPresent() && !STOPPED.equals(status.get().state())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("connector " + name + " did not stop within "
+                        + RUNNING_WITHIN.toSeconds() + " s");
+            }
+            Waiting.pause(POLL, "the connector");
+            status = connect.status(url, name);
+        }
+        connect.deleteOffsets(url, name);
+        connect.delete(url, name);
     }
 }

@@ -1,13 +1,9 @@
 package io.pipewright.adapters.provisioning;
 
-import io.pipewright.adapters.connect.ConnectClient;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.ProvisioningStep;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,18 +18,13 @@ class ConnectorStep implements ProvisioningStep {
 
     static final String RUNNING = "RUNNING";
     static final String FAILED = "FAILED";
-    static final String STOPPED = "STOPPED";
     static final String PAUSED = "PAUSED";
-    private static final Duration RUNNING_WITHIN = Duration.ofSeconds(90);
-    private static final Duration POLL = Duration.ofMillis(500);
 
-    private final ConnectClient connect;
     private final ConnectorDeployment deployment;
     private final ReplicationSlots slots;
     private final SourceAdmin admin;
 
-    ConnectorStep(ConnectClient connect, ConnectorDeployment deployment, ReplicationSlots slots, SourceAdmin admin) {
-        this.connect = connect;
+    ConnectorStep(ConnectorDeployment deployment, ReplicationSlots slots, SourceAdmin admin) {
         this.deployment = deployment;
         this.slots = slots;
         this.admin = admin;
@@ -50,33 +41,10 @@ class ConnectorStep implements ProvisioningStep {
         return pipeline.connectorName();
     }
 
-    /**
-     * Stops the connector, deletes its offsets, deletes it, then drops its slot once the walsender let go of it
-     * (Connect and Debezium never drop it; an active slot cannot be dropped).
-     */
+    /** The connector with its offsets, then its slot once the walsender let go of it (Connect never drops it). */
     @Override
     public void remove(PipelineSpec pipeline) {
-        String url = pipeline.sink().kafka().connect().url();
-        String name = pipeline.connectorName();
-        if (connect.config(url, name).isPresent()) {
-            connect.stop(url, name);
-            awaitStopped(url, name);
-            connect.deleteOffsets(url, name);
-            connect.delete(url, name);
-        }
-        slots.drop(pipeline, pipeline.sourceResourceName());
-    }
-
-    private void awaitStopped(String url, String name) {
-        Instant deadline = Instant.now().plus(RUNNING_WITHIN);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<ConnectClient.ConnectorStatus> status = connect.status(url, name);
-            if (status.isEmpty() || STOPPED.equals(status.get().state())) {
-                return;
-            }
-            Waiting.pause(POLL, "the connector");
-        }
-        throw new IllegalStateException("connector " + name + " did not stop within " + RUNNING_WITHIN.toSeconds()
-                + " s");
+        deployment.remove(pipeline.sink().kafka().connect().url(), pipeline.connectorName());
+        slots.drop(pipeline.source().postgres(), pipeline.sourceResourceName());
     }
 }

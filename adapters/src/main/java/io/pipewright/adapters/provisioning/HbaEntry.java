@@ -20,7 +20,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +45,8 @@ class HbaEntry {
     /** The advisory lock key under which pg_hba.conf is edited on a node ("pw_hba" in ASCII). */
     private static final long FILE_LOCK = 0x70775f686261L;
     /** A host line for every database and every user: whatever comes after it is never reached. */
+    private static final Pattern TAGGED = Pattern.compile(
+            "(?m)" + Pattern.quote(TAG) + "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[ \t]*$");
     private static final Pattern CATCH_ALL = Pattern.compile("(?m)^[ \t]*host\\S*[ \t]+all[ \t]+all[ \t]");
 
     private static final Logger LOG = LoggerFactory.getLogger(HbaEntry.class);
@@ -57,14 +62,34 @@ class HbaEntry {
         if (pipeline.source().postgres().hbaManagement() == HbaManagement.EXTERNAL) {
             return "external: " + line;
         }
-        edit(pipeline, content -> withEntry(content, tag(pipeline), line));
+        edit(pipeline.source().postgres(), content -> withEntry(content, tag(pipeline), line));
         return line;
     }
 
     /** Takes the pipeline's line out of every node's file; every other byte stays as it was. */
     void remove(PipelineSpec pipeline) throws SQLException, IOException {
-        if (pipeline.source().postgres().hbaManagement() != HbaManagement.EXTERNAL) {
-            edit(pipeline, content -> withoutEntry(content, tag(pipeline)));
+        removeTagged(pipeline.source().postgres(), pipeline.pipelineId());
+    }
+
+    /** Takes the line tagged with {@code pipelineId} out of every node's file, whether or not the pipeline exists. */
+    void removeTagged(PostgresEndpoint source, UUID pipelineId) throws SQLException, IOException {
+        if (source.hbaManagement() != HbaManagement.EXTERNAL) {
+            edit(source, content -> withoutEntry(content, TAG + pipelineId));
+        }
+    }
+
+    /** The pipeline ids tagged in the node's file; none when the file is not Pipewright's to manage. */
+    Set<UUID> taggedIds(PostgresEndpoint source, PostgresNode node) throws SQLException, IOException {
+        if (source.hbaManagement() == HbaManagement.EXTERNAL) {
+            return Set.of();
+        }
+        try (Connection connection = admin.connect(source, node, source.adminDatabase())) {
+            Set<UUID> ids = new LinkedHashSet<>();
+            Matcher tags = TAGGED.matcher(file(source, connection).read());
+            while (tags.find()) {
+                ids.add(UUID.fromString(tags.group(1)));
+            }
+            return ids;
         }
     }
 
@@ -72,8 +97,7 @@ class HbaEntry {
      * Every node that answers; the primary must. A standby that is down keeps its file as it was: should it become
      * primary, re-pointing the connector converges this entry there.
      */
-    private void edit(PipelineSpec pipeline, UnaryOperator<String> change) throws SQLException, IOException {
-        PostgresEndpoint source = pipeline.source().postgres();
+    private void edit(PostgresEndpoint source, UnaryOperator<String> change) throws SQLException, IOException {
         PostgresNode primary = admin.primary(source);
         for (PostgresNode node : source.nodes()) {
             Connection connection;
@@ -88,8 +112,7 @@ class HbaEntry {
                 continue;
             }
             try (connection) {
-                HbaFile file = source.hbaManagement() == HbaManagement.FILE ? new LocalHbaFile(connection)
-                        : new SqlHbaFile(connection);
+                HbaFile file = file(source, connection);
                 lockFile(connection);
                 try {
                     String before = file.read();
@@ -104,6 +127,10 @@ class HbaEntry {
                 }
             }
         }
+    }
+
+    private static HbaFile file(PostgresEndpoint source, Connection connection) throws SQLException {
+        return source.hbaManagement() == HbaManagement.FILE ? new LocalHbaFile(connection) : new SqlHbaFile(connection);
     }
 
     /**

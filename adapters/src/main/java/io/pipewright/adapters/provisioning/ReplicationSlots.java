@@ -2,7 +2,6 @@ package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.service.PostgresEndpoint;
-import io.pipewright.sagas.provisioning.PipelineSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,8 +27,7 @@ class ReplicationSlots {
     }
 
     /** Waits for the slot's walsender to end, ends it if it lingers, then drops the slot. */
-    void drop(PipelineSpec pipeline, String slot) {
-        PostgresEndpoint source = pipeline.source().postgres();
+    void drop(PostgresEndpoint source, String slot) {
         try (Connection connection = admin.connect(source, admin.primary(source), source.adminDatabase())) {
             Instant deadline = Instant.now().plus(RELEASE_WITHIN);
             Long activePid = activePid(connection, slot);

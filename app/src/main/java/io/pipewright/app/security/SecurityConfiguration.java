@@ -27,7 +27,7 @@ class SecurityConfiguration {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .pathMatchers("/operator/**").hasRole("ADMIN")
+                        .pathMatchers("/operator/**", "/actuator/**").hasRole("ADMIN")
                         .anyExchange().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint((exchange, denied) -> problems.write(exchange,
                         HttpStatus.UNAUTHORIZED, "Authentication required",
