@@ -8,6 +8,7 @@ import io.pipewright.kernel.pipeline.CompleteRepointing;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.FailoverDetected;
+import io.pipewright.kernel.pipeline.ConnectorRestarted;
 import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.PipelinePaused;
@@ -35,6 +36,7 @@ import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -77,6 +79,8 @@ public class PipelineSaga {
     static final int RESTART_ATTEMPTS = 5;
     static final int REPOINT_ATTEMPTS = 10;
     static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(60);
+    /** A connector that ran this long since its last restart starts its next failure with a fresh restart budget. */
+    static final Duration STABLE_AFTER = Duration.ofMinutes(10);
     static final int STEP_ATTEMPTS = 8;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration MAX_SERVICE_CHECK_INTERVAL = Duration.ofSeconds(60);
@@ -93,6 +97,7 @@ public class PipelineSaga {
     private int tornDown;
     private boolean pauseRequested;
     private int restarts;
+    private Instant lastRestartAt;
     private SourceNode failingOverTo;
     private int repointAttempts;
 
@@ -237,15 +242,26 @@ public class PipelineSaga {
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorHealthChanged changed) {
         if (changed.healthy()) {
-            restarts = 0;
             deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
             if (pauseRequested && !ConnectorHealth.PAUSED.equals(changed.connectorState())) {
                 applyDesiredStateNow();
             }
         } else if (failingOverTo == null) {
+            if (lastRestartAt != null && !changed.at().isBefore(lastRestartAt.plus(STABLE_AFTER))) {
+                restarts = 0;
+            }
             deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
             deadlines.schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
         }
+    }
+
+    /**
+     * A task that fails again soon after each restart (it runs for a moment, then fails) spends one budget; only a
+     * connector that stayed up for {@link #STABLE_AFTER} starts afresh.
+     */
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(ConnectorRestarted restarted) {
+        lastRestartAt = restarted.at();
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)

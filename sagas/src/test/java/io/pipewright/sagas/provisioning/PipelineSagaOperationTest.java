@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipewright.kernel.pipeline.CompleteRepointing;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
+import io.pipewright.kernel.pipeline.ConnectorRestarted;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.FailPipeline;
 import io.pipewright.kernel.pipeline.FailoverDetected;
@@ -172,6 +173,30 @@ class PipelineSagaOperationTest {
                 .whenTimeElapses(Duration.ofMinutes(10))
                 .expectDispatchedCommands(expected.toArray());
         assertThat(connector.restarts).isEqualTo(PipelineSaga.RESTART_ATTEMPTS);
+    }
+
+    @Test
+    void aTaskThatFailsAgainSoonAfterARestartKeepsSpendingTheSameBudget() throws Exception {
+        connector.observations.add(STILL_FAILED);
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
+                .andThenTimeElapses(Duration.ofSeconds(2))
+                .andThenAPublished(new ConnectorRestarted(ID, 1, NOW))
+                .andThenAPublished(new ConnectorHealthChanged(ID, "RUNNING", RUNNING_TASK, null, NOW))
+                .whenAggregate(ID.toString()).publishes(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK,
+                        TRACE, NOW.plusSeconds(30)))
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(4), PipelineSaga.HEAL_CONNECTOR);
+    }
+
+    @Test
+    void aConnectorThatStayedUpLongEnoughStartsAFreshBudget() throws Exception {
+        connector.observations.add(STILL_FAILED);
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
+                .andThenTimeElapses(Duration.ofSeconds(2))
+                .andThenAPublished(new ConnectorRestarted(ID, 1, NOW))
+                .andThenAPublished(new ConnectorHealthChanged(ID, "RUNNING", RUNNING_TASK, null, NOW))
+                .whenAggregate(ID.toString()).publishes(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK,
+                        TRACE, NOW.plus(PipelineSaga.STABLE_AFTER)))
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(2), PipelineSaga.HEAL_CONNECTOR);
     }
 
     @Test
