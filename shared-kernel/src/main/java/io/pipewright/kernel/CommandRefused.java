@@ -10,7 +10,9 @@ public class CommandRefused extends RuntimeException {
         /** The target does not exist for the caller. */
         NOT_FOUND,
         /** The target exists but its current state forbids the command. */
-        CONFLICT
+        CONFLICT,
+        /** The caller is a member of the target's organization, without the permission the command needs. */
+        FORBIDDEN
     }
 
     private final Reason reason;
@@ -26,6 +28,10 @@ public class CommandRefused extends RuntimeException {
 
     public static CommandRefused conflict(String message) {
         return new CommandRefused(Reason.CONFLICT, message);
+    }
+
+    public static CommandRefused forbidden(String message) {
+        return new CommandRefused(Reason.FORBIDDEN, message);
     }
 
     public Reason reason() {

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * all. {@code bin/pipewright up} generates them; a deployment sets them from its secrets.
  */
 @ConfigurationProperties("pipewright.bootstrap")
-record BootstrapProperties(String adminUsername, String adminPassword, UUID organizationId) {
+record BootstrapProperties(String adminUsername, String adminPassword, UUID organizationId, String organizationName) {
 
     BootstrapProperties {
         if (adminUsername == null || adminUsername.isBlank() || adminPassword == null || adminPassword.isBlank()
@@ -16,10 +16,14 @@ record BootstrapProperties(String adminUsername, String adminPassword, UUID orga
             throw new IllegalStateException("pipewright.bootstrap.admin-username, admin-password and organization-id "
                     + "(env PIPEWRIGHT_BOOTSTRAP_ADMIN_USERNAME, _ADMIN_PASSWORD, _ORGANIZATION_ID) must be set");
         }
+        if (organizationName == null || organizationName.isBlank()) {
+            organizationName = "default";
+        }
     }
 
     @Override
     public String toString() {
-        return "BootstrapProperties[adminUsername=" + adminUsername + ", organizationId=" + organizationId + "]";
+        return "BootstrapProperties[adminUsername=" + adminUsername + ", organizationId=" + organizationId
+                + ", organizationName=" + organizationName + "]";
     }
 }

@@ -1,15 +1,11 @@
 package io.pipewright.app.security;
 
-import io.pipewright.kernel.access.Caller;
-import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
-import org.springframework.security.core.userdetails.User;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -27,7 +23,7 @@ class SecurityConfiguration {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
-                        .pathMatchers("/operator/**", "/actuator/**").hasRole("ADMIN")
+                        .pathMatchers("/operator/**", "/actuator/**").hasRole(Users.OPERATOR_ROLE)
                         .anyExchange().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint((exchange, denied) -> problems.write(exchange,
                         HttpStatus.UNAUTHORIZED, "Authentication required",
@@ -41,20 +37,5 @@ class SecurityConfiguration {
     @Bean
     PasswordEncoder passwordEncoder(@Value("${pipewright.security.bcrypt-strength:10}") int strength) {
         return new BCryptPasswordEncoder(strength);
-    }
-
-    @Bean
-    MapReactiveUserDetailsService users(BootstrapProperties bootstrap, PasswordEncoder encoder) {
-        return new MapReactiveUserDetailsService(User.withUsername(bootstrap.adminUsername())
-                .password(encoder.encode(bootstrap.adminPassword()))
-                .roles("ADMIN")
-                .build());
-    }
-
-    @Bean
-    Memberships memberships(BootstrapProperties bootstrap) {
-        return username -> username.equals(bootstrap.adminUsername())
-                ? new Caller(username, List.of(bootstrap.organizationId()))
-                : new Caller(username, List.of());
     }
 }

@@ -36,7 +36,7 @@ class PipelineCommandController {
     @PostMapping
     Mono<ResponseEntity<PipelineView>> create(@PathVariable UUID organizationId,
                                               @RequestBody CreatePipelineRequest request, Caller caller) {
-        requireMember(caller, organizationId);
+        requirePermission(caller, organizationId);
         UUID pipelineId = UUID.randomUUID();
         return Mono.fromCallable(() -> request.toCommand(organizationId, pipelineId))
                 .flatMap(command -> dispatch.send(command, caller))
@@ -68,7 +68,7 @@ class PipelineCommandController {
 
     private Mono<ResponseEntity<PipelineView>> change(Caller caller, UUID organizationId, UUID pipelineId,
                                                       Object command, PipelineStatus leadsTo) {
-        requireMember(caller, organizationId);
+        requirePermission(caller, organizationId);
         return dispatch.send(command, caller)
                 .then(awaitStatus(organizationId, pipelineId, leadsTo))
                 .map(PipelineCommandController::accepted);
@@ -89,9 +89,14 @@ class PipelineCommandController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(view.orElse(null));
     }
 
-    static void requireMember(Caller caller, UUID organizationId) {
+    /** Not a member: the organization does not exist for the caller. A member without the permission: forbidden. */
+    static void requirePermission(Caller caller, UUID organizationId) {
         if (!caller.isMemberOf(organizationId)) {
             throw CommandRefused.notFound("organization " + organizationId + " not found");
+        }
+        if (!caller.may(Caller.SERVICE_CREATE, organizationId)) {
+            throw CommandRefused.forbidden("creating or changing pipelines needs the " + Caller.SERVICE_CREATE
+                    + " permission in organization " + organizationId);
         }
     }
 }

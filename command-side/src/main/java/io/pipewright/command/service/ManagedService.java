@@ -68,6 +68,10 @@ public class ManagedService {
         if (!command.callerOrganizationIds().contains(organizationId)) {
             throw CommandRefused.notFound("service " + serviceId + " not found");
         }
+        if (!command.permittedOrganizationIds().contains(organizationId)) {
+            throw CommandRefused.forbidden("deregistering a service needs the service:create permission in "
+                    + "organization " + organizationId);
+        }
         registry.release(serviceId);
         apply(new ManagedServiceDeregistered(serviceId, clock.instant()));
         return organizationId;

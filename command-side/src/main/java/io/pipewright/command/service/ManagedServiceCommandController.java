@@ -1,10 +1,12 @@
 package io.pipewright.command.service;
 
 import io.pipewright.command.web.CommandDispatch;
+import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.access.Caller;
 import io.pipewright.kernel.query.FindManagedService;
 import io.pipewright.kernel.query.ManagedServiceView;
 import io.pipewright.kernel.service.DeregisterManagedService;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -33,6 +35,10 @@ class ManagedServiceCommandController {
     @PostMapping
     Mono<ResponseEntity<ManagedServiceView>> register(@RequestBody RegisterServiceRequest request, Caller caller) {
         UUID organizationId = caller.defaultOrganization();
+        if (organizationId == null || !caller.may(Caller.SERVICE_CREATE, organizationId)) {
+            throw CommandRefused.forbidden("registering a service needs the " + Caller.SERVICE_CREATE
+                    + " permission in your default organization");
+        }
         UUID serviceId = UUID.randomUUID();
         return Mono.fromCallable(() -> request.toCommand(organizationId, serviceId, regions))
                 .flatMap(command -> dispatch.send(command, caller))
@@ -43,9 +49,15 @@ class ManagedServiceCommandController {
 
     @DeleteMapping("/{serviceId}")
     Mono<ResponseEntity<Void>> deregister(@PathVariable UUID serviceId, Caller caller) {
-        return dispatch.<UUID>sendForResult(new DeregisterManagedService(serviceId, caller.organizationIds()), caller)
+        return dispatch.<UUID>sendForResult(new DeregisterManagedService(serviceId, caller.organizationIds(),
+                        permittedOrganizations(caller)), caller)
                 .flatMap(organizationId -> dispatch.awaitView(new FindManagedService(organizationId, serviceId),
                         ManagedServiceView.class, Optional::isEmpty))
                 .thenReturn(ResponseEntity.noContent().build());
+    }
+
+    private static List<UUID> permittedOrganizations(Caller caller) {
+        return caller.organizationIds().stream()
+                .filter(organizationId -> caller.may(Caller.SERVICE_CREATE, organizationId)).toList();
     }
 }

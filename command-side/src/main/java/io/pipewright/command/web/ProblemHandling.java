@@ -37,8 +37,11 @@ public class ProblemHandling extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(CommandRefused.class)
     ResponseEntity<ProblemDetail> refused(CommandRefused refused) {
-        HttpStatus status = refused.reason() == CommandRefused.Reason.NOT_FOUND ? HttpStatus.NOT_FOUND
-                : HttpStatus.CONFLICT;
+        HttpStatus status = switch (refused.reason()) {
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+        };
         return problem(status, refused.getMessage());
     }
 

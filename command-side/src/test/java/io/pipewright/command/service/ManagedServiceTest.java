@@ -151,7 +151,7 @@ class ManagedServiceTest {
     @Test
     void deregistersWhenNoPipelineUsesIt() {
         fixture.given(REGISTERED)
-                .when(new DeregisterManagedService(ID, List.of(ORG)))
+                .when(new DeregisterManagedService(ID, List.of(ORG), List.of(ORG)))
                 .expectEvents(new ManagedServiceDeregistered(ID, NOW))
                 .expectResultMessagePayload(ORG)
                 .expectMarkedDeleted();
@@ -161,15 +161,25 @@ class ManagedServiceTest {
     void refusesToDeregisterWhileAPipelineUsesIt() {
         inUse.add(ID);
         fixture.given(REGISTERED)
-                .when(new DeregisterManagedService(ID, List.of(ORG)))
+                .when(new DeregisterManagedService(ID, List.of(ORG), List.of(ORG)))
                 .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void aReadOnlyMemberMayNotDeregister() {
+        fixture.given(REGISTERED)
+                .when(new DeregisterManagedService(ID, List.of(ORG), List.of()))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("deregistering a service needs the service:create permission in organization "
+                        + ORG)
                 .expectNoEvents();
     }
 
     @Test
     void aServiceOfAnotherOrganizationDoesNotExistForTheCaller() {
         fixture.given(REGISTERED)
-                .when(new DeregisterManagedService(ID, List.of(UUID.randomUUID())))
+                .when(new DeregisterManagedService(ID, List.of(UUID.randomUUID()), List.of()))
                 .expectException(CommandRefused.class)
                 .expectExceptionMessage("service " + ID + " not found")
                 .expectNoEvents();

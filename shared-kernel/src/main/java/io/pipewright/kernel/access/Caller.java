@@ -1,20 +1,44 @@
 package io.pipewright.kernel.access;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
-/** The authenticated user of a request and the organizations they belong to, first one being their default. */
-public record Caller(String username, List<UUID> organizationIds) {
+/**
+ * The authenticated user of a request and their memberships, the first one being their default organization. A
+ * member may read everything of the organization; what else, its permissions say.
+ */
+public record Caller(String username, List<Membership> memberships) {
+
+    /** May register services and create, pause, resume and delete pipelines, as the reference names it. */
+    public static final String SERVICE_CREATE = "service:create";
+
+    public record Membership(UUID organizationId, Set<String> permissions) {
+
+        public Membership {
+            permissions = Set.copyOf(permissions);
+        }
+    }
 
     public Caller {
-        organizationIds = List.copyOf(organizationIds);
+        memberships = List.copyOf(memberships);
+    }
+
+    public List<UUID> organizationIds() {
+        return memberships.stream().map(Membership::organizationId).toList();
     }
 
     public boolean isMemberOf(UUID organizationId) {
-        return organizationIds.contains(organizationId);
+        return memberships.stream().anyMatch(membership -> membership.organizationId().equals(organizationId));
     }
 
+    public boolean may(String permission, UUID organizationId) {
+        return memberships.stream().anyMatch(membership -> membership.organizationId().equals(organizationId)
+                && membership.permissions().contains(permission));
+    }
+
+    /** Null for a user of no organization. */
     public UUID defaultOrganization() {
-        return organizationIds.get(0);
+        return memberships.isEmpty() ? null : memberships.get(0).organizationId();
     }
 }
