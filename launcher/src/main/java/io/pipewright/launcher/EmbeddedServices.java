@@ -77,7 +77,8 @@ final class EmbeddedServices {
                         "kafka_connect", Map.of(
                                 "url", stack.connect().restUrl(),
                                 "plugin_installation", "shared_directory",
-                                "plugin_path", stack.connect().pluginPath().toString())));
+                                "plugin_path", stack.connect().pluginPath().toString(),
+                                "secrets_directory", stack.connect().secretsPath().toString())));
     }
 
     private UUID findOrRegister(String name, Map<String, Object> registration) {

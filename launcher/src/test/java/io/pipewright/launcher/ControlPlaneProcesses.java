@@ -105,7 +105,8 @@ final class ControlPlaneProcesses implements AutoCloseable {
                         "bootstrap_servers", stack.kafka().bootstrapServers(),
                         "kafka_connect", Map.of("url", stack.connect().restUrl(),
                                 "plugin_installation", "shared_directory",
-                                "plugin_path", stack.connect().pluginPath().toString()))));
+                                "plugin_path", stack.connect().pluginPath().toString(),
+                                "secrets_directory", stack.connect().secretsPath().toString()))));
         return List.of(source, sink);
     }
 

@@ -28,6 +28,7 @@ public final class ConnectWorker implements AutoCloseable {
     private final Path workDirectory;
     private final Path directory;
     private final Path pluginPath;
+    private final Path secretsPath;
     private final int port;
     private final String bootstrapServers;
     private final ChildJvm jvm;
@@ -40,6 +41,7 @@ public final class ConnectWorker implements AutoCloseable {
         this.workDirectory = workDirectory;
         this.directory = workDirectory.resolve(NAME);
         this.pluginPath = workDirectory.resolve("connect-plugins");
+        this.secretsPath = workDirectory.resolve("connect-secrets");
         this.port = port;
         this.bootstrapServers = bootstrapServers;
         this.jvm = jvm;
@@ -52,6 +54,14 @@ public final class ConnectWorker implements AutoCloseable {
 
     public Path pluginPath() {
         return pluginPath;
+    }
+
+    /**
+     * Where the worker resolves {@code ${dir:<this path>:<file>}} references in connector configs (Kafka's
+     * DirectoryConfigProvider under the alias {@code dir}), so connector passwords stay out of Connect's config topic.
+     */
+    public Path secretsPath() {
+        return secretsPath;
     }
 
     /** The file whose appearance makes the worker restart. */
@@ -161,11 +171,16 @@ public final class ConnectWorker implements AutoCloseable {
         settings.setProperty("rest.advertised.host.name", Ports.LOOPBACK);
         settings.setProperty("rest.advertised.port", Integer.toString(port));
         settings.setProperty("plugin.path", pluginPath.toString());
+        settings.setProperty("config.providers", "dir");
+        settings.setProperty("config.providers.dir.class",
+                "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+        settings.setProperty("config.providers.dir.param.allowed.paths", secretsPath.toString());
         // Scanning jars for plugins (the default) takes seconds; Debezium registers its connectors as services.
         settings.setProperty("plugin.discovery", "service_load");
         try {
             Files.createDirectories(directory);
             Files.createDirectories(pluginPath);
+            Files.createDirectories(secretsPath);
             Path file = directory.resolve("worker.properties");
             try (var writer = Files.newBufferedWriter(file)) {
                 settings.store(writer, "distributed Connect worker of the pipewright local stack");

@@ -35,10 +35,12 @@ class ConnectorDeployment {
 
     private final ConnectClient connect;
     private final ConnectorCredentials credentials;
+    private final ConnectorSecret secret;
 
-    ConnectorDeployment(ConnectClient connect, ConnectorCredentials credentials) {
+    ConnectorDeployment(ConnectClient connect, ConnectorCredentials credentials, ConnectorSecret secret) {
         this.connect = connect;
         this.credentials = credentials;
+        this.secret = secret;
     }
 
     /**
@@ -48,7 +50,7 @@ class ConnectorDeployment {
     void converge(PipelineSpec pipeline, PostgresNode primary, boolean restartIfUnchanged) {
         String url = pipeline.sink().kafka().connect().url();
         String password = credentials.password(pipeline);
-        Map<String, String> desired = desiredConfig(pipeline, primary, password);
+        Map<String, String> desired = desiredConfig(pipeline, primary, secret.converge(pipeline, password));
         Optional<Map<String, String>> actual = connect.config(url, pipeline.connectorName());
         if (actual.isEmpty()) {
             connect.create(url, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
@@ -60,6 +62,7 @@ class ConnectorDeployment {
         awaitDesiredState(pipeline, url, password);
     }
 
+    /** {@code password}: the password itself, or a reference the worker resolves (see {@link ConnectorSecret}). */
     static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", DebeziumPluginStep.CONNECTOR_CLASS);

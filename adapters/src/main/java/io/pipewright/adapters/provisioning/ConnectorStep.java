@@ -21,11 +21,13 @@ class ConnectorStep implements ProvisioningStep {
     static final String PAUSED = "PAUSED";
 
     private final ConnectorDeployment deployment;
+    private final ConnectorSecret secret;
     private final ReplicationSlots slots;
     private final SourceAdmin admin;
 
-    ConnectorStep(ConnectorDeployment deployment, ReplicationSlots slots, SourceAdmin admin) {
+    ConnectorStep(ConnectorDeployment deployment, ConnectorSecret secret, ReplicationSlots slots, SourceAdmin admin) {
         this.deployment = deployment;
+        this.secret = secret;
         this.slots = slots;
         this.admin = admin;
     }
@@ -41,10 +43,14 @@ class ConnectorStep implements ProvisioningStep {
         return pipeline.connectorName();
     }
 
-    /** The connector with its offsets, then its slot once the walsender let go of it (Connect never drops it). */
+    /**
+     * The connector with its offsets, its secret file, then its slot once the walsender let go of it (Connect never
+     * drops it).
+     */
     @Override
     public void remove(PipelineSpec pipeline) {
         deployment.remove(pipeline.sink().kafka().connect().url(), pipeline.connectorName());
+        secret.remove(pipeline);
         slots.drop(pipeline.source().postgres(), pipeline.sourceResourceName());
     }
 }

@@ -90,7 +90,7 @@ class ServiceProbesTest {
     @Test
     void kafkaWithItsConnectAddonIsRunning() {
         KafkaEndpoint kafka = new KafkaEndpoint(stack.kafka().bootstrapServers(),
-                new KafkaConnectEndpoint(stack.connect().restUrl(), PluginInstallation.PREINSTALLED, null));
+                new KafkaConnectEndpoint(stack.connect().restUrl(), PluginInstallation.PREINSTALLED, null, null));
         assertThat(probes.probe(ServiceType.KAFKA, null, kafka)).isEqualTo(new ProbeResult(ServiceStatus.RUNNING,
                 null, Map.of("kafka-connect", ServiceStatus.RUNNING)));
     }
@@ -98,7 +98,7 @@ class ServiceProbesTest {
     @Test
     void aConnectAddonThatDoesNotAnswerIsPendingWhileKafkaRuns() {
         KafkaEndpoint kafka = new KafkaEndpoint(stack.kafka().bootstrapServers(),
-                new KafkaConnectEndpoint("http://127.0.0.1:1", PluginInstallation.PREINSTALLED, null));
+                new KafkaConnectEndpoint("http://127.0.0.1:1", PluginInstallation.PREINSTALLED, null, null));
         ProbeResult result = probes.probe(ServiceType.KAFKA, null, kafka);
         assertThat(result.status()).isEqualTo(ServiceStatus.RUNNING);
         assertThat(result.addonStatuses()).containsEntry("kafka-connect", ServiceStatus.PENDING);

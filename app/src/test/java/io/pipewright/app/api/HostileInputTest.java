@@ -67,6 +67,11 @@ class HostileInputTest {
                         "bootstrap_servers", "127.0.0.1:9092", "kafka_connect", Map.of("url", "http://127.0.0.1:8083",
                                 "plugin_installation", "shared_directory", "plugin_path", "/opt/../../etc")))), 400);
         assertThat(pathTrick.toString()).contains("kafka.kafka_connect.plugin_path");
+        JsonNode secretsTrick = refused("/managed-services", json(Map.of("name", "sneaky-secrets", "database_type",
+                "kafka", "zone", "local", "addons", List.of("kafka-connect"), "kafka", Map.of(
+                        "bootstrap_servers", "127.0.0.1:9092", "kafka_connect", Map.of("url", "http://127.0.0.1:8083",
+                                "secrets_directory", "/run/x:${env:HOME}")))), 400);
+        assertThat(secretsTrick.toString()).contains("kafka.kafka_connect.secrets_directory");
         nothingChanged();
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,8 @@ class FailingConnectorTest {
                 "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
                 "config", Map.of("tables", List.of("orders"), "topic_prefix", "x" + suffix)), 202).get("id").asText();
         api.awaitStatus(id, "Running", Duration.ofMinutes(4));
-        String password = api.connect("/connectors/mdb-pipeline-" + id.substring(0, 8) + "/config")
-                .get("database.password").asText();
+        String password = Files.readString(stack.connect().secretsPath().resolve("pipewright_"
+                + id.replace("-", "")));
 
         stack.source().execute(LocalStack.SOURCE_DATABASE, "DROP PUBLICATION pipewright_" + id.replace("-", "")
                 + "; INSERT INTO public.orders (customer_id, status, total) VALUES (1, 'NEW', 1.00)");

@@ -51,7 +51,7 @@ final class Fixtures {
                         List.of(ServiceDescription.KAFKA_CONNECT_ADDON)),
                 "europe", null,
                 new KafkaEndpoint("10.0.1.5:9092", new KafkaConnectEndpoint("http://10.0.1.5:8083",
-                        PluginInstallation.SHARED_DIRECTORY, "/opt/kafka-connect/plugins")),
+                        PluginInstallation.SHARED_DIRECTORY, "/opt/kafka-connect/plugins", "/run/connect-secrets")),
                 at);
     }
 }

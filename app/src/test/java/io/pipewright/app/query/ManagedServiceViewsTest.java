@@ -127,7 +127,8 @@ class ManagedServiceViewsTest {
                 "bootstrap_servers", "10.0.1.5:9092",
                 "kafka_connect", Map.of("url", "http://10.0.1.5:8083",
                         "plugin_installation", "shared_directory",
-                        "plugin_path", "/opt/kafka-connect/plugins"))));
+                        "plugin_path", "/opt/kafka-connect/plugins",
+                        "secrets_directory", "/run/connect-secrets"))));
 
         history.append(new ManagedServiceStatusChanged(id, ServiceStatus.RUNNING, "Kafka Connect is not reachable",
                 Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, ServiceStatus.FAILED), T0.plusSeconds(60)), "prober");

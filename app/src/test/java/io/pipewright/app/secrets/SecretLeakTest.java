@@ -7,11 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,9 +37,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * A whole lifecycle (register, create, Running, pause, resume, delete), then a search for every password it used (the
  * source's admin password, the API user's, the connector's generated one) in every API response, the application's
- * log, and every serialized message the control plane stored (events and their metadata, sagas, deadlines, tokens):
- * zero hits. Connect's config topic is not searched here: the connector's password is still in its config (see the
- * README, Secrets).
+ * log, every serialized message the control plane stored (events and their metadata, sagas, deadlines, tokens) and
+ * Connect's config topic: zero hits. The connector's config holds a reference its worker resolves from an owner-only
+ * file, which the delete removes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT60S")
@@ -39,6 +48,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class SecretLeakTest {
 
     private static final String API_PASSWORD = "test-admin-password";
+    private static final String CONNECT_CONFIG_TOPIC = "pipewright-connect-configs";
 
     @DynamicPropertySource
     static void controlPlane(DynamicPropertyRegistry registry) {
@@ -51,7 +61,7 @@ class SecretLeakTest {
     JdbcTemplate jdbc;
 
     @Test
-    void noPasswordIsInAnyResponseLogLineOrStoredMessage(CapturedOutput log) {
+    void noPasswordIsInAnyResponseLogLineStoredMessageOrConnectConfig(CapturedOutput log) throws Exception {
         LocalStack stack = ControlPlaneDatabase.stack();
         PipewrightClient api = new PipewrightClient(web, stack);
         List<JsonNode> responses = new ArrayList<>();
@@ -67,8 +77,13 @@ class SecretLeakTest {
         responses.add(created);
         String id = created.get("id").asText();
         responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(4)));
-        String connectorPassword = api.connect("/connectors/mdb-pipeline-" + id.substring(0, 8) + "/config")
-                .get("database.password").asText();
+        Path secretFile = stack.connect().secretsPath().resolve("pipewright_" + id.replace("-", ""));
+        String connectorPassword = Files.readString(secretFile);
+        assertThat(api.connect("/connectors/mdb-pipeline-" + id.substring(0, 8) + "/config")
+                .get("database.password").asText()).isEqualTo("${dir:" + secretFile.getParent() + ":"
+                + secretFile.getFileName() + "}");
+        assertThat(Files.getPosixFilePermissions(secretFile)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
         responses.add(api.call("POST", pipelines + "/" + id + "/pause", null, 202));
         responses.add(api.call("POST", pipelines + "/" + id + "/resume", null, 202));
         responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(1)));
@@ -83,14 +98,42 @@ class SecretLeakTest {
         responses.add(events);
         responses.add(api.call("POST", pipelines, Map.of("name", "leak-refused-" + suffix), 400));
 
+        assertThat(secretFile).doesNotExist();
+        List<String> connectConfigs = connectConfigTopic(stack);
+        assertThat(connectConfigs).as("Connect's config topic holds the connector").anyMatch(record ->
+                record.contains("mdb-pipeline-" + id.substring(0, 8)) || record.contains(secretFile.toString()));
         List<String> passwords = List.of(stack.source().superuserPassword(), API_PASSWORD, connectorPassword);
         for (String password : passwords) {
+            assertThat(connectConfigs).noneMatch(record -> record.contains(password));
             assertThat(responses).allSatisfy(response -> assertThat(response.toString()).doesNotContain(password));
             assertThat(log.getAll()).doesNotContain(password);
             assertThat(storedMessagesContaining(password)).as("stored messages holding a password").isZero();
         }
         assertThat(events).as("the whole history was searched").hasSizeGreaterThan(10);
         assertThat(log.getAll()).as("the application's log was captured").contains("AdminClientConfig values");
+    }
+
+    /** Every record of the worker's config topic, from the beginning to its end now. */
+    private static List<String> connectConfigTopic(LocalStack stack) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "leak-search-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(CONNECT_CONFIG_TOPIC).stream()
+                    .map(partition -> new TopicPartition(partition.topic(), partition.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    records.add(record.key() + "=" + record.value());
+                }
+            }
+        }
+        return records;
     }
 
     private long storedMessagesContaining(String password) {

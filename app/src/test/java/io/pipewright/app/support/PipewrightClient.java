@@ -72,6 +72,7 @@ public final class PipewrightClient {
             if (connectUrl.equals(stack.connect().restUrl())) {
                 connect.put("plugin_installation", "shared_directory");
                 connect.put("plugin_path", stack.connect().pluginPath().toString());
+                connect.put("secrets_directory", stack.connect().secretsPath().toString());
             }
             registration.put("addons", List.of("kafka-connect"));
             kafka.put("kafka_connect", connect);

@@ -47,7 +47,7 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
     record Kafka(String bootstrapServers, KafkaConnect kafkaConnect) {
     }
 
-    record KafkaConnect(String url, String pluginInstallation, String pluginPath) {
+    record KafkaConnect(String url, String pluginInstallation, String pluginPath, String secretsDirectory) {
     }
 
     RegisterManagedService toCommand(UUID organizationId, UUID serviceId, PeeringRegions regions) {
@@ -171,9 +171,15 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
             violations.check("kafka.kafka_connect.plugin_path", connect.pluginPath() == null,
                     "is only used with shared_directory");
         }
+        if (connect.secretsDirectory() != null) {
+            violations.check("kafka.kafka_connect.secrets_directory", connect.secretsDirectory().startsWith("/")
+                    && !connect.secretsDirectory().contains("..") && connect.secretsDirectory().length() <= 1024
+                    && connect.secretsDirectory().chars().noneMatch(c -> Character.isISOControl(c) || c == ':'
+                    || c == '}'), "must be an absolute path without '..', ':', '}' or control characters");
+        }
         String url = connect.url() == null ? null : connect.url().replaceAll("/+$", "");
         return new KafkaEndpoint(kafka.bootstrapServers(),
-                new KafkaConnectEndpoint(url, installation, connect.pluginPath()));
+                new KafkaConnectEndpoint(url, installation, connect.pluginPath(), connect.secretsDirectory()));
     }
 
     private static boolean isHttpUrl(String text) {

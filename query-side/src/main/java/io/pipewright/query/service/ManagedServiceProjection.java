@@ -136,7 +136,7 @@ class ManagedServiceProjection {
         KafkaConnectionView.KafkaConnectView connectView = connect == null ? null
                 : new KafkaConnectionView.KafkaConnectView(connect.url(),
                         connect.pluginInstallation() == null ? null : connect.pluginInstallation().wireName(),
-                        connect.pluginPath());
+                        connect.pluginPath(), connect.secretsDirectory());
         return json.write(new KafkaConnectionView(kafka.bootstrapServers(), connectView));
     }
 }
