@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ChangeTopics;
 import io.pipewright.app.support.PipewrightClient;
+import io.pipewright.app.support.SourceWithStandby;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.nio.file.Path;

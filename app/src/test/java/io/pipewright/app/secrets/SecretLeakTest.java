@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
+import io.pipewright.app.support.SourceWithStandby;
 import io.pipewright.localstack.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * A whole lifecycle (register, create, Running, pause, resume, delete), then a search for every password it used (the
- * source's admin password, the API user's, the connector's generated one) in every API response, the application's
+ * A whole lifecycle (register, create, Running, pause, resume, a primary failover, delete), then a search for every
+ * password it used (the source's admin password, the API user's, the connector's generated one, refreshed on the new
+ * primary) in every API response, the application's
  * log, every serialized message the control plane stored (events and their metadata, sagas, deadlines, tokens) and
  * Connect's config topic: zero hits. The connector's config holds a reference its worker resolves from an owner-only
  * file, which the delete removes.
@@ -66,51 +68,60 @@ class SecretLeakTest {
         PipewrightClient api = new PipewrightClient(web, stack);
         List<JsonNode> responses = new ArrayList<>();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String source = api.register(api.source("leak-source-" + suffix, "local"));
-        String sink = api.register(api.sink("leak-kafka-" + suffix, "local", stack.connect().restUrl()));
-        api.awaitServiceRunning(source);
-        api.awaitServiceRunning(sink);
-        String pipelines = PipewrightClient.PIPELINES;
-        JsonNode created = api.call("POST", pipelines, Map.of("name", "leak-" + suffix, "pipeline_type",
-                "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
-                "config", Map.of("tables", List.of("orders"), "topic_prefix", "l" + suffix)), 202);
-        responses.add(created);
-        String id = created.get("id").asText();
-        responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(4)));
-        Path secretFile = stack.connect().secretsPath().resolve("pipewright_" + id.replace("-", ""));
-        String connectorPassword = Files.readString(secretFile);
-        assertThat(api.connect("/connectors/mdb-pipeline-" + id.substring(0, 8) + "/config")
-                .get("database.password").asText()).isEqualTo("${dir:" + secretFile.getParent() + ":"
-                + secretFile.getFileName() + "}");
-        assertThat(Files.getPosixFilePermissions(secretFile)).containsExactlyInAnyOrder(
-                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        responses.add(api.call("POST", pipelines + "/" + id + "/pause", null, 202));
-        responses.add(api.call("POST", pipelines + "/" + id + "/resume", null, 202));
-        responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(1)));
-        responses.add(api.get("/managed-services"));
-        responses.add(api.get("/managed-services/" + source));
-        responses.add(api.get(pipelines));
-        responses.add(api.get(pipelines + "/" + id));
-        responses.add(api.get("/organizations"));
-        responses.add(api.call("DELETE", pipelines + "/" + id, null, 202));
-        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
-        JsonNode events = api.get(pipelines + "/" + id + "/events");
-        responses.add(events);
-        responses.add(api.call("POST", pipelines, Map.of("name", "leak-refused-" + suffix), 400));
+        try (SourceWithStandby cluster = SourceWithStandby.start(Path.of("target", "leak", suffix).toAbsolutePath(),
+                stack.workDirectory())) {
+            String source = api.register(cluster.registration("leak-source-" + suffix));
+            String sink = api.register(api.sink("leak-kafka-" + suffix, "local", stack.connect().restUrl()));
+            api.awaitServiceRunning(source);
+            api.awaitServiceRunning(sink);
+            String pipelines = PipewrightClient.PIPELINES;
+            JsonNode created = api.call("POST", pipelines, Map.of("name", "leak-" + suffix, "pipeline_type",
+                    "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
+                    "config", Map.of("tables", List.of(SourceWithStandby.TABLE), "topic_prefix", "l" + suffix)), 202);
+            responses.add(created);
+            String id = created.get("id").asText();
+            responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(4)));
+            Path secretFile = stack.connect().secretsPath().resolve("pipewright_" + id.replace("-", ""));
+            String connectorPassword = Files.readString(secretFile);
+            String reference = "${dir:" + secretFile.getParent() + ":" + secretFile.getFileName() + "}";
+            assertThat(api.connect("/connectors/mdb-pipeline-" + id.substring(0, 8) + "/config")
+                    .get("database.password").asText()).isEqualTo(reference);
+            assertThat(Files.getPosixFilePermissions(secretFile)).containsExactlyInAnyOrder(
+                    PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            responses.add(api.call("POST", pipelines + "/" + id + "/pause", null, 202));
+            responses.add(api.call("POST", pipelines + "/" + id + "/resume", null, 202));
+            responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(1)));
 
-        assertThat(secretFile).doesNotExist();
-        List<String> connectConfigs = connectConfigTopic(stack);
-        assertThat(connectConfigs).as("Connect's config topic holds the connector").anyMatch(record ->
-                record.contains("mdb-pipeline-" + id.substring(0, 8)) || record.contains(secretFile.toString()));
-        List<String> passwords = List.of(stack.source().superuserPassword(), API_PASSWORD, connectorPassword);
-        for (String password : passwords) {
-            assertThat(connectConfigs).noneMatch(record -> record.contains(password));
-            assertThat(responses).allSatisfy(response -> assertThat(response.toString()).doesNotContain(password));
-            assertThat(log.getAll()).doesNotContain(password);
-            assertThat(storedMessagesContaining(password)).as("stored messages holding a password").isZero();
+            cluster.standby.promote();
+            cluster.primary.stop();
+            await().atMost(Duration.ofMinutes(3)).until(() -> api.eventTypes(id).contains("ConnectorRepointed"));
+            responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(1)));
+            responses.add(api.get("/managed-services"));
+            responses.add(api.get("/managed-services/" + source));
+            responses.add(api.get(pipelines));
+            responses.add(api.get(pipelines + "/" + id));
+            responses.add(api.get("/organizations"));
+            responses.add(api.call("DELETE", pipelines + "/" + id, null, 202));
+            await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+            JsonNode events = api.get(pipelines + "/" + id + "/events");
+            responses.add(events);
+            responses.add(api.call("POST", pipelines, Map.of("name", "leak-refused-" + suffix), 400));
+
+            assertThat(secretFile).doesNotExist();
+            List<String> connectConfigs = connectConfigTopic(stack);
+            assertThat(connectConfigs).as("Connect's config topic holds the connector").anyMatch(record ->
+                    record.contains(reference));
+            List<String> passwords = List.of(cluster.primary.superuserPassword(), API_PASSWORD, connectorPassword);
+            for (String password : passwords) {
+                assertThat(connectConfigs).noneMatch(record -> record.contains(password));
+                assertThat(responses).allSatisfy(response -> assertThat(response.toString())
+                        .doesNotContain(password));
+                assertThat(log.getAll()).doesNotContain(password);
+                assertThat(storedMessagesContaining(password)).as("stored messages holding a password").isZero();
+            }
+            assertThat(events.toString()).contains("FailoverDetected");
+            assertThat(log.getAll()).as("the application's log was captured").contains("AdminClientConfig values");
         }
-        assertThat(events).as("the whole history was searched").hasSizeGreaterThan(10);
-        assertThat(log.getAll()).as("the application's log was captured").contains("AdminClientConfig values");
     }
 
     /** Every record of the worker's config topic, from the beginning to its end now. */

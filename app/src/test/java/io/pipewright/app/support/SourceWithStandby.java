@@ -1,4 +1,4 @@
-package io.pipewright.app.recovery;
+package io.pipewright.app.support;
 
 import io.pipewright.localstack.HbaPolicy;
 import io.pipewright.localstack.PostgresServer;
@@ -10,20 +10,20 @@ import java.util.Map;
  * A source of its own for a failover: a PostgreSQL 17 primary with a streaming standby that syncs its failover slots,
  * commits acknowledged only once the standby has them (synchronous_standby_names), and a table of numbered rows.
  */
-final class SourceWithStandby implements AutoCloseable {
+public final class SourceWithStandby implements AutoCloseable {
 
-    static final String DATABASE = "defaultdb";
-    static final String TABLE = "numbered";
+    public static final String DATABASE = "defaultdb";
+    public static final String TABLE = "numbered";
 
-    final PostgresServer primary;
-    final PostgresServer standby;
+    public final PostgresServer primary;
+    public final PostgresServer standby;
 
     private SourceWithStandby(PostgresServer primary, PostgresServer standby) {
         this.primary = primary;
         this.standby = standby;
     }
 
-    static SourceWithStandby start(Path directory, Path workDirectory) {
+    public static SourceWithStandby start(Path directory, Path workDirectory) {
         PostgresServer primary = PostgresServer.builder().name("failover-primary-" + directory.getFileName())
                 .dataDirectory(directory.resolve("primary")).workDirectory(workDirectory)
                 .hbaPolicy(HbaPolicy.SUPERUSER_ONLY).start();
@@ -44,7 +44,7 @@ final class SourceWithStandby implements AutoCloseable {
     }
 
     /** The registration of this source: both hosts, the standby as such, pg_hba.conf managed through the file. */
-    Map<String, Object> registration(String name) {
+    public Map<String, Object> registration(String name) {
         return Map.of("name", name, "database_type", "postgresql", "version", "17", "zone", "local",
                 "postgresql", Map.of(
                         "hosts", List.of(
@@ -54,7 +54,7 @@ final class SourceWithStandby implements AutoCloseable {
                         "hba_management", "file"));
     }
 
-    List<PostgresServer> nodes() {
+    public List<PostgresServer> nodes() {
         return List.of(primary, standby);
     }
 
