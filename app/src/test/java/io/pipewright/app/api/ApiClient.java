@@ -53,7 +53,7 @@ final class ApiClient {
                 "addons", List.of("kafka-connect"),
                 "kafka", Map.of(
                         "bootstrap_servers", bootstrapServers,
-                        "kafka_connect", Map.of("url", connectUrl)));
+                        "kafka_connect", Map.of("url", connectUrl, "secrets_directory", "/run/connect-secrets")));
     }
 
     @SuppressWarnings("unchecked")

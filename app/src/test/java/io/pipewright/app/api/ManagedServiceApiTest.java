@@ -124,6 +124,8 @@ class ManagedServiceApiTest {
         assertRefused(with(kafka, "kafka", Map.of("bootstrap_servers", "a:1", "kafka_connect",
                 Map.of("url", "http://x:8083", "plugin_installation", "shared_directory"))),
                 "kafka.kafka_connect.plugin_path");
+        assertRefused(with(kafka, "kafka", Map.of("bootstrap_servers", "a:1", "kafka_connect",
+                Map.of("url", "http://x:8083"))), "kafka.kafka_connect.secrets_directory");
         get(web, "/managed-services").expectBody().jsonPath("$.length()").isEqualTo(existingServices());
     }
 

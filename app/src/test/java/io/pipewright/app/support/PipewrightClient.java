@@ -68,11 +68,11 @@ public final class PipewrightClient {
         Map<String, Object> registration = new HashMap<>(Map.of("name", name, "database_type", "kafka",
                 "zone", zone, "kafka", kafka));
         if (connectUrl != null) {
-            Map<String, Object> connect = new HashMap<>(Map.of("url", connectUrl));
+            Map<String, Object> connect = new HashMap<>(Map.of("url", connectUrl,
+                    "secrets_directory", stack.connect().secretsPath().toString()));
             if (connectUrl.equals(stack.connect().restUrl())) {
                 connect.put("plugin_installation", "shared_directory");
                 connect.put("plugin_path", stack.connect().pluginPath().toString());
-                connect.put("secrets_directory", stack.connect().secretsPath().toString());
             }
             registration.put("addons", List.of("kafka-connect"));
             kafka.put("kafka_connect", connect);

@@ -171,7 +171,7 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
             violations.check("kafka.kafka_connect.plugin_path", connect.pluginPath() == null,
                     "is only used with shared_directory");
         }
-        if (connect.secretsDirectory() != null) {
+        if (violations.required("kafka.kafka_connect.secrets_directory", connect.secretsDirectory())) {
             violations.check("kafka.kafka_connect.secrets_directory", connect.secretsDirectory().startsWith("/")
                     && !connect.secretsDirectory().contains("..") && connect.secretsDirectory().length() <= 1024
                     && connect.secretsDirectory().chars().noneMatch(c -> Character.isISOControl(c) || c == ':'
