@@ -2,6 +2,7 @@ package io.pipewright.app.teardown;
 
 import static io.pipewright.app.support.PipewrightClient.PIPELINES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
@@ -112,6 +113,10 @@ class OrphanSweepTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(config)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        // Connect lists a connector with its status only once the worker wrote one.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "STOPPED".equals(
+                new PipewrightClient(web, stack).connect("/connectors/" + connector + "/status")
+                        .at("/connector/state").asText()));
     }
 
     private static List<JsonNode> ofPipeline(JsonNode orphans, String pipelineId) {
