@@ -3,11 +3,14 @@ package io.pipewright.adapters.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.adapters.connect.ConnectClient;
 import io.pipewright.adapters.connect.ConnectorTraces;
+import io.pipewright.adapters.provisioning.ConnectorCredentials;
 import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.sagas.health.WorkerObserver;
+import io.pipewright.sagas.orphans.TaggedResource;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /** {@code GET /connectors?expand=status&expand=info}: every connector's status and config in one request. */
@@ -15,9 +18,11 @@ import org.springframework.stereotype.Component;
 class ConnectWorkerObserver implements WorkerObserver {
 
     private final ConnectClient connect;
+    private final ConnectorCredentials credentials;
 
-    ConnectWorkerObserver(ConnectClient connect) {
+    ConnectWorkerObserver(ConnectClient connect, ConnectorCredentials credentials) {
         this.connect = connect;
+        this.credentials = credentials;
     }
 
     @Override
@@ -27,10 +32,16 @@ class ConnectWorkerObserver implements WorkerObserver {
             ConnectClient.ConnectorStatus status = ConnectClient.ConnectorStatus.of(expanded.path("status"));
             JsonNode config = expanded.path("info").path("config");
             String error = ConnectorHealth.healthy(status.state(), status.tasks()) ? null
-                    : ConnectorTraces.excerpt(status.firstTrace(), config.path("database.password").asText(""));
+                    : ConnectorTraces.excerpt(status.firstTrace(), passwordOf(config));
             snapshots.put(name, new ConnectorSnapshot(status.state(), status.tasks(), error, connectedTo(config)));
         });
         return snapshots;
+    }
+
+    /** The config holds only a reference to the password: the vault has it, under the pipeline its slot names. */
+    private String passwordOf(JsonNode config) {
+        UUID pipelineId = TaggedResource.idInName(config.path("slot.name").asText(null));
+        return pipelineId == null ? null : credentials.existing(pipelineId).orElse(null);
     }
 
     private static SourceNode connectedTo(JsonNode config) {

@@ -7,6 +7,7 @@ import io.pipewright.sagas.provisioning.PipelineSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -15,7 +16,7 @@ import org.springframework.stereotype.Component;
  * pipeline's, so a step run again after a crash finds the same password instead of making a second one.
  */
 @Component
-class ConnectorCredentials {
+public class ConnectorCredentials {
 
     private final SecretVault vault;
     private final SecureRandom random = new SecureRandom();
@@ -36,8 +37,17 @@ class ConnectorCredentials {
         vault.forget(ref(pipeline));
     }
 
+    /** The password of a pipeline's role, if one was generated: what an observer masks in the connector's traces. */
+    public Optional<String> existing(UUID pipelineId) {
+        return vault.find(ref(pipelineId)).map(Secret::value);
+    }
+
     static SecretRef ref(PipelineSpec pipeline) {
-        return new SecretRef(UUID.nameUUIDFromBytes(("connector-password " + pipeline.pipelineId())
+        return ref(pipeline.pipelineId());
+    }
+
+    private static SecretRef ref(UUID pipelineId) {
+        return new SecretRef(UUID.nameUUIDFromBytes(("connector-password " + pipelineId)
                 .getBytes(StandardCharsets.UTF_8)));
     }
 }
