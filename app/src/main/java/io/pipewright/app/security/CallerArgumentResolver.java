@@ -10,6 +10,7 @@ import org.springframework.web.reactive.result.method.HandlerMethodArgumentResol
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Lets controllers take a {@link Caller} parameter without knowing Spring Security. */
 @Configuration(proxyBeanMethods = false)
@@ -34,7 +35,10 @@ class CallerArgumentResolver implements WebFluxConfigurer, HandlerMethodArgument
     @Override
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
                                         ServerWebExchange exchange) {
+        // Memberships are read with JDBC: off the event loop.
         return ReactiveSecurityContextHolder.getContext()
-                .map(context -> memberships.callerNamed(context.getAuthentication().getName()));
+                .map(context -> context.getAuthentication().getName())
+                .publishOn(Schedulers.boundedElastic())
+                .map(memberships::callerNamed);
     }
 }

@@ -6,9 +6,6 @@ import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.sagas.health.HealthCheckRound;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,33 +49,11 @@ class HealthCheckRoundAtScaleTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aRoundChecksEveryDuePipelineOnceAndListsEachWorkerOnce() {
         LocalStack stack = ControlPlaneDatabase.stack();
-        PipewrightClient api = new PipewrightClient(web, stack);
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String source = api.register(api.source("scale-source-" + suffix, "local"));
-        List<UUID> ids = new ArrayList<>();
-        List<String> connectors = new ArrayList<>();
-        for (int i = 0; i < PIPELINES; i++) {
-            UUID id = UUID.randomUUID();
-            ids.add(id);
-            connectors.add("mdb-pipeline-" + id.toString().substring(0, 8));
-        }
-        try (StandInConnectWorkers worker = new StandInConnectWorkers(List.of(connectors), stack.source().host(),
-                stack.source().port())) {
-            String sink = api.register(api.sink("scale-kafka-" + suffix, "local", worker.url(0)));
-            api.awaitServiceRunning(source);
-            api.awaitServiceRunning(sink);
-            for (UUID id : ids) {
-                jdbc.update("""
-                                INSERT INTO pipeline_health (pipeline_id, source_service_id, sink_service_id, monitored,
-                                    next_check_at, recorded_state, recorded_tasks)
-                                VALUES (?, ?::uuid, ?::uuid, true, now(), 'RUNNING', '0:RUNNING')""",
-                        id, source, sink);
-            }
-
-            int listingsBefore = worker.listings();
+        try (MonitoredFleet fleet = MonitoredFleet.of(new PipewrightClient(web, stack), stack, jdbc, PIPELINES, 1)) {
+            int listingsBefore = fleet.listings();
             assertThat(round.run()).isEqualTo(PIPELINES);
 
-            assertThat(worker.listings() - listingsBefore).isEqualTo(1);
+            assertThat(fleet.listings() - listingsBefore).isEqualTo(1);
             assertThat(jdbc.queryForObject("""
                     SELECT count(*) FROM pipeline_health
                     WHERE last_health_check_at IS NOT NULL AND connected_port = ?""", Long.class, stack.source().port()))

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -57,52 +56,22 @@ class HealthRoundBenchmark {
     void healthRounds() throws Exception {
         int pipelines = Integer.getInteger("bench.health.pipelines", 10_000);
         LocalStack stack = ControlPlaneDatabase.stack();
-        PipewrightClient api = new PipewrightClient(web, stack);
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String source = api.register(api.source("bench-source-" + suffix, "local"));
-        api.awaitServiceRunning(source);
-
-        List<UUID> ids = new ArrayList<>();
-        List<List<String>> connectorsByWorker = new ArrayList<>();
-        for (int worker = 0; worker < WORKERS; worker++) {
-            connectorsByWorker.add(new ArrayList<>());
-        }
-        for (int i = 0; i < pipelines; i++) {
-            UUID id = UUID.randomUUID();
-            ids.add(id);
-            connectorsByWorker.get(i % WORKERS).add("mdb-pipeline-" + id.toString().substring(0, 8));
-        }
         List<String> lines = new ArrayList<>();
-        try (StandInConnectWorkers workers = new StandInConnectWorkers(connectorsByWorker, stack.source().host(),
-                stack.source().port())) {
-            List<String> sinks = new ArrayList<>();
-            for (int worker = 0; worker < WORKERS; worker++) {
-                String sink = api.register(api.sink("bench-kafka-" + suffix + "-" + worker, "local",
-                        workers.url(worker)));
-                api.awaitServiceRunning(sink);
-                sinks.add(sink);
-            }
-            for (int i = 0; i < pipelines; i++) {
-                // What the pipeline-health event handler writes for a Running pipeline.
-                jdbc.update("""
-                                INSERT INTO pipeline_health (pipeline_id, source_service_id, sink_service_id, monitored,
-                                    next_check_at, recorded_state, recorded_tasks)
-                                VALUES (?, ?::uuid, ?::uuid, true, now(), 'RUNNING', '0:RUNNING')""",
-                        ids.get(i), source, sinks.get(i % WORKERS));
-            }
+        try (MonitoredFleet fleet = MonitoredFleet.of(new PipewrightClient(web, stack), stack, jdbc, pipelines,
+                WORKERS)) {
             lines.add(String.format("%d pipelines on %d Connect workers and 1 source; batch %s", pipelines, WORKERS,
                     System.getProperty("pipewright.health.batch-size", "500")));
             lines.add("round  checked  duration(ms)  per_pipeline(us)  worker_listings  heap_after_gc(MiB)  "
                     + "old_gen_peak(MiB)");
             for (int r = 1; r <= ROUNDS; r++) {
                 jdbc.update("UPDATE pipeline_health SET next_check_at = now()");
-                int listingsBefore = workers.listings();
+                int listingsBefore = fleet.listings();
                 resetPeaks();
                 long started = System.nanoTime();
                 int checked = round.run();
                 long micros = (System.nanoTime() - started) / 1_000;
                 lines.add(String.format("%5d  %7d  %12d  %16d  %15d  %18d  %17d", r, checked, micros / 1_000,
-                        micros / Math.max(checked, 1), workers.listings() - listingsBefore, heapAfterGc(),
+                        micros / Math.max(checked, 1), fleet.listings() - listingsBefore, heapAfterGc(),
                         oldGenerationPeak()));
             }
         }

@@ -67,10 +67,12 @@ final class NumberedRowWriter implements AutoCloseable {
                     insert.executeUpdate();
                 }
                 committed.add(next++);
+                // Pacing, not waiting for anything: about 100 rows a second keeps the drill's Kafka reads short.
                 Thread.sleep(10);
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(connection);
                 connection = null;
+                // A reconnect backoff while no node is primary yet; the loop then asks every node again.
                 pause(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
