@@ -5,10 +5,12 @@ import static io.pipewright.launcher.ControlPlaneProcesses.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.localstack.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * SIGKILL a real control-plane process inside a step, start another on the same database, and show the work completes
  * as if nothing happened: inside each provisioning step (its resource converged, not yet recorded) the pipeline runs
  * with exactly one of each resource; inside each teardown step (its resource removed, not yet recorded) the pipeline
- * is deleted and the source is as before.
+ * is deleted and the source is as before; while pipelines are only monitored, the next one goes on checking them.
  */
 class ControlPlaneKillTest {
 
@@ -138,6 +141,44 @@ class ControlPlaneKillTest {
                 + "'pipewright_" + tag + "'")).isZero();
         assertThat(Files.readAllBytes(stack.source().hbaFile())).isEqualTo(hbaBefore);
         assertThat(controlPlanes.connectors()).doesNotContain("mdb-pipeline-" + pipeline.substring(0, 8));
-        call(restarted, "GET", pipelines + "/" + pipeline, null, 404);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                call(restarted, "GET", pipelines + "/" + pipeline, null, 404));
+    }
+
+    @Test
+    void aControlPlaneKilledWhileMonitoringLeavesTheHealthChecksToTheNextOne() throws Exception {
+        String database = "control_plane_" + UUID.randomUUID().toString().replace("-", "");
+        stack.controlPlaneDatabase().createDatabase(database);
+        Path holds = Files.createDirectories(work.resolve("holds"));
+        String[] quickChecks = {"--pipewright.health.check-interval=PT2S", "--pipewright.health.tick=PT1S"};
+
+        String api = controlPlanes.start(database, holds, "first", quickChecks);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        List<String> services = controlPlanes.registerServices(api, suffix);
+        String pipeline = call(api, "POST", "/organizations/" + ORGANIZATION + "/pipelines", Map.of(
+                "name", "killed-monitoring-" + suffix,
+                "pipeline_type", "cdc_pg_to_kafka", "source_service_id", services.get(0),
+                "sink_service_id", services.get(1),
+                "config", Map.of("tables", List.of("orders"), "topic_prefix", "killmon" + suffix)), 202)
+                .get("id").asText();
+        String status = "/pipelines/" + pipeline + "/status";
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                call(api, "GET", status, null, 200).path("last_health_check_at").isTextual());
+
+        controlPlanes.killLatest();
+        Instant killed = Instant.now();
+        String connector = "/connectors/mdb-pipeline-" + pipeline.substring(0, 8);
+        controlPlanes.connectPut(connector + "/pause");
+
+        String restarted = controlPlanes.start(database, holds, "second", quickChecks);
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode view = call(restarted, "GET", status, null, 200);
+            assertThat(view.get("status").asText()).isEqualTo("Paused");
+            assertThat(Instant.parse(view.get("last_health_check_at").asText())).isAfter(killed);
+        });
+
+        controlPlanes.connectPut(connector + "/resume");
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                "Running".equals(call(restarted, "GET", status, null, 200).get("status").asText()));
     }
 }

@@ -49,14 +49,17 @@ final class ControlPlaneProcesses implements AutoCloseable {
         this.work = work;
     }
 
-    /** Starts a control plane on {@code database}; returns its API's base URL once it is UP. */
-    String start(String database, Path holds, String name) throws Exception {
+    /**
+     * Starts a control plane on {@code database} with extra {@code --key=value} settings; returns its API's base URL
+     * once it is UP.
+     */
+    String start(String database, Path holds, String name, String... settings) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         PostgresServer db = stack.controlPlaneDatabase();
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), PipewrightApplication.class.getName(),
                 "--server.address=127.0.0.1", "--server.port=" + port,
@@ -69,7 +72,8 @@ final class ControlPlaneProcesses implements AutoCloseable {
                 "--pipewright.secrets.key=" + SECRETS_KEY,
                 "--pipewright.security.bcrypt-strength=4",
                 "--pipewright.plugins.debezium-postgres-archive=" + DebeziumPostgresPlugin.archive(),
-                "--pipewright.fault-injection.hold-directory=" + holds);
+                "--pipewright.fault-injection.hold-directory=" + holds));
+        command.addAll(List.of(settings));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();
         processes.add(process);
@@ -144,6 +148,13 @@ final class ControlPlaneProcesses implements AutoCloseable {
             rows.next();
             return rows.getLong(1);
         }
+    }
+
+    /** A call on the Connect worker's API as an operator would make it, past Pipewright. */
+    void connectPut(String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.connect().restUrl() + path))
+                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("PUT %s: %s", path, response.body()).isEqualTo(202);
     }
 
     List<String> connectors() throws Exception {
