@@ -106,7 +106,7 @@ class RunningPipelineOperationTest {
         api.awaitStatus(id, "Running", PROVISIONED_WITHIN);
         String topic = "t" + suffix + ".public.orders";
         try (KafkaConsumer<String, String> consumer = ChangeTopics.consumer(stack, topic)) {
-            ChangeTopics.poll(consumer, 4);
+            ChangeTopics.snapshot(consumer);
 
             api.call("POST", PipewrightClient.PIPELINES + "/" + id + "/pause", null, 202);
             assertThat(api.get("/pipelines/" + id + "/status").get("status").asText()).isEqualTo("Paused");
