@@ -38,6 +38,11 @@ class JdbcPipelineRegistry implements PipelineRegistry {
         jdbc.update("DELETE FROM pipeline_registry WHERE organization_id = ? AND name = ?", organizationId, name);
     }
 
+    @Override
+    public void markDeletionRequested(UUID pipelineId) {
+        jdbc.update("UPDATE pipeline_registry SET deletion_requested = true WHERE pipeline_id = ?", pipelineId);
+    }
+
     private void requireService(UUID organizationId, UUID serviceId, String role) {
         // FOR SHARE: a concurrent deregistration waits for this pipeline's claim, then counts it.
         boolean registered = !jdbc.queryForList(

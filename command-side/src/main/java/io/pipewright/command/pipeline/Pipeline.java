@@ -242,11 +242,12 @@ public class Pipeline {
     }
 
     @CommandHandler
-    public void handle(DeletePipeline command, Clock clock) {
+    public void handle(DeletePipeline command, PipelineRegistry registry, Clock clock) {
         requireOrganization(command.organizationId());
         if (isBeingDeleted()) {
             return;
         }
+        registry.markDeletionRequested(pipelineId);
         apply(new PipelineDeletionRequested(pipelineId, status, provisionStep, clock.instant()));
     }
 

@@ -15,4 +15,7 @@ public interface PipelineRegistry {
     void claimName(UUID organizationId, String name, UUID pipelineId, UUID sourceServiceId, UUID sinkServiceId);
 
     void releaseName(UUID organizationId, String name);
+
+    /** From now on only the teardown may call the pipeline's services (the external work gate reads it). */
+    void markDeletionRequested(UUID pipelineId);
 }

@@ -12,6 +12,7 @@ class InMemoryPipelineRegistry implements PipelineRegistry {
 
     final Set<UUID> services = new HashSet<>();
     final Map<String, UUID> names = new HashMap<>();
+    final Set<UUID> deletionRequested = new HashSet<>();
 
     @Override
     public void requireServices(UUID organizationId, UUID sourceServiceId, UUID sinkServiceId) {
@@ -34,5 +35,10 @@ class InMemoryPipelineRegistry implements PipelineRegistry {
     @Override
     public void releaseName(UUID organizationId, String name) {
         names.remove(organizationId + "/" + name);
+    }
+
+    @Override
+    public void markDeletionRequested(UUID pipelineId) {
+        deletionRequested.add(pipelineId);
     }
 }

@@ -242,6 +242,14 @@ class PipelineTest {
     }
 
     @Test
+    void aDeletionRequestTurnsAwayEveryWorkButTheTeardownFromThen() {
+        fixture.given(CREATED)
+                .when(new DeletePipeline(ID, ORG))
+                .expectSuccessfulHandlerExecution();
+        assertThat(registry.deletionRequested).containsExactly(ID);
+    }
+
+    @Test
     void aSecondDeleteChangesNothing() {
         fixture.given(CREATED, new PipelineDeletionRequested(ID, PipelineStatus.PENDING, null, NOW))
                 .when(new DeletePipeline(ID, ORG))

@@ -36,7 +36,10 @@ import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
 import java.time.Duration;
+import io.pipewright.sagas.tenancy.ExternalWorkGate;
+import io.pipewright.sagas.tenancy.GatedCall;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -62,6 +65,10 @@ import org.springframework.beans.factory.annotation.Autowired;
  * awaited within the handling transaction, so the saga's progress and the pipeline's events commit together.
  * Once provisioned it keeps the connector as the pipeline wants it: paused or resumed on request, restarted with
  * backoff when it or a task failed (Failed after {@value #RESTART_ATTEMPTS} attempts), re-pointed after a failover.
+ * Every call to the pipeline's services happens in a deadline that retries, admitted by the {@link ExternalWorkGate}
+ * (one work of this pipeline at a time across control-plane nodes, a bounded number per organization and service, none
+ * but the teardown once deletion was requested), and outside any control-plane transaction: the deadlines run without
+ * one, and only what a call found is recorded, in short transactions.
  */
 @Saga
 public class PipelineSaga {
@@ -72,6 +79,7 @@ public class PipelineSaga {
     static final String RECONCILER = "reconciler";
     static final String CHECK_SERVICES = "check-services";
     static final String RUN_STEP = "run-step";
+    static final String FINISH_PROVISIONING = "finish-provisioning";
     static final String TEAR_DOWN = "tear-down";
     static final String APPLY_DESIRED_STATE = "apply-desired-state";
     static final String HEAL_CONNECTOR = "heal-connector";
@@ -88,6 +96,7 @@ public class PipelineSaga {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineSaga.class);
 
     private UUID pipelineId;
+    private UUID organizationId;
     private String name;
     private PipelineConfig config;
     private UUID sourceServiceId;
@@ -100,6 +109,7 @@ public class PipelineSaga {
     private Instant lastRestartAt;
     private SourceNode failingOverTo;
     private int repointAttempts;
+    private boolean deleting;
 
     @Autowired
     private transient CommandGateway commands;
@@ -111,11 +121,14 @@ public class PipelineSaga {
     private transient ProvisioningSteps steps;
     @Autowired
     private transient ConnectorControl connector;
+    @Autowired
+    private transient ExternalWorkGate gate;
 
     @StartSaga
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineCreated created) {
         pipelineId = created.pipelineId();
+        organizationId = created.organizationId();
         name = created.name();
         config = created.config();
         sourceServiceId = created.sourceServiceId();
@@ -152,6 +165,12 @@ public class PipelineSaga {
 
     @DeadlineHandler(deadlineName = RUN_STEP)
     void runStep() {
+        if (!deleting) {
+            callOut(RUN_STEP, false, this::convergeStep);
+        }
+    }
+
+    private void convergeStep() {
         try {
             String resource = steps.of(step).converge(spec());
             send(new CompleteProvisionStep(pipelineId, step, resource));
@@ -190,10 +209,35 @@ public class PipelineSaga {
         advanceAfter(ProvisionStep.CREATE_PUBLICATION);
     }
 
+    /** What the new connector reports is read in a deadline like any other call to the worker, never here. */
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorCreated done) {
-        ConnectorControl.ConnectorStatus status = connector.observe(spec());
-        send(new CompleteProvisioning(pipelineId, status.state(), status.tasks()));
+        attempts = 0;
+        deadlines.schedule(Duration.ZERO, FINISH_PROVISIONING);
+    }
+
+    @DeadlineHandler(deadlineName = FINISH_PROVISIONING)
+    void finishProvisioning() {
+        if (!deleting) {
+            callOut(FINISH_PROVISIONING, false, this::recordConnectorOnceRunning);
+        }
+    }
+
+    private void recordConnectorOnceRunning() {
+        try {
+            ConnectorControl.ConnectorStatus status = connector.observe(spec());
+            send(new CompleteProvisioning(pipelineId, status.state(), status.tasks()));
+        } catch (RuntimeException transientFailure) {
+            attempts++;
+            LOG.warn("Reading the new connector of pipeline {} failed (attempt {} of {}): {}", pipelineId, attempts,
+                    STEP_ATTEMPTS, transientFailure.toString());
+            if (attempts >= STEP_ATTEMPTS) {
+                send(new FailPipeline(pipelineId, ProvisionStep.CREATE_CONNECTOR.wireName() + ": the connector's "
+                        + "state could not be read " + attempts + " times; last error: " + describe(transientFailure)));
+            } else {
+                deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), FINISH_PROVISIONING);
+            }
+        }
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
@@ -220,6 +264,12 @@ public class PipelineSaga {
 
     @DeadlineHandler(deadlineName = APPLY_DESIRED_STATE)
     void applyDesiredState() {
+        if (!deleting) {
+            callOut(APPLY_DESIRED_STATE, false, this::pauseOrResumeConnector);
+        }
+    }
+
+    private void pauseOrResumeConnector() {
         try {
             ConnectorControl.ConnectorStatus status = connector.applyDesiredState(spec());
             send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), status.errorMessage()));
@@ -274,8 +324,23 @@ public class PipelineSaga {
     /** Looks again first: what failed may have recovered, or been restarted by someone else, meanwhile. */
     @DeadlineHandler(deadlineName = HEAL_CONNECTOR)
     void healConnector() {
-        PipelineSpec pipeline = spec();
-        ConnectorControl.ConnectorStatus status = connector.observe(pipeline);
+        if (!deleting) {
+            callOut(HEAL_CONNECTOR, false, this::restartUnlessRecovered);
+        }
+    }
+
+    private void restartUnlessRecovered() {
+        PipelineSpec pipeline;
+        ConnectorControl.ConnectorStatus status;
+        try {
+            pipeline = spec();
+            status = connector.observe(pipeline);
+        } catch (RuntimeException transientFailure) {
+            LOG.warn("Reading the connector of pipeline {} failed, looking again: {}", pipelineId,
+                    transientFailure.toString());
+            deadlines.schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
+            return;
+        }
         if (status.healthy()) {
             send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), null));
             return;
@@ -306,6 +371,12 @@ public class PipelineSaga {
 
     @DeadlineHandler(deadlineName = REPOINT_CONNECTOR)
     void repointConnector() {
+        if (!deleting) {
+            callOut(REPOINT_CONNECTOR, false, this::repointToNewPrimary);
+        }
+    }
+
+    private void repointToNewPrimary() {
         try {
             connector.repoint(spec(), failingOverTo);
             send(new CompleteRepointing(pipelineId, failingOverTo));
@@ -336,6 +407,7 @@ public class PipelineSaga {
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineDeletionRequested deletion) {
+        deleting = true;
         cancelProvisioning();
         cancelOperation();
         tornDown = 0;
@@ -345,6 +417,10 @@ public class PipelineSaga {
 
     @DeadlineHandler(deadlineName = TEAR_DOWN)
     void tearDown() {
+        callOut(TEAR_DOWN, true, this::removeNextResource);
+    }
+
+    private void removeNextResource() {
         ProvisionStep removing = ProvisionStep.TEARDOWN.get(tornDown);
         try {
             if (wasStarted(removing)) {
@@ -374,6 +450,24 @@ public class PipelineSaga {
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineDeleted deleted) {
         deadlines.cancelAllWithinScope(TEAR_DOWN);
+    }
+
+    /**
+     * Runs the call when the gate admits it. When the pipeline has other work in flight, or its organization or a
+     * service has as much as it may, this deadline comes again shortly; once deletion was requested, only the teardown
+     * runs.
+     */
+    private void callOut(String deadline, boolean teardown, Runnable call) {
+        ExternalWorkGate.Work work = new ExternalWorkGate.Work(pipelineId,
+                organizationId != null ? organizationId : pipelineId, List.of(sourceServiceId, sinkServiceId),
+                teardown);
+        ExternalWorkGate.Admission admission = GatedCall.run(gate, work, call);
+        if (admission instanceof ExternalWorkGate.Busy busy) {
+            LOG.debug("Pipeline {} waits before {}: {}", pipelineId, deadline, busy.reason());
+            deadlines.schedule(busy.retryAfter(), deadline);
+        } else if (admission instanceof ExternalWorkGate.SubjectDeleted) {
+            LOG.info("Pipeline {} is being deleted: {} dropped", pipelineId, deadline);
+        }
     }
 
     /** A step that never started created nothing: there is nothing of it to look for, maybe on a sink that never ran. */
@@ -409,6 +503,7 @@ public class PipelineSaga {
     private void cancelProvisioning() {
         deadlines.cancelAllWithinScope(CHECK_SERVICES);
         deadlines.cancelAllWithinScope(RUN_STEP);
+        deadlines.cancelAllWithinScope(FINISH_PROVISIONING);
     }
 
     private void applyDesiredStateNow() {

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.pipewright.sagas.tenancy.ScriptedGate;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,7 @@ class PipelineSagaOperationTest {
 
     private SagaTestFixture<PipelineSaga> fixture;
     private final FakeConnector connector = new FakeConnector();
+    private final ScriptedGate gate = new ScriptedGate();
 
     @BeforeEach
     void setUp() {
@@ -72,6 +74,7 @@ class PipelineSagaOperationTest {
         fixture.registerResource(connector);
         fixture.registerResource((ServiceDirectory) serviceId -> Optional.of(new ServiceRecord(serviceId, null,
                 "local", null, null, ServiceStatus.RUNNING, Map.of())));
+        fixture.registerResource(gate);
         fixture.registerCommandGateway(CommandGateway.class);
     }
 
@@ -244,6 +247,55 @@ class PipelineSagaOperationTest {
                         ProvisionStep.CREATE_CONNECTOR, NOW))
                 .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.TEAR_DOWN)
                 .expectNoScheduledDeadlineWithName(Duration.ofSeconds(2), PipelineSaga.HEAL_CONNECTOR);
+    }
+
+    @Test
+    void aRestartTheGateHoldsBackComesAgainShortlyWithoutCallingTheWorker() throws Exception {
+        gate.busyOnce();
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
+                .whenTimeElapses(Duration.ofSeconds(2))
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(ScriptedGate.BUSY_FOR, PipelineSaga.HEAL_CONNECTOR);
+        assertThat(connector.restarts).isZero();
+        assertThat(gate.asked).singleElement().satisfies(work -> {
+            assertThat(work.subjectId()).isEqualTo(ID);
+            assertThat(work.organizationId()).isEqualTo(CREATED.organizationId());
+            assertThat(work.serviceIds()).containsExactly(SOURCE, SINK);
+            assertThat(work.teardown()).isFalse();
+        });
+    }
+
+    @Test
+    void workOfAPipelineWhoseDeletionWasRequestedOnAnotherNodeCallsNothing() throws Exception {
+        gate.deletedOnce();
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
+                .whenTimeElapses(Duration.ofSeconds(2))
+                .expectNoDispatchedCommands()
+                .expectNoScheduledDeadlines();
+        assertThat(connector.restarts).isZero();
+    }
+
+    @Test
+    void aRetryThatFiresAfterTheDeletionWasRequestedCallsNothing() throws Exception {
+        connector.observations.add(STILL_FAILED);
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING)
+                .andThenAPublished(new PipelineDeletionRequested(ID, PipelineStatus.RUNNING,
+                        ProvisionStep.CREATE_CONNECTOR, NOW))
+                .andThenAPublished(TASK_FAILED);
+        gate.asked.clear();
+        fixture.whenTimeElapses(Duration.ofSeconds(2));
+        assertThat(connector.restarts).isZero();
+        assertThat(gate.asked).allSatisfy(work -> assertThat(work.teardown()).isTrue());
+    }
+
+    @Test
+    void theTeardownIsAdmittedAsTeardownAndReleasedOnceRecorded() throws Exception {
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING)
+                .andThenAPublished(new PipelineDeletionRequested(ID, PipelineStatus.RUNNING,
+                        ProvisionStep.CREATE_CONNECTOR, NOW))
+                .whenTimeElapses(Duration.ZERO);
+        assertThat(gate.asked).isNotEmpty().allSatisfy(work -> assertThat(work.teardown()).isTrue());
+        assertThat(gate.released).isEqualTo(gate.asked.size());
     }
 
     private static final class FakeConnector implements ConnectorControl {

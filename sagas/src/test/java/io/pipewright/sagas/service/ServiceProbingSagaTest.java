@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.pipewright.sagas.tenancy.ScriptedGate;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class ServiceProbingSagaTest {
 
     private SagaTestFixture<ServiceProbingSaga> fixture;
     private final Deque<ProbeResult> answers = new ArrayDeque<>();
+    private final ScriptedGate gate = new ScriptedGate();
 
     @BeforeEach
     void setUp() {
@@ -47,6 +49,7 @@ class ServiceProbingSagaTest {
             assertThat(kafka).isEqualTo(KAFKA);
             return answers.remove();
         });
+        fixture.registerResource(gate);
         fixture.registerCommandGateway(org.axonframework.commandhandling.gateway.CommandGateway.class);
     }
 
@@ -79,6 +82,29 @@ class ServiceProbingSagaTest {
                 .expectDispatchedCommands(new RecordServiceProbe(ID, ServiceStatus.RUNNING, null,
                         Map.of("kafka-connect", ServiceStatus.RUNNING)))
                 .expectScheduledDeadlineWithName(ServiceProbingSaga.RECHECK, ServiceProbingSaga.PROBE);
+    }
+
+    @Test
+    void aProbeTheGateHoldsBackComesAgainShortlyWithoutCallingTheService() {
+        gate.busyOnce();
+        answers.add(UP);
+        fixture.givenAPublished(REGISTERED)
+                .whenTimeElapses(Duration.ZERO)
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(ScriptedGate.BUSY_FOR, ServiceProbingSaga.PROBE);
+        assertThat(answers).hasSize(1);
+        assertThat(gate.asked).singleElement().satisfies(work -> {
+            assertThat(work.subjectId()).isEqualTo(ID);
+            assertThat(work.organizationId()).isEqualTo(REGISTERED.organizationId());
+            assertThat(work.serviceIds()).containsExactly(ID);
+        });
+    }
+
+    @Test
+    void anAdmittedProbeReleasesItsAdmissionOnceHandled() {
+        answers.add(UP);
+        fixture.givenAPublished(REGISTERED).whenTimeElapses(Duration.ZERO);
+        assertThat(gate.released).isEqualTo(1);
     }
 
     @Test

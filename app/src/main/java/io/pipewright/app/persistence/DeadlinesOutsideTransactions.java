@@ -1,0 +1,38 @@
+package io.pipewright.app.persistence;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.config.ConfigurationScopeAwareProvider;
+import org.axonframework.deadline.DeadlineManagerSpanFactory;
+import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
+import org.axonframework.serialization.Serializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Durable deadlines (db-scheduler) whose handlers run WITHOUT a control-plane transaction. The handlers of the sagas
+ * call tenants' services (a provisioning step, a probe, a restart); Axon's default runs each in one transaction from
+ * start to end, which pins a pooled connection for as long as a tenant's server takes to answer, so a few slow
+ * servers could exhaust the pool and stall logins and every other tenant. Without it, the external call holds no
+ * connection; what it found is recorded afterwards in short transactions of their own: the commands it sends (each in
+ * the command bus's transaction, its events appended by the event store's), the saga's new state, the next deadline.
+ * A control plane killed in between runs the deadline again, and every step is idempotent.
+ */
+@Configuration(proxyBeanMethods = false)
+class DeadlinesOutsideTransactions {
+
+    @Bean
+    DbSchedulerDeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration axon,
+                                               Serializer serializer,
+                                               DeadlineManagerSpanFactory spanFactory) {
+        return DbSchedulerDeadlineManager.builder()
+                .scheduler(scheduler)
+                .scopeAwareProvider(new ConfigurationScopeAwareProvider(axon))
+                .serializer(serializer)
+                .transactionManager(NoTransactionManager.INSTANCE)
+                .spanFactory(spanFactory)
+                .startScheduler(false)
+                .stopScheduler(false)
+                .build();
+    }
+}

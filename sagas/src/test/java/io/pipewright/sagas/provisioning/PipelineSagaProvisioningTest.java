@@ -1,0 +1,192 @@
+package io.pipewright.sagas.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipewright.kernel.pipeline.CompleteProvisionStep;
+import io.pipewright.kernel.pipeline.CompleteProvisioning;
+import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.PipelineConfig;
+import io.pipewright.kernel.pipeline.PipelineCreated;
+import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
+import io.pipewright.kernel.pipeline.PipelineStatus;
+import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.pipeline.ProvisionStepStarted;
+import io.pipewright.kernel.pipeline.SnapshotMode;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.pipeline.StartProvisionStep;
+import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.service.ServiceDescription;
+import io.pipewright.kernel.service.ServiceStatus;
+import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.sagas.tenancy.ScriptedGate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.test.saga.SagaTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler provisioning a pipeline, as timelines: each step runs in a deadline admitted by the external work
+ * gate, and the new connector is read in a deadline too, never in an event handler.
+ */
+class PipelineSagaProvisioningTest {
+
+    private static final Instant NOW = Instant.parse("2026-06-22T10:00:00Z");
+    private static final UUID ID = UUID.randomUUID();
+    private static final UUID ORG = UUID.randomUUID();
+    private static final UUID SOURCE = UUID.randomUUID();
+    private static final UUID SINK = UUID.randomUUID();
+    private static final PipelineCreated CREATED = new PipelineCreated(ID, ORG, "orders-cdc", "cdc_pg_to_kafka",
+            SOURCE, SINK, new PipelineConfig("defaultdb", List.of(), "shop", SnapshotMode.INITIAL, false), false, NOW);
+    private static final List<TaskState> RUNNING_TASK = List.of(new TaskState(0, "RUNNING"));
+
+    private SagaTestFixture<PipelineSaga> fixture;
+    private final ScriptedGate gate = new ScriptedGate();
+    private final Deque<ConnectorControl.ConnectorStatus> observations = new ArrayDeque<>();
+    private final List<ProvisionStep> converged = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        fixture = new SagaTestFixture<>(PipelineSaga.class);
+        fixture.registerResource((ServiceDirectory) serviceId -> Optional.of(serviceId.equals(SOURCE)
+                ? new ServiceRecord(SOURCE, new ServiceDescription("orders-pg", ServiceType.POSTGRESQL, "17",
+                "se-sto1", null, null, null, List.of()), "europe", null, null, ServiceStatus.RUNNING, Map.of())
+                : new ServiceRecord(SINK, new ServiceDescription("events-kafka", ServiceType.KAFKA, "4.3",
+                "se-sto1", null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "europe", null, null,
+                ServiceStatus.RUNNING, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, ServiceStatus.RUNNING))));
+        fixture.registerResource(new ProvisioningSteps(Arrays.stream(ProvisionStep.values()).map(this::fakeStep)
+                .toList()));
+        fixture.registerResource(new ObservedConnector());
+        fixture.registerResource(gate);
+        fixture.registerCommandGateway(CommandGateway.class);
+    }
+
+    @Test
+    void bothServicesRunningStartTheFirstStep() throws Exception {
+        fixture.givenAPublished(CREATED)
+                .whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK));
+    }
+
+    @Test
+    void aStepRunsInADeadlineAdmittedByTheGateAndIsRecorded() throws Exception {
+        fixture.givenAPublished(CREATED).andThenTimeElapses(Duration.ZERO)
+                .andThenAPublished(new ProvisionStepStarted(ID, ProvisionStep.PREPARE_SOURCE, NOW))
+                .whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new CompleteProvisionStep(ID, ProvisionStep.PREPARE_SOURCE,
+                        "prepare_source-resource"));
+        assertThat(converged).containsExactly(ProvisionStep.PREPARE_SOURCE);
+        assertThat(gate.asked).last().satisfies(work -> {
+            assertThat(work.organizationId()).isEqualTo(ORG);
+            assertThat(work.serviceIds()).containsExactly(SOURCE, SINK);
+        });
+        assertThat(gate.released).isEqualTo(gate.asked.size());
+    }
+
+    @Test
+    void aStepTheGateHoldsBackComesAgainShortlyWithoutCallingOut() throws Exception {
+        fixture.givenAPublished(CREATED).andThenTimeElapses(Duration.ZERO)
+                .andThenAPublished(new ProvisionStepStarted(ID, ProvisionStep.PREPARE_SOURCE, NOW));
+        gate.busyOnce();
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(ScriptedGate.BUSY_FOR, PipelineSaga.RUN_STEP);
+        assertThat(converged).isEmpty();
+    }
+
+    @Test
+    void aStepOfAPipelineWhoseDeletionWasRequestedElsewhereIsDropped() throws Exception {
+        fixture.givenAPublished(CREATED).andThenTimeElapses(Duration.ZERO)
+                .andThenAPublished(new ProvisionStepStarted(ID, ProvisionStep.PREPARE_SOURCE, NOW));
+        gate.deletedOnce();
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectNoDispatchedCommands()
+                .expectNoScheduledDeadlines();
+        assertThat(converged).isEmpty();
+    }
+
+    @Test
+    void theNewConnectorIsReadInADeadlineNeverInTheEventHandler() throws Exception {
+        fixture.givenAPublished(CREATED).andThenTimeElapses(Duration.ZERO)
+                .andThenAPublished(new ProvisionStepStarted(ID, ProvisionStep.CREATE_CONNECTOR, NOW))
+                .andThenTimeElapses(Duration.ZERO)
+                .whenAggregate(ID.toString()).publishes(new ConnectorCreated(ID, "mdb-pipeline-x", NOW))
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.FINISH_PROVISIONING)
+                .expectNoDispatchedCommands();
+        observations.add(new ConnectorControl.ConnectorStatus("RUNNING", RUNNING_TASK, null));
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new CompleteProvisioning(ID, "RUNNING", RUNNING_TASK));
+    }
+
+    @Test
+    void aWorkerThatCannotBeReadRightAfterTheConnectorWasCreatedIsAskedAgain() throws Exception {
+        fixture.givenAPublished(CREATED).andThenTimeElapses(Duration.ZERO)
+                .andThenAPublished(new ProvisionStepStarted(ID, ProvisionStep.CREATE_CONNECTOR, NOW))
+                .andThenTimeElapses(Duration.ZERO)
+                .andThenAPublished(new ConnectorCreated(ID, "mdb-pipeline-x", NOW))
+                .whenTimeElapses(Duration.ZERO)
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(1), PipelineSaga.FINISH_PROVISIONING);
+    }
+
+    @Test
+    void aDeletionDuringProvisioningCancelsTheReadingOfTheNewConnector() throws Exception {
+        fixture.givenAPublished(CREATED).andThenTimeElapses(Duration.ZERO)
+                .andThenAPublished(new ConnectorCreated(ID, "mdb-pipeline-x", NOW))
+                .whenAggregate(ID.toString()).publishes(new PipelineDeletionRequested(ID,
+                        PipelineStatus.PROVISIONING, ProvisionStep.CREATE_CONNECTOR, NOW))
+                .expectNoScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.FINISH_PROVISIONING)
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.TEAR_DOWN);
+    }
+
+    private ProvisioningStep fakeStep(ProvisionStep which) {
+        return new ProvisioningStep() {
+            @Override
+            public ProvisionStep step() {
+                return which;
+            }
+
+            @Override
+            public String converge(PipelineSpec pipeline) {
+                converged.add(which);
+                return which.wireName() + "-resource";
+            }
+
+            @Override
+            public void remove(PipelineSpec pipeline) {
+            }
+        };
+    }
+
+    private final class ObservedConnector implements ConnectorControl {
+
+        @Override
+        public ConnectorStatus observe(PipelineSpec pipeline) {
+            return observations.remove();
+        }
+
+        @Override
+        public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
+            throw new UnsupportedOperationException("not part of provisioning");
+        }
+
+        @Override
+        public void restartFailed(PipelineSpec pipeline) {
+            throw new UnsupportedOperationException("not part of provisioning");
+        }
+
+        @Override
+        public void repoint(PipelineSpec pipeline, SourceNode primary) {
+            throw new UnsupportedOperationException("not part of provisioning");
+        }
+    }
+}
