@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.app.support.UnresponsiveEndpoint;
@@ -66,6 +67,9 @@ class TenantIsolationTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    HikariDataSource controlPlanePool;
+
     private final LocalStack stack = ControlPlaneDatabase.stack();
 
     @Test
@@ -81,7 +85,7 @@ class TenantIsolationTest {
 
         try (UnresponsiveEndpoint silent = UnresponsiveEndpoint.silent();
              UnresponsiveEndpoint trickling = UnresponsiveEndpoint.trickling();
-             ApiLatency latency = new ApiLatency(port)) {
+             ApiLatency latency = new ApiLatency(port, controlPlanePool)) {
             for (int i = 0; i < HOSTILE_ENDPOINTS; i++) {
                 Map<String, Object> registration = i % 3 == 2
                         ? hangingKafka("hanging-kafka-" + i, silent, trickling)
@@ -104,14 +108,17 @@ class TenantIsolationTest {
                     admin.get("/pipelines/" + id + "/status").path("last_health_check_at").isTextual());
 
             admin.call("DELETE", PipewrightClient.PIPELINES + "/" + id, null, 202);
-            await().atMost(Duration.ofMinutes(2)).until(() -> admin.call("GET", PipewrightClient.PIPELINES + "/" + id,
-                    null, 404) != null);
+            await().atMost(Duration.ofMinutes(2)).until(() -> web.get().uri(PipewrightClient.PIPELINES + "/" + id)
+                    .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password")).exchange()
+                    .returnResult(byte[].class).getStatus().value() == 404);
             assertThat(rolesOnSource(id)).isZero();
 
             latency.stop();
             assertThat(latency.failures).as("API calls that failed while the hostile endpoints hung").isEmpty();
             assertThat(latency.calls.get()).isGreaterThan(10);
             assertThat(Duration.ofMillis(latency.slowestMillis.get())).isLessThan(PROMPT);
+            assertThat(latency.mostWaitingForAConnection.get()).as("threads that waited for a pooled connection")
+                    .isZero();
         }
         JsonNode hostileServices = as(hostile, "GET", "/managed-services", null, 200);
         assertThat(hostileServices).hasSize(HOSTILE_ENDPOINTS)
@@ -153,16 +160,20 @@ class TenantIsolationTest {
         }
     }
 
-    /** Calls {@code GET /organizations} twice a second on its own client, and records failures and the slowest. */
+    /**
+     * Calls {@code GET /organizations} twice a second on its own client, and records failures and the slowest; and
+     * samples how many threads wait for a pooled control-plane connection.
+     */
     private static final class ApiLatency implements AutoCloseable {
 
         final List<String> failures = new CopyOnWriteArrayList<>();
         final AtomicLong slowestMillis = new AtomicLong();
         final AtomicLong calls = new AtomicLong();
+        final AtomicLong mostWaitingForAConnection = new AtomicLong();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread caller;
 
-        ApiLatency(int port) {
+        ApiLatency(int port, HikariDataSource pool) {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/organizations"))
                     .timeout(Duration.ofSeconds(40))
@@ -181,6 +192,8 @@ class TenantIsolationTest {
                         failures.add(e.toString());
                     }
                     calls.incrementAndGet();
+                    mostWaitingForAConnection.accumulateAndGet(
+                            pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), Math::max);
                     slowestMillis.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
                     try {
                         Thread.sleep(500);
