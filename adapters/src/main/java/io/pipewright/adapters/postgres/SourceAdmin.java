@@ -1,5 +1,6 @@
 package io.pipewright.adapters.postgres;
 
+import io.pipewright.kernel.policy.EndpointPolicy;
 import io.pipewright.kernel.secret.SecretVault;
 import io.pipewright.kernel.service.NodeRole;
 import io.pipewright.kernel.service.PostgresEndpoint;
@@ -30,9 +31,11 @@ public class SourceAdmin {
                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END""";
 
     private final SecretVault vault;
+    private final EndpointPolicy endpoints;
 
-    public SourceAdmin(SecretVault vault) {
+    public SourceAdmin(SecretVault vault, EndpointPolicy endpoints) {
         this.vault = vault;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -76,6 +79,7 @@ public class SourceAdmin {
 
     private Connection connect(PostgresEndpoint endpoint, PostgresNode node, String database, Duration within)
             throws SQLException {
+        endpoints.check(node.host(), node.port());
         Properties properties = new Properties();
         properties.setProperty("user", endpoint.adminUser());
         properties.setProperty("password", vault.reveal(endpoint.adminPassword()).value());
