@@ -185,6 +185,23 @@ class HbaEntryOnSourceTest {
     }
 
     @Test
+    void aSymlinkPlantedAtTheOldStagingNameIsNeverFollowed() throws Exception {
+        Path victim = Files.writeString(WORK.resolve("victim-" + UUID.randomUUID()), "not pg_hba.conf\n");
+        Path planted = stack.source().hbaFile().resolveSibling("pg_hba.conf.pipewright");
+        Files.createSymbolicLink(planted, victim);
+        try {
+            PipelineSpec pipeline = pipelines(HbaManagement.FILE).get(0);
+            hba.converge(pipeline, pipeline.sourceResourceName());
+            hba.remove(pipeline);
+
+            assertThat(Files.readString(victim)).isEqualTo("not pg_hba.conf\n");
+            assertThat(Files.isSymbolicLink(planted)).isTrue();
+        } finally {
+            Files.delete(planted);
+        }
+    }
+
+    @Test
     void aFileOutsideTheAllowedRootsIsNotEdited() throws Exception {
         byte[] before = Files.readAllBytes(stack.source().hbaFile());
         PipelineSpec pipeline = pipelines(HbaManagement.FILE).get(0);
