@@ -156,8 +156,8 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
                 : host.role() == null || "primary".equals(host.role()) ? NodeRole.PRIMARY : null;
         valid &= violations.check(field + ".role", role != null, "must be primary or standby");
         if (valid) {
-            valid = endpoints.refusal(host.host(), host.port())
-                    .map(reason -> violations.check(field + ".host", false, reason)).orElse(true);
+            endpoints.refusal(host.host(), host.port())
+                    .ifPresent(reason -> violations.check(field + ".host", false, reason));
         }
         return valid ? Optional.of(new PostgresNode(host.host(), host.port(), role))
                 : Optional.empty();
