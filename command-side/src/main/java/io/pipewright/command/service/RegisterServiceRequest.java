@@ -36,7 +36,7 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
     private static final Pattern BOOTSTRAP_SERVERS = Pattern.compile(
             "[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*");
     /** Hosts per service: PostgreSQL nodes, and Kafka bootstrap servers. */
-    static final int MAX_HOSTS = 16;
+    private static final int MAX_HOSTS = 16;
     private static final List<String> KNOWN_ADDONS = List.of(ServiceDescription.KAFKA_CONNECT_ADDON);
 
     record Postgresql(List<Host> hosts, String adminDatabase, String adminUser, String adminPassword,
