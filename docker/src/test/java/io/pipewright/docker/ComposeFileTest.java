@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -147,6 +148,36 @@ class ComposeFileTest {
                 }
             }
         });
+    }
+
+    /**
+     * Every password, key or secret in a service's environment is a variable compose requires ({@code ${NAME:?...}}),
+     * never a literal and never a variable with a default: a default would be the same secret in every installation.
+     */
+    @Test
+    void noSecretShipsWithTheComposeFile() {
+        Pattern secretName = Pattern.compile(".*(PASSWORD|SECRET|_KEY|TOKEN).*");
+        Pattern required = Pattern.compile("\\$\\{[A-Z][A-Z0-9_]*:\\?[^}]+}");
+        List<String> shipped = new ArrayList<>();
+        services.forEach((name, service) -> environment(service).forEach((key, value) -> {
+            if (secretName.matcher(key).matches() && (value == null || !required.matcher(value).matches())) {
+                shipped.add(name + ": " + key);
+            }
+        }));
+        assertThat(shipped).as("secrets with a value or a default in compose.yaml").isEmpty();
+        assertThat(environment(services.get("control-plane")).get("SPRING_DATASOURCE_PASSWORD"))
+                .isEqualTo(environment(services.get("control-plane-db")).get("POSTGRES_PASSWORD"));
+    }
+
+    /** The control plane writes only into the volumes it shares with the worker, and those are its allowed roots. */
+    @Test
+    void theControlPlanesAllowedHostRootsAreTheVolumesItSharesWithTheWorker() {
+        List<String> roots = List.of(environment(services.get("control-plane")).get("PIPEWRIGHT_HOSTPATHS_ALLOWEDROOTS")
+                .split(","));
+        List<String> shared = mounts(services.get("control-plane")).stream()
+                .filter(mount -> !mount.bind() && mounts(services.get("kafka-connect")).contains(mount))
+                .map(Mount::target).toList();
+        assertThat(roots).containsExactlyInAnyOrderElementsOf(shared).contains(pluginsMountTarget("control-plane"));
     }
 
     @Test

@@ -32,6 +32,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class PipewrightUp {
 
     private static final String CONTROL_PLANE_DATABASE = "pipewright";
+    /** Exceptions to the endpoint policy for the embedded stack, which listens on loopback. */
+    static final String EMBEDDED_STACK_ENDPOINTS = "127.0.0.0/8,::1/128";
 
     private PipewrightUp() {
     }
@@ -114,6 +116,10 @@ public final class PipewrightUp {
         properties.put("pipewright.bootstrap.organization-id", identity.organizationId().toString());
         properties.put("pipewright.secrets.key", identity.secretsKey());
         properties.put("pipewright.plugins.debezium-postgres-archive", DebeziumPostgresPlugin.archive().toString());
+        // The embedded stack runs on loopback, its plugin and secrets directories and hba files under its directory.
+        properties.put("pipewright.endpoints.allowed", EMBEDDED_STACK_ENDPOINTS);
+        properties.put("pipewright.host-paths.allowed-roots",
+                stack.workDirectory().toAbsolutePath().normalize().toString());
         properties.put("logging.file.name", options.logDirectory().resolve("control-plane.log").toString());
         properties.put("logging.pattern.console", "");
         return new SpringApplicationBuilder(PipewrightApplication.class)

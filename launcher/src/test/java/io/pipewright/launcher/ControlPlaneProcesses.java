@@ -72,7 +72,9 @@ final class ControlPlaneProcesses implements AutoCloseable {
                 "--pipewright.secrets.key=" + SECRETS_KEY,
                 "--pipewright.security.bcrypt-strength=4",
                 "--pipewright.plugins.debezium-postgres-archive=" + DebeziumPostgresPlugin.archive(),
-                "--pipewright.fault-injection.hold-directory=" + holds));
+                "--pipewright.fault-injection.hold-directory=" + holds,
+                "--pipewright.endpoints.allowed=" + PipewrightUp.EMBEDDED_STACK_ENDPOINTS,
+                "--pipewright.host-paths.allowed-roots=" + stack.workDirectory().toAbsolutePath().normalize()));
         command.addAll(List.of(settings));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();

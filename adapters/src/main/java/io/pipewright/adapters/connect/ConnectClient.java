@@ -2,6 +2,7 @@ package io.pipewright.adapters.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.policy.EndpointPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,8 +55,9 @@ public class ConnectClient {
 
     private final WebClient http;
 
-    ConnectClient(WebClient.Builder http) {
-        this.http = http.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES)).build();
+    ConnectClient(WebClient.Builder http, EndpointPolicy endpoints) {
+        this.http = http.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
+                .filter(EndpointCheck.before(endpoints)).build();
     }
 
     public List<String> pluginClasses(String connectUrl) {

@@ -1,5 +1,6 @@
 package io.pipewright.adapters.postgres;
 
+import io.pipewright.kernel.policy.EndpointPolicy;
 import io.pipewright.kernel.secret.SecretVault;
 import io.pipewright.kernel.service.NodeRole;
 import io.pipewright.kernel.service.PostgresEndpoint;
@@ -12,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +23,8 @@ public class SourceAdmin {
 
     /** SQLSTATE of a connection to a database that does not exist (nothing of a pipeline can be in it). */
     public static final String UNKNOWN_DATABASE = "3D000";
+    /** SQLSTATE of a connection the endpoint policy refuses (sqlserver_rejected_establishment_of_sqlconnection). */
+    public static final String REFUSED_BY_POLICY = "08004";
 
     private static final Duration CONNECT_WITHIN = Duration.ofSeconds(10);
     private static final Duration NODE_ANSWERS_WITHIN = Duration.ofSeconds(3);
@@ -30,9 +34,11 @@ public class SourceAdmin {
                    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint END""";
 
     private final SecretVault vault;
+    private final EndpointPolicy endpoints;
 
-    public SourceAdmin(SecretVault vault) {
+    public SourceAdmin(SecretVault vault, EndpointPolicy endpoints) {
         this.vault = vault;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -76,6 +82,11 @@ public class SourceAdmin {
 
     private Connection connect(PostgresEndpoint endpoint, PostgresNode node, String database, Duration within)
             throws SQLException {
+        // A refusal is a connection the policy rejects: callers handle it like any node that cannot be reached.
+        Optional<String> refusal = endpoints.refusal(node.host(), node.port());
+        if (refusal.isPresent()) {
+            throw new SQLException(node.host() + ":" + node.port() + " " + refusal.get(), REFUSED_BY_POLICY);
+        }
         Properties properties = new Properties();
         properties.setProperty("user", endpoint.adminUser());
         properties.setProperty("password", vault.reveal(endpoint.adminPassword()).value());

@@ -1,5 +1,8 @@
 package io.pipewright.adapters.probe;
 
+import io.pipewright.adapters.connect.EndpointCheck;
+import io.pipewright.kernel.policy.EndpointPolicy;
+import io.pipewright.kernel.policy.EndpointRefused;
 import io.pipewright.kernel.service.KafkaEndpoint;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
@@ -24,9 +27,11 @@ class KafkaProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final WebClient http;
+    private final EndpointPolicy endpoints;
 
-    KafkaProbe(WebClient.Builder http) {
-        this.http = http.build();
+    KafkaProbe(WebClient.Builder http, EndpointPolicy endpoints) {
+        this.http = http.filter(EndpointCheck.before(endpoints)).build();
+        this.endpoints = endpoints;
     }
 
     ProbeResult probe(KafkaEndpoint endpoint) {
@@ -42,7 +47,12 @@ class KafkaProbe {
                 Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, connect));
     }
 
-    private static String clusterProblem(String bootstrapServers) {
+    private String clusterProblem(String bootstrapServers) {
+        try {
+            EndpointCheck.bootstrapServers(endpoints, bootstrapServers);
+        } catch (EndpointRefused refused) {
+            return refused.getMessage();
+        }
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),

@@ -1,10 +1,14 @@
 package io.pipewright.adapters.provisioning;
 
+import io.pipewright.kernel.policy.HostPathPolicy;
+import io.pipewright.kernel.policy.HostPathRefused;
 import io.pipewright.sagas.provisioning.PipelineSpec;
+import io.pipewright.sagas.provisioning.StepFailed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,44 +17,55 @@ import org.springframework.stereotype.Component;
 /**
  * How the connector's password reaches its worker: a file per pipeline in the sink's secrets directory, readable by
  * its owner only, and in the connector config only a reference that Kafka's DirectoryConfigProvider (alias
- * {@value #PROVIDER} on the worker) resolves. The password is never in Connect's config topic or REST API.
+ * {@value #PROVIDER} on the worker) resolves. The password is never in Connect's config topic or REST API. The
+ * directory must be under an allowed host root once its symlinks are resolved ({@link HostPathPolicy}); the file is
+ * written under a random name created exclusively and renamed into place, and a link at its name is never followed.
  */
 @Component
 class ConnectorSecret {
 
     static final String PROVIDER = "dir";
 
+    private final HostPathPolicy hostPaths;
+
+    ConnectorSecret(HostPathPolicy hostPaths) {
+        this.hostPaths = hostPaths;
+    }
+
     /** Writes the file if it is missing or stale; returns the reference {@code database.password} holds. */
     String converge(PipelineSpec pipeline, String password) {
-        Path file = file(pipeline);
+        String directory = pipeline.sink().kafka().connect().secretsDirectory();
         try {
-            if (!Files.exists(file) || !Files.readString(file).equals(password)) {
+            Path file = hostPaths.directory(directory).resolve(pipeline.sourceResourceName());
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || !Files.readString(file).equals(password)) {
                 write(file, password);
             }
+        } catch (HostPathRefused refused) {
+            throw new StepFailed("cannot write the connector's secret file: " + refused.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the connector's secret file in " + file.getParent() + ": "
+            throw new UncheckedIOException("cannot write the connector's secret file in " + directory + ": "
                     + e.getMessage(), e);
         }
-        return "${" + PROVIDER + ":" + file.getParent() + ":" + file.getFileName() + "}";
+        return "${" + PROVIDER + ":" + directory + ":" + pipeline.sourceResourceName() + "}";
     }
 
+    /** Deletes the file, or a link planted at its name (never what the link leads to). */
     void remove(PipelineSpec pipeline) {
-        Path file = file(pipeline);
+        String directory = pipeline.sink().kafka().connect().secretsDirectory();
         try {
-            Files.deleteIfExists(file);
+            if (Files.isDirectory(Path.of(directory))) {
+                Files.deleteIfExists(hostPaths.directory(directory).resolve(pipeline.sourceResourceName()));
+            }
+        } catch (HostPathRefused refused) {
+            throw new StepFailed("cannot delete the connector's secret file: " + refused.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the connector's secret file " + file + ": "
+            throw new UncheckedIOException("cannot delete the connector's secret file in " + directory + ": "
                     + e.getMessage(), e);
         }
     }
 
-    private static Path file(PipelineSpec pipeline) {
-        return Path.of(pipeline.sink().kafka().connect().secretsDirectory()).resolve(pipeline.sourceResourceName());
-    }
-
-    /** Created owner-only before the password is in it, and moved into place whole. */
+    /** Created owner-only before the password is in it, and moved into place whole (a link there is replaced). */
     private static void write(Path file, String password) throws IOException {
-        Files.createDirectories(file.getParent());
         Path staged = Files.createTempFile(file.getParent(), ".pipewright", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(staged, password, StandardCharsets.UTF_8);

@@ -2,6 +2,8 @@ package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.connect.ConnectClient;
 import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.policy.HostPathPolicy;
+import io.pipewright.kernel.policy.HostPathRefused;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.sagas.provisioning.PipelineSpec;
@@ -10,6 +12,7 @@ import io.pipewright.sagas.provisioning.StepFailed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Otherwise, for a shared plugin directory, extract the archive there and ask the worker's supervisor for a restart
  * ({@code .restart-requested}), then wait until the worker lists the plugin. Installs are serialized per worker with
  * an advisory lock in the control plane's database, so pipelines created together cause one install, one restart.
+ * The plugin directory must be under an allowed host root once its symlinks are resolved ({@link HostPathPolicy}).
  */
 @Component
 class DebeziumPluginStep implements ProvisioningStep {
@@ -38,10 +42,13 @@ class DebeziumPluginStep implements ProvisioningStep {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate ownTransaction;
     private final String archive;
+    private final HostPathPolicy hostPaths;
 
     DebeziumPluginStep(ConnectClient connect, JdbcTemplate jdbc, PlatformTransactionManager transactions,
-                       @Value("${pipewright.plugins.debezium-postgres-archive:}") String archive) {
+                       @Value("${pipewright.plugins.debezium-postgres-archive:}") String archive,
+                       HostPathPolicy hostPaths) {
         this.connect = connect;
+        this.hostPaths = hostPaths;
         this.jdbc = jdbc;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -78,24 +85,27 @@ class DebeziumPluginStep implements ProvisioningStep {
             throw new StepFailed("no Debezium plugin archive is configured (pipewright.plugins."
                     + "debezium-postgres-archive)");
         }
-        Path pluginPath = Path.of(worker.pluginPath());
+        Path pluginPath;
         try {
+            pluginPath = hostPaths.directory(worker.pluginPath());
             PluginArchive.install(Path.of(archive), pluginPath);
             Path marker = pluginPath.resolve(RESTART_MARKER);
-            if (!Files.exists(marker)) {
+            if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createFile(marker);
             }
+        } catch (HostPathRefused refused) {
+            throw new StepFailed("cannot install the Debezium plugin: " + refused.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot install the Debezium plugin into " + pluginPath + ": "
+            throw new UncheckedIOException("cannot install the Debezium plugin into " + worker.pluginPath() + ": "
                     + e.getMessage(), e);
         }
-        awaitListed(worker);
+        awaitListed(worker, pluginPath.resolve(RESTART_MARKER));
     }
 
-    private void awaitListed(KafkaConnectEndpoint worker) {
+    private void awaitListed(KafkaConnectEndpoint worker, Path marker) {
         Instant deadline = Instant.now().plus(RESTART_WITHIN);
         while (Instant.now().isBefore(deadline)) {
-            if (!Files.exists(Path.of(worker.pluginPath(), RESTART_MARKER)) && listedOrRestarting(worker)) {
+            if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS) && listedOrRestarting(worker)) {
                 return;
             }
             Waiting.pause(POLL, "the Connect worker");

@@ -1,27 +1,34 @@
 package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.policy.HostPathPolicy;
+import io.pipewright.kernel.policy.HostPathRefused;
 import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.StepFailed;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -29,6 +36,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,7 +44,13 @@ import org.springframework.stereotype.Component;
  * pipeline's role from the sink's Connect worker to the captured database, is tagged with the pipeline's id, and sits
  * above the catch-all lines, since the first matching line wins. A rewritten file is checked through
  * {@code pg_hba_file_rules} before the reload (a reload of an invalid file returns true and keeps the old rules), and
- * restored if PostgreSQL reports an error in it.
+ * restored if PostgreSQL reports an error in it; a file that was already invalid is left as it is and reported.
+ *
+ * <p>Each node's file is edited in one transaction that holds a transaction-level advisory lock, waited for at most
+ * {@code pipewright.hba.lock-timeout}: the lock ends with the transaction, whatever happens to the session. In
+ * {@code file} mode the file is the real path of the node's {@code hba_file}, which must be under an allowed host root
+ * ({@link HostPathPolicy}), rewritten in place so that its owner, group, mode and ACL stay. In {@code superuser_sql}
+ * mode it is written with {@code COPY ... TO}, which a hot standby runs too.
  */
 @Component
 class HbaEntry {
@@ -48,13 +62,24 @@ class HbaEntry {
     private static final Pattern TAGGED = Pattern.compile(
             "(?m)" + Pattern.quote(TAG) + "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[ \t]*$");
     private static final Pattern CATCH_ALL = Pattern.compile("(?m)^[ \t]*host\\S*[ \t]+all[ \t]+all[ \t]");
+    /** Database and role names pg_hba.conf reads as keywords unless quoted. */
+    private static final Set<String> KEYWORDS = Set.of("all", "sameuser", "samerole", "samegroup", "replication");
+    /** What pg_hba.conf reads as a plain name; anything else is quoted. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_$][A-Za-z0-9_$.-]*");
+    /** SQLSTATE of a lock not granted within lock_timeout. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private static final Logger LOG = LoggerFactory.getLogger(HbaEntry.class);
 
     private final SourceAdmin admin;
+    private final HostPathPolicy hostPaths;
+    private final Duration lockTimeout;
 
-    HbaEntry(SourceAdmin admin) {
+    HbaEntry(SourceAdmin admin, HostPathPolicy hostPaths,
+             @Value("${pipewright.hba.lock-timeout:PT30S}") Duration lockTimeout) {
         this.admin = admin;
+        this.hostPaths = hostPaths;
+        this.lockTimeout = lockTimeout;
     }
 
     String converge(PipelineSpec pipeline, String role) throws SQLException, IOException {
@@ -85,7 +110,7 @@ class HbaEntry {
         }
         try (Connection connection = admin.connect(source, node, source.adminDatabase())) {
             Set<UUID> ids = new LinkedHashSet<>();
-            Matcher tags = TAGGED.matcher(file(source, connection).read());
+            Matcher tags = TAGGED.matcher(file(source, connection, node).read());
             while (tags.find()) {
                 ids.add(UUID.fromString(tags.group(1)));
             }
@@ -112,46 +137,90 @@ class HbaEntry {
                 continue;
             }
             try (connection) {
-                HbaFile file = file(source, connection);
-                lockFile(connection);
-                try {
-                    String before = file.read();
-                    String after = change.apply(before);
-                    if (!after.equals(before)) {
-                        file.write(after);
-                        requireValid(connection, node, file, before);
-                        reload(connection);
-                    }
-                } finally {
-                    unlockFile(connection);
-                }
+                editLocked(connection, file(source, connection, node), node, change);
             }
         }
     }
 
-    private static HbaFile file(PostgresEndpoint source, Connection connection) throws SQLException {
-        return source.hbaManagement() == HbaManagement.FILE ? new LocalHbaFile(connection) : new SqlHbaFile(connection);
+    /**
+     * One transaction: the lock, the read, the check of the file as found, the write, the check of the result and the
+     * reload.
+     */
+    private void editLocked(Connection connection, HbaFile file, PostgresNode node, UnaryOperator<String> change)
+            throws SQLException, IOException {
+        connection.setAutoCommit(false);
+        try {
+            lockFile(connection, node);
+            String before = file.read();
+            String after = change.apply(before);
+            if (!after.equals(before)) {
+                List<String> errorsBefore = errors(connection);
+                if (!errorsBefore.isEmpty()) {
+                    throw new StepFailed("pg_hba.conf on " + node.host() + ":" + node.port() + " was invalid before "
+                            + "Pipewright's edit (" + String.join("; ", errorsBefore) + "); Pipewright left it as it "
+                            + "is: fix the file, then retry");
+                }
+                file.write(after);
+                requireValid(connection, node, file, before);
+                reload(connection);
+            }
+            connection.commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    private HbaFile file(PostgresEndpoint source, Connection connection, PostgresNode node) throws SQLException {
+        if (source.hbaManagement() != HbaManagement.FILE) {
+            return new SqlHbaFile(connection);
+        }
+        String configured = setting(connection, "hba_file");
+        try {
+            return new LocalHbaFile(hostPaths.existingFile(configured));
+        } catch (HostPathRefused refused) {
+            throw new StepFailed("pg_hba.conf of " + node.host() + ":" + node.port() + " cannot be edited in file "
+                    + "mode: " + refused.getMessage());
+        } catch (IOException e) {
+            throw new StepFailed("pg_hba.conf of " + node.host() + ":" + node.port() + " (" + configured
+                    + ") cannot be read on the control plane's host: " + e.getMessage());
+        }
     }
 
     /**
      * Pipelines of one source are provisioned in parallel, possibly by several control-plane nodes: without a lock on
-     * the node itself two read-modify-write cycles interleave and one pipeline's line is lost.
+     * the node itself two read-modify-write cycles interleave and one pipeline's line is lost. Waits at most the lock
+     * timeout, so a session that hangs while holding the lock cannot stall every other edit.
      */
-    private static void lockFile(Connection connection) throws SQLException {
+    private void lockFile(Connection connection, PostgresNode node) throws SQLException {
         try (Statement lock = connection.createStatement()) {
-            lock.execute("SELECT pg_advisory_lock(" + FILE_LOCK + ")");
-        }
-    }
-
-    private static void unlockFile(Connection connection) throws SQLException {
-        try (Statement unlock = connection.createStatement()) {
-            unlock.execute("SELECT pg_advisory_unlock(" + FILE_LOCK + ")");
+            lock.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
+            lock.execute("SELECT pg_advisory_xact_lock(" + FILE_LOCK + ")");
+        } catch (SQLException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw new IllegalStateException("pg_hba.conf on " + node.host() + ":" + node.port() + " is being "
+                        + "edited by another session that did not finish within " + lockTimeout.toSeconds() + " s");
+            }
+            throw e;
         }
     }
 
     static String desiredLine(PipelineSpec pipeline, String role) {
-        return "host " + pipeline.config().databaseName() + " " + role + " " + sinkAddress(pipeline)
-                + " scram-sha-256 " + tag(pipeline);
+        return "host " + hbaName(pipeline.config().databaseName()) + " " + hbaName(role) + " "
+                + sinkAddress(pipeline) + " scram-sha-256 " + tag(pipeline);
+    }
+
+    /**
+     * A database or role name as pg_hba.conf must read it: quoted when it is a keyword ({@code all},
+     * {@code replication}, ...) or more than a plain name, so that it names only itself.
+     */
+    static String hbaName(String name) {
+        if (name.indexOf('"') >= 0 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new StepFailed("the name " + name + " cannot be written into pg_hba.conf: it holds a double quote "
+                    + "or a control character");
+        }
+        boolean plain = PLAIN_NAME.matcher(name).matches() && !KEYWORDS.contains(name.toLowerCase(Locale.ROOT));
+        return plain ? name : '"' + name + '"';
     }
 
     static String tag(PipelineSpec pipeline) {
@@ -186,8 +255,8 @@ class HbaEntry {
         }
     }
 
-    private static void requireValid(Connection connection, PostgresNode node, HbaFile file, String previous)
-            throws SQLException, IOException {
+    /** The errors PostgreSQL finds in the file on disk, by line. */
+    private static List<String> errors(Connection connection) throws SQLException {
         List<String> errors = new ArrayList<>();
         try (Statement query = connection.createStatement();
              ResultSet rows = query.executeQuery(
@@ -196,11 +265,27 @@ class HbaEntry {
                 errors.add("line " + rows.getInt(1) + ": " + rows.getString(2));
             }
         }
+        return errors;
+    }
+
+    private static void requireValid(Connection connection, PostgresNode node, HbaFile file, String previous)
+            throws SQLException, IOException {
+        List<String> errors = errors(connection);
         if (!errors.isEmpty()) {
             file.write(previous);
             throw new StepFailed("pg_hba.conf on " + node.host() + ":" + node.port()
                     + " would not load with the pipeline's entry (" + String.join("; ", errors)
                     + "); the file was restored");
+        }
+    }
+
+    private static String setting(Connection connection, String name) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT current_setting(?)")) {
+            query.setString(1, name);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
         }
     }
 
@@ -216,17 +301,16 @@ class HbaEntry {
         void write(String content) throws SQLException, IOException;
     }
 
-    /** The file named by {@code hba_file}, written directly: the control plane runs on the node's host. */
+    /**
+     * The file named by {@code hba_file}, at its real path (a symlinked file is edited at its target; the link stays),
+     * rewritten in place: the same inode, so its owner, group, mode and ACL stay as they were.
+     */
     private static final class LocalHbaFile implements HbaFile {
 
         private final Path path;
 
-        LocalHbaFile(Connection connection) throws SQLException {
-            try (Statement query = connection.createStatement();
-                 ResultSet rows = query.executeQuery("SHOW hba_file")) {
-                rows.next();
-                path = Path.of(rows.getString(1));
-            }
+        LocalHbaFile(Path realPath) {
+            path = realPath;
         }
 
         @Override
@@ -236,18 +320,27 @@ class HbaEntry {
 
         @Override
         public void write(String content) throws IOException {
-            Path staged = path.resolveSibling(path.getFileName() + ".pipewright");
-            Files.writeString(staged, content, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(staged, Files.getPosixFilePermissions(path));
-            Files.move(staged, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+            try (FileChannel file = FileChannel.open(path, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                while (bytes.hasRemaining()) {
+                    file.write(bytes, bytes.position());
+                }
+                file.truncate(bytes.limit());
+                file.force(true);
+            }
         }
     }
 
     /**
-     * Through SQL as a superuser: read with pg_read_file, written with lo_export of a large object (COPY TO would
-     * escape the tabs). Needs a node that accepts writes.
+     * Through SQL as a superuser: read with pg_read_file, written with {@code COPY (SELECT lines) TO hba_file}. COPY to
+     * a file only reads the database, so a hot standby runs it too (a large object could be written on the primary
+     * only). In CSV format with a delimiter and a quote character that never occur in the file, and empty lines sent
+     * as NULL (written as nothing), each line is written byte for byte, tabs included.
      */
     private static final class SqlHbaFile implements HbaFile {
+
+        private static final char DELIMITER = '\u0001';
+        private static final char QUOTE = '\u0002';
 
         private final Connection connection;
 
@@ -264,33 +357,30 @@ class HbaEntry {
             }
         }
 
-        /** Three statements in one transaction: a large object is not visible to the command that creates it. */
         @Override
         public void write(String content) throws SQLException {
-            connection.setAutoCommit(false);
-            try {
-                long largeObject;
-                try (PreparedStatement create = connection.prepareStatement(
-                        "SELECT lo_from_bytea(0, convert_to(?, 'UTF8'))")) {
-                    create.setString(1, content);
-                    try (ResultSet rows = create.executeQuery()) {
-                        rows.next();
-                        largeObject = rows.getLong(1);
-                    }
-                }
-                for (String use : List.of("SELECT lo_export(?, current_setting('hba_file'))", "SELECT lo_unlink(?)")) {
-                    try (PreparedStatement statement = connection.prepareStatement(use)) {
-                        statement.setLong(1, largeObject);
-                        statement.executeQuery().close();
-                    }
-                }
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            if (content.indexOf('\r') >= 0 || content.indexOf(DELIMITER) >= 0 || content.indexOf(QUOTE) >= 0) {
+                throw new StepFailed("pg_hba.conf holds carriage returns or control characters that cannot be "
+                        + "written back byte for byte through SQL; use hba_management file or external");
             }
+            String lastLineOpen = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+            try (PreparedStatement stage = connection.prepareStatement(
+                    "SELECT set_config('pipewright.hba_content', ?, true)")) {
+                stage.setString(1, lastLineOpen);
+                stage.executeQuery().close();
+            }
+            String lines = content.isEmpty() ? "SELECT NULL::text WHERE false"
+                    : "SELECT nullif(line, '') FROM regexp_split_to_table(current_setting('pipewright.hba_content'), "
+                    + "E'\\n') WITH ORDINALITY AS l(line, n) ORDER BY n";
+            try (Statement copy = connection.createStatement()) {
+                copy.execute("COPY (" + lines + ") TO " + literal(setting(connection, "hba_file"))
+                        + " WITH (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02', ENCODING 'UTF8')");
+            }
+        }
+
+        /** COPY takes its file name as a literal only, never as a parameter. */
+        private static String literal(String text) {
+            return "'" + text.replace("'", "''") + "'";
         }
     }
 }

@@ -4,15 +4,21 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.UUID;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
-/** A connector plugin archive (tar.gz with one top directory) installed into a plugin.path directory. */
+/**
+ * A connector plugin archive (tar.gz with one top directory) installed into a plugin.path directory. Only directories
+ * and regular files are extracted, each created anew inside a fresh owner-only staging directory with a random name;
+ * an entry that would land outside it, or a link entry, refuses the archive.
+ */
 final class PluginArchive {
 
     private PluginArchive() {
@@ -23,8 +29,8 @@ final class PluginArchive {
      * never sees half a plugin, even if the control plane dies mid-way. Returns the plugin's directory.
      */
     static Path install(Path archive, Path pluginPath) throws IOException {
-        Path staging = pluginPath.resolve(".pipewright-staging-" + UUID.randomUUID());
-        Files.createDirectories(staging);
+        Path staging = Files.createTempDirectory(pluginPath, ".pipewright-staging-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
             extract(archive, staging);
             Path top;
@@ -33,7 +39,7 @@ final class PluginArchive {
                         .orElseThrow(() -> new IOException(archive + " has no top directory"));
             }
             Path target = pluginPath.resolve(top.getFileName());
-            if (!Files.exists(target)) {
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 Files.move(top, target, StandardCopyOption.ATOMIC_MOVE);
             }
             return target;
@@ -51,22 +57,25 @@ final class PluginArchive {
                 if (!target.startsWith(into)) {
                     throw new IOException("archive entry " + entry.getName() + " escapes the plugin directory");
                 }
+                if (entry.isSymbolicLink() || entry.isLink()) {
+                    throw new IOException("archive entry " + entry.getName() + " is a link; links are not extracted");
+                }
                 if (entry.isDirectory()) {
                     Files.createDirectories(target);
                 } else if (entry.isFile()) {
                     Files.createDirectories(target.getParent());
-                    Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(tar, target);
                 }
             }
         }
     }
 
     private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
         }

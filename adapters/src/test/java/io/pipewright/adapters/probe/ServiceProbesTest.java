@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.adapters.support.InMemoryVault;
+import io.pipewright.adapters.support.LocalEndpoints;
 import io.pipewright.kernel.secret.SecretRef;
 import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
@@ -37,7 +38,8 @@ class ServiceProbesTest {
     static void startStack() {
         stack = LocalStack.builder().workDirectory(Path.of("target", "test-stack"))
                 .withControlPlaneDatabase(false).start();
-        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(VAULT)), new KafkaProbe(WebClient.builder()));
+        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(VAULT, LocalEndpoints.POLICY)),
+                new KafkaProbe(WebClient.builder(), LocalEndpoints.POLICY));
     }
 
     @AfterAll

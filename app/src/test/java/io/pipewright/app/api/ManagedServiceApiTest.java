@@ -42,7 +42,7 @@ class ManagedServiceApiTest {
 
     @Test
     void aReachablePostgresqlWithLogicalWalIsProbedRunning() {
-        PostgresServer real = ControlPlaneDatabase.server();
+        PostgresServer real = ControlPlaneDatabase.stack().source();
         String id = ApiClient.registeredId(web, ApiClient.postgresService(uniqueName(), real.host(), real.port(),
                 real.superuser(), real.superuserPassword()));
 
@@ -62,7 +62,7 @@ class ManagedServiceApiTest {
 
     @Test
     void aWrongAdminPasswordFailsWithAReasonAndTheSecretLeaksNowhere() {
-        PostgresServer real = ControlPlaneDatabase.server();
+        PostgresServer real = ControlPlaneDatabase.stack().source();
         String wrongPassword = "wrong-" + UUID.randomUUID();
         String id = ApiClient.registeredId(web, ApiClient.postgresService(uniqueName(), real.host(), real.port(),
                 real.superuser(), wrongPassword));
@@ -130,6 +130,25 @@ class ManagedServiceApiTest {
     }
 
     @Test
+    void endpointsAreCheckedAgainstTheOperatorsPolicy() {
+        PostgresServer controlPlane = ControlPlaneDatabase.server();
+        assertRefused(ApiClient.postgresService(uniqueName(), controlPlane.host(), controlPlane.port(), "postgres",
+                "pw"), "postgresql.hosts[0].host", "must not be the control plane's own database");
+        assertRefused(ApiClient.postgresService(uniqueName(), "169.254.169.254", 5432, "admin", "pw"),
+                "postgresql.hosts[0].host", "169.254.0.0/16");
+        assertRefused(ApiClient.kafkaService(uniqueName(), "10.0.0.7:9092", "http://10.0.0.8:8083/#"),
+                "kafka.kafka_connect.url", "must not have a query or a fragment");
+        assertRefused(ApiClient.kafkaService(uniqueName(), controlPlane.host() + ":" + controlPlane.port(),
+                "http://10.0.0.8:8083"), "kafka.bootstrap_servers", "own database");
+        assertRefused(with(ApiClient.kafkaService(uniqueName(), "10.0.0.7:9092", "http://10.0.0.8:8083"), "kafka",
+                Map.of("bootstrap_servers", "10.0.0.7:9092", "kafka_connect", Map.of("url", "http://10.0.0.8:8083",
+                        "plugin_installation", "shared_directory", "plugin_path", "/etc/connect-plugins",
+                        "secrets_directory", "/run/connect-secrets"))),
+                "kafka.kafka_connect.plugin_path", "must be under one of the allowed roots");
+        get(web, "/managed-services").expectBody().jsonPath("$.length()").isEqualTo(existingServices());
+    }
+
+    @Test
     void namesAreUniquePerOrganization() {
         Map<String, Object> service = ApiClient.kafkaService(uniqueName(), "10.0.0.7:9092", "http://10.0.0.8:8083");
         post(web, "/managed-services", service).expectStatus().isAccepted();
@@ -148,6 +167,14 @@ class ManagedServiceApiTest {
 
     private int existingServices() {
         return jdbc.queryForObject("SELECT count(*) FROM service_registry", Integer.class);
+    }
+
+    private void assertRefused(Map<String, Object> request, String field, String rule) {
+        post(web, "/managed-services", request)
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.field").isEqualTo(field)
+                .jsonPath("$.rule").value(text -> assertThat((String) text).contains(rule));
     }
 
     private void assertRefused(Map<String, Object> request, String field) {

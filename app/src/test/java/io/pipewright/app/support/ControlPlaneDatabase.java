@@ -38,5 +38,10 @@ public final class ControlPlaneDatabase {
         registry.add("spring.datasource.username", server::superuser);
         registry.add("spring.datasource.password", server::superuserPassword);
         registry.add("pipewright.plugins.debezium-postgres-archive", () -> DebeziumPostgresPlugin.archive().toString());
+        // Under the module's target directory: the stack's plugin and secrets directories and the hba files of every
+        // source a test starts; and the made-up paths of registrations that are never provisioned.
+        registry.add("pipewright.host-paths.allowed-roots", () -> String.join(",",
+                Path.of("target").toAbsolutePath().normalize().toString(), "/run/connect-secrets",
+                "/opt/kafka-connect/plugins"));
     }
 }

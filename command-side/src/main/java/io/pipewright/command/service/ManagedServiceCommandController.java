@@ -3,6 +3,8 @@ package io.pipewright.command.service;
 import io.pipewright.command.web.CommandDispatch;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.access.Caller;
+import io.pipewright.kernel.policy.EndpointPolicy;
+import io.pipewright.kernel.policy.HostPathPolicy;
 import io.pipewright.kernel.query.FindManagedService;
 import io.pipewright.kernel.query.ManagedServiceView;
 import io.pipewright.kernel.service.DeregisterManagedService;
@@ -18,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Registers and deregisters services of the caller's organization. */
 @RestController
@@ -25,11 +28,12 @@ import reactor.core.publisher.Mono;
 class ManagedServiceCommandController {
 
     private final CommandDispatch dispatch;
-    private final PeeringRegions regions;
+    private final RegisterServiceRequest.Policies policies;
 
-    ManagedServiceCommandController(CommandDispatch dispatch, PeeringRegions regions) {
+    ManagedServiceCommandController(CommandDispatch dispatch, PeeringRegions regions, EndpointPolicy endpoints,
+                                    HostPathPolicy hostPaths) {
         this.dispatch = dispatch;
-        this.regions = regions;
+        this.policies = new RegisterServiceRequest.Policies(regions, endpoints, hostPaths);
     }
 
     @PostMapping
@@ -40,7 +44,9 @@ class ManagedServiceCommandController {
                     + " permission in your default organization");
         }
         UUID serviceId = UUID.randomUUID();
-        return Mono.fromCallable(() -> request.toCommand(organizationId, serviceId, regions))
+        // Checking the endpoints resolves host names: blocking, so off the event loop.
+        return Mono.fromCallable(() -> request.toCommand(organizationId, serviceId, policies))
+                .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(command -> dispatch.send(command, caller))
                 .then(dispatch.awaitView(new FindManagedService(organizationId, serviceId), ManagedServiceView.class,
                         Optional::isPresent))

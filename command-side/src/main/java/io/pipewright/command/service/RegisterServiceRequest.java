@@ -1,6 +1,9 @@
 package io.pipewright.command.service;
 
 import io.pipewright.command.web.Violations;
+import io.pipewright.kernel.policy.EndpointPolicy;
+import io.pipewright.kernel.policy.HostPathPolicy;
+import io.pipewright.kernel.policy.HttpEndpoint;
 import io.pipewright.kernel.secret.Secret;
 import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
@@ -12,14 +15,16 @@ import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.RegisterManagedService;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceType;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The body of {@code POST /managed-services}: what the service is and how the control plane reaches it. */
+/**
+ * The body of {@code POST /managed-services}: what the service is and how the control plane reaches it. Every host, URL
+ * and host path in it is checked against the operator's {@link EndpointPolicy} and {@link HostPathPolicy}.
+ */
 record RegisterServiceRequest(String name, String databaseType, String version, String zone, String planName,
                               Integer storageSizeGb, String storageTier, List<String> addons, Postgresql postgresql,
                               Kafka kafka) {
@@ -30,6 +35,8 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
     private static final Pattern ROLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
     private static final Pattern BOOTSTRAP_SERVERS = Pattern.compile(
             "[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*");
+    /** Hosts per service: PostgreSQL nodes, and Kafka bootstrap servers. */
+    private static final int MAX_HOSTS = 16;
     private static final List<String> KNOWN_ADDONS = List.of(ServiceDescription.KAFKA_CONNECT_ADDON);
 
     record Postgresql(List<Host> hosts, String adminDatabase, String adminUser, String adminPassword,
@@ -50,7 +57,12 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
     record KafkaConnect(String url, String pluginInstallation, String pluginPath, String secretsDirectory) {
     }
 
-    RegisterManagedService toCommand(UUID organizationId, UUID serviceId, PeeringRegions regions) {
+    /** The operator's rules a registration is checked against. */
+    record Policies(PeeringRegions regions, EndpointPolicy endpoints, HostPathPolicy hostPaths) {
+    }
+
+    RegisterManagedService toCommand(UUID organizationId, UUID serviceId, Policies policies) {
+        PeeringRegions regions = policies.regions();
         Violations violations = new Violations();
         if (violations.required("name", name)) {
             violations.matches("name", name, NAME,
@@ -79,10 +91,11 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
         if (type == ServiceType.POSTGRESQL) {
             violations.check("addons", addonList.isEmpty(), "a postgresql service has no addons");
             violations.check("kafka", kafka == null, "must be absent for a postgresql service");
-            postgres = postgresEndpoint(violations);
+            postgres = postgresEndpoint(violations, policies);
         } else if (type == ServiceType.KAFKA) {
             violations.check("postgresql", postgresql == null, "must be absent for a kafka service");
-            kafkaEndpoint = kafkaEndpoint(violations, addonList.contains(ServiceDescription.KAFKA_CONNECT_ADDON));
+            kafkaEndpoint = kafkaEndpoint(violations, addonList.contains(ServiceDescription.KAFKA_CONNECT_ADDON),
+                    policies);
         }
         violations.throwIfAny();
         ServiceDescription description = new ServiceDescription(name, type, version, zone, planName, storageSizeGb,
@@ -91,15 +104,18 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
         return new RegisterManagedService(serviceId, organizationId, description, postgres, password, kafkaEndpoint);
     }
 
-    private PostgresEndpoint postgresEndpoint(Violations violations) {
+    private PostgresEndpoint postgresEndpoint(Violations violations, Policies policies) {
         if (!violations.required("postgresql", postgresql)) {
             return null;
         }
         List<PostgresNode> nodes = new ArrayList<>();
         if (violations.required("postgresql.hosts", postgresql.hosts())
-                && violations.check("postgresql.hosts", !postgresql.hosts().isEmpty(), "must list at least one host")) {
+                && violations.check("postgresql.hosts", !postgresql.hosts().isEmpty(), "must list at least one host")
+                && violations.check("postgresql.hosts", postgresql.hosts().size() <= MAX_HOSTS,
+                "must list at most " + MAX_HOSTS + " hosts")) {
             for (int i = 0; i < postgresql.hosts().size(); i++) {
-                node(violations, "postgresql.hosts[" + i + "]", postgresql.hosts().get(i)).ifPresent(nodes::add);
+                node(violations, "postgresql.hosts[" + i + "]", postgresql.hosts().get(i), policies.endpoints())
+                        .ifPresent(nodes::add);
             }
             violations.check("postgresql.hosts",
                     nodes.stream().filter(node -> node.role() == NodeRole.PRIMARY).count() == 1,
@@ -119,10 +135,15 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
                 : postgresql.hbaManagement();
         HbaManagement hba = HbaManagement.fromWireName(hbaText).orElse(null);
         violations.check("postgresql.hba_management", hba != null, "must be file, superuser_sql or external");
+        if (hba == HbaManagement.FILE) {
+            policies.hostPaths().writingRefusal().ifPresent(reason -> violations.check("postgresql.hba_management", false,
+                    "file " + reason));
+        }
         return new PostgresEndpoint(nodes, adminDatabase, postgresql.adminUser(), null, hba);
     }
 
-    private static Optional<PostgresNode> node(Violations violations, String field, Host host) {
+    private static Optional<PostgresNode> node(Violations violations, String field, Host host,
+                                               EndpointPolicy endpoints) {
         if (!violations.required(field, host)) {
             return Optional.empty();
         }
@@ -134,17 +155,31 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
         NodeRole role = "standby".equals(host.role()) ? NodeRole.STANDBY
                 : host.role() == null || "primary".equals(host.role()) ? NodeRole.PRIMARY : null;
         valid &= violations.check(field + ".role", role != null, "must be primary or standby");
+        if (valid) {
+            endpoints.refusal(host.host(), host.port())
+                    .ifPresent(reason -> violations.check(field + ".host", false, reason));
+        }
         return valid ? Optional.of(new PostgresNode(host.host(), host.port(), role))
                 : Optional.empty();
     }
 
-    private KafkaEndpoint kafkaEndpoint(Violations violations, boolean hasConnectAddon) {
+    private KafkaEndpoint kafkaEndpoint(Violations violations, boolean hasConnectAddon, Policies policies) {
         if (!violations.required("kafka", kafka)) {
             return null;
         }
-        if (violations.required("kafka.bootstrap_servers", kafka.bootstrapServers())) {
-            violations.matches("kafka.bootstrap_servers", kafka.bootstrapServers(), BOOTSTRAP_SERVERS,
-                    "must be host:port[,host:port...]");
+        if (violations.required("kafka.bootstrap_servers", kafka.bootstrapServers())
+                && violations.matches("kafka.bootstrap_servers", kafka.bootstrapServers(), BOOTSTRAP_SERVERS,
+                "must be host:port[,host:port...]")) {
+            String[] servers = kafka.bootstrapServers().split(",");
+            if (violations.check("kafka.bootstrap_servers", servers.length <= MAX_HOSTS,
+                    "must list at most " + MAX_HOSTS + " servers")) {
+                for (String server : servers) {
+                    int colon = server.lastIndexOf(':');
+                    policies.endpoints().refusal(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)))
+                            .ifPresent(reason -> violations.check("kafka.bootstrap_servers", false,
+                                    server + " " + reason));
+                }
+            }
         }
         KafkaConnect connect = kafka.kafkaConnect();
         if (!hasConnectAddon) {
@@ -154,8 +189,15 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
         if (!violations.required("kafka.kafka_connect", connect)) {
             return null;
         }
+        HttpEndpoint url = null;
         if (violations.required("kafka.kafka_connect.url", connect.url())) {
-            violations.check("kafka.kafka_connect.url", isHttpUrl(connect.url()), "must be an http(s) URL");
+            try {
+                url = HttpEndpoint.parse(connect.url());
+                policies.endpoints().refusal(url.host(), url.port())
+                        .ifPresent(reason -> violations.check("kafka.kafka_connect.url", false, reason));
+            } catch (IllegalArgumentException malformed) {
+                violations.check("kafka.kafka_connect.url", false, malformed.getMessage());
+            }
         }
         String installationText = connect.pluginInstallation() == null
                 ? PluginInstallation.PREINSTALLED.wireName() : connect.pluginInstallation();
@@ -163,32 +205,20 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
         violations.check("kafka.kafka_connect.plugin_installation", installation != null,
                 "must be shared_directory or preinstalled");
         if (installation == PluginInstallation.SHARED_DIRECTORY) {
-            violations.check("kafka.kafka_connect.plugin_path",
-                    connect.pluginPath() != null && connect.pluginPath().startsWith("/")
-                            && !connect.pluginPath().contains(".."),
-                    "must be an absolute path without '..' for shared_directory");
+            if (violations.required("kafka.kafka_connect.plugin_path", connect.pluginPath())) {
+                policies.hostPaths().refusal(connect.pluginPath()).ifPresent(reason ->
+                        violations.check("kafka.kafka_connect.plugin_path", false, reason));
+            }
         } else {
             violations.check("kafka.kafka_connect.plugin_path", connect.pluginPath() == null,
                     "is only used with shared_directory");
         }
         if (violations.required("kafka.kafka_connect.secrets_directory", connect.secretsDirectory())) {
-            violations.check("kafka.kafka_connect.secrets_directory", connect.secretsDirectory().startsWith("/")
-                    && !connect.secretsDirectory().contains("..") && connect.secretsDirectory().length() <= 1024
-                    && connect.secretsDirectory().chars().noneMatch(c -> Character.isISOControl(c) || c == ':'
-                    || c == '}'), "must be an absolute path without '..', ':', '}' or control characters");
+            policies.hostPaths().refusal(connect.secretsDirectory()).ifPresent(reason ->
+                    violations.check("kafka.kafka_connect.secrets_directory", false, reason));
         }
-        String url = connect.url() == null ? null : connect.url().replaceAll("/+$", "");
-        return new KafkaEndpoint(kafka.bootstrapServers(),
-                new KafkaConnectEndpoint(url, installation, connect.pluginPath(), connect.secretsDirectory()));
-    }
-
-    private static boolean isHttpUrl(String text) {
-        try {
-            URI uri = URI.create(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return new KafkaEndpoint(kafka.bootstrapServers(), new KafkaConnectEndpoint(
+                url == null ? null : url.toString(), installation, connect.pluginPath(), connect.secretsDirectory()));
     }
 
     @Override
