@@ -64,6 +64,10 @@ import org.axonframework.spring.stereotype.Aggregate;
 @Aggregate
 public class Pipeline {
 
+    /** The same words for an absent pipeline and another organization's, so the answer tells nothing apart. */
+    public static final String NOT_FOUND = "pipeline not found";
+
+
     @AggregateIdentifier
     private UUID pipelineId;
     private UUID organizationId;
@@ -399,10 +403,13 @@ public class Pipeline {
         return status == PipelineStatus.DELETING || status == PipelineStatus.DELETED;
     }
 
-    /** A pipeline of another organization does not exist for the caller. */
+    /**
+     * A pipeline of another organization does not exist for the caller; nor does a "pipeline" loaded from the events
+     * of another kind of aggregate (a service's id sent where a pipeline's is expected), which has no organization.
+     */
     private void requireOrganization(UUID callerOrganization) {
-        if (!organizationId.equals(callerOrganization)) {
-            throw CommandRefused.notFound("pipeline " + pipelineId + " not found");
+        if (organizationId == null || !organizationId.equals(callerOrganization)) {
+            throw CommandRefused.notFound(NOT_FOUND);
         }
     }
 

@@ -12,6 +12,7 @@ import io.pipewright.kernel.query.PipelineView;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -70,6 +71,7 @@ class PipelineCommandController {
                                                       Object command, PipelineStatus leadsTo) {
         requirePermission(caller, organizationId);
         return dispatch.send(command, caller)
+                .onErrorMap(AggregateNotFoundException.class, absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
                 .then(awaitStatus(organizationId, pipelineId, leadsTo))
                 .map(PipelineCommandController::accepted);
     }
@@ -92,7 +94,7 @@ class PipelineCommandController {
     /** Not a member: the organization does not exist for the caller. A member without the permission: forbidden. */
     static void requirePermission(Caller caller, UUID organizationId) {
         if (!caller.isMemberOf(organizationId)) {
-            throw CommandRefused.notFound("organization " + organizationId + " not found");
+            throw CommandRefused.notFound("organization not found");
         }
         if (!caller.may(Caller.SERVICE_CREATE, organizationId)) {
             throw CommandRefused.forbidden("creating or changing pipelines needs the " + Caller.SERVICE_CREATE
