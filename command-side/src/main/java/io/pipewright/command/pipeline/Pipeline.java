@@ -403,12 +403,9 @@ public class Pipeline {
         return status == PipelineStatus.DELETING || status == PipelineStatus.DELETED;
     }
 
-    /**
-     * A pipeline of another organization does not exist for the caller; nor does a "pipeline" loaded from the events
-     * of another kind of aggregate (a service's id sent where a pipeline's is expected), which has no organization.
-     */
+    /** A pipeline of another organization does not exist for the caller. */
     private void requireOrganization(UUID callerOrganization) {
-        if (organizationId == null || !organizationId.equals(callerOrganization)) {
+        if (!organizationId.equals(callerOrganization)) {
             throw CommandRefused.notFound(NOT_FOUND);
         }
     }

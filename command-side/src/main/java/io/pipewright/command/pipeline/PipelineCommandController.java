@@ -12,7 +12,6 @@ import io.pipewright.kernel.query.PipelineView;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -71,7 +70,7 @@ class PipelineCommandController {
                                                       Object command, PipelineStatus leadsTo) {
         requirePermission(caller, organizationId);
         return dispatch.send(command, caller)
-                .onErrorMap(AggregateNotFoundException.class, absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
+                .onErrorMap(CommandDispatch::isUnknownAggregate, absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
                 .then(awaitStatus(organizationId, pipelineId, leadsTo))
                 .map(PipelineCommandController::accepted);
     }

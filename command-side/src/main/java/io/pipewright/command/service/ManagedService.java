@@ -69,8 +69,7 @@ public class ManagedService {
 
     @CommandHandler
     public UUID handle(DeregisterManagedService command, ServiceRegistry registry, SecretVault vault, Clock clock) {
-        // No organization: the events were another aggregate's (a pipeline's id sent where a service's is expected).
-        if (organizationId == null || !command.callerOrganizationIds().contains(organizationId)) {
+        if (!command.callerOrganizationIds().contains(organizationId)) {
             throw CommandRefused.notFound(NOT_FOUND);
         }
         if (!command.permittedOrganizationIds().contains(organizationId)) {

@@ -9,7 +9,6 @@ import io.pipewright.kernel.service.DeregisterManagedService;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -52,7 +51,7 @@ class ManagedServiceCommandController {
     Mono<ResponseEntity<Void>> deregister(@PathVariable UUID serviceId, Caller caller) {
         return dispatch.<UUID>sendForResult(new DeregisterManagedService(serviceId, caller.organizationIds(),
                         permittedOrganizations(caller)), caller)
-                .onErrorMap(AggregateNotFoundException.class,
+                .onErrorMap(CommandDispatch::isUnknownAggregate,
                         absent -> CommandRefused.notFound(ManagedService.NOT_FOUND))
                 .flatMap(organizationId -> dispatch.awaitView(new FindManagedService(organizationId, serviceId),
                         ManagedServiceView.class, Optional::isEmpty))
