@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +30,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * A pipeline whose role someone granted a privilege in another database: its DROP ROLE cannot run. The delete still
- * completes, the role's password stays in the vault while the role exists, the orphan sweep reports the role, and
- * removing the orphan drops it (its grants revoked in every database) and only then erases the password.
+ * A DROP ROLE that cannot run where the teardown first tries it. A role someone granted a privilege in another
+ * database: the delete still completes, the role's password stays in the vault while the role exists, the orphan sweep
+ * reports the role, and removing the orphan drops it (its grants revoked in every database) and only then erases the
+ * password. A role whose captured database is gone: dropped from the admin database.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT60S")
@@ -88,17 +90,51 @@ class UndroppableRoleTest {
         postgres.execute("postgres", "DROP DATABASE " + elsewhere);
     }
 
+    /**
+     * The captured database dropped under a pipeline (created paused, so no slot holds the database): the role is
+     * cluster-wide and outlives it, so the teardown drops it from the admin database, then erases its password.
+     */
+    @Test
+    void theRoleOfAPipelineWhoseDatabaseWasDroppedIsDroppedAllTheSame() {
+        PipewrightClient api = new PipewrightClient(web, stack);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        PostgresServer postgres = stack.source();
+        String database = "dropped_" + suffix;
+        postgres.createDatabase(database);
+        postgres.execute(database, "CREATE TABLE captured (id int PRIMARY KEY)");
+        String source = api.register(api.source("dropped-source-" + suffix, "local"));
+        String sink = api.register(api.sink("dropped-kafka-" + suffix, "local", stack.connect().restUrl()));
+        api.awaitServiceRunning(source);
+        api.awaitServiceRunning(sink);
+        String id = api.call("POST", PIPELINES, Map.of("name", "dropped-" + suffix, "pipeline_type",
+                "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink, "paused", true,
+                "config", Map.of("database_name", database, "tables", List.of("captured"),
+                        "topic_prefix", "d" + suffix)), 202).get("id").asText();
+        api.awaitStatus(id, "Paused", Duration.ofMinutes(4));
+        String role = "pipewright_" + id.replace("-", "");
+        UUID password = UUID.nameUUIDFromBytes(("connector-password " + id).getBytes(StandardCharsets.UTF_8));
+
+        postgres.execute("postgres", "DROP DATABASE " + database + " WITH (FORCE)");
+        api.call("DELETE", PIPELINES + "/" + id, null, 202);
+        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+
+        assertThat(roleExists(postgres, role)).as("the role outlives its database").isFalse();
+        assertThat(secretExists(password)).isFalse();
+    }
+
     private boolean secretExists(UUID secretId) {
         return jdbc.queryForObject("SELECT count(*) FROM secret WHERE secret_id = ?", Long.class, secretId) > 0;
     }
 
-    private static boolean roleExists(PostgresServer postgres, String role) throws Exception {
+    private static boolean roleExists(PostgresServer postgres, String role) {
         try (Connection connection = postgres.connect("postgres");
              PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
             query.setString(1, role);
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next();
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
