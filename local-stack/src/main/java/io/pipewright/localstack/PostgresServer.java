@@ -53,13 +53,14 @@ public final class PostgresServer implements AutoCloseable {
     private final int port;
     private final HbaPolicy hbaPolicy;
     private final String standbySlotName;
+    private final String extraSettings;
     private String password;
     private Path socketDirectory;
     private ChildProcess postmaster;
     private ProcessReaper.Lease reaperLease;
 
     private PostgresServer(String name, PostgresInstallation installation, Path dataDirectory, Path workDirectory,
-                           int port, HbaPolicy hbaPolicy, String standbySlotName) {
+                           int port, HbaPolicy hbaPolicy, String standbySlotName, String extraSettings) {
         this.name = name;
         this.installation = installation;
         this.dataDirectory = dataDirectory.toAbsolutePath().normalize();
@@ -67,6 +68,7 @@ public final class PostgresServer implements AutoCloseable {
         this.port = port;
         this.hbaPolicy = hbaPolicy;
         this.standbySlotName = standbySlotName;
+        this.extraSettings = extraSettings;
     }
 
     public static Builder builder() {
@@ -135,7 +137,7 @@ public final class PostgresServer implements AutoCloseable {
         int standbyPort = Ports.free();
         String slotName = "pipewright_standby_" + standbyPort;
         PostgresServer standby = new PostgresServer(name + "-standby-" + standbyPort, installation, standbyDataDirectory,
-                workDirectory, standbyPort, hbaPolicy, slotName);
+                workDirectory, standbyPort, hbaPolicy, slotName, "");
         StandbyCopy.copy(this, slotName, standby.dataDirectory);
         standby.appendSettings(standbySettings(slotName));
         standby.start();
@@ -288,7 +290,7 @@ public final class PostgresServer implements AutoCloseable {
             Files.deleteIfExists(passwordFile);
         }
         Files.writeString(hbaFile(), hbaPolicy.fileContent());
-        appendSettings(SETTINGS);
+        appendSettings(SETTINGS + extraSettings);
     }
 
     private String standbySettings(String slotName) {
@@ -366,6 +368,7 @@ public final class PostgresServer implements AutoCloseable {
         private Path workDirectory;
         private int port;
         private HbaPolicy hbaPolicy = HbaPolicy.PASSWORD_FOR_EVERY_ROLE;
+        private final StringBuilder settings = new StringBuilder();
 
         private Builder() {
         }
@@ -399,6 +402,15 @@ public final class PostgresServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A postgresql.conf line ({@code name = value}) added when the data directory is created, e.g. a statement
+         * log for one test's server; a standby made by {@link #createStandby} copies it.
+         */
+        public Builder setting(String name, String value) {
+            settings.append(name).append(" = '").append(value.replace("'", "''")).append("'\n");
+            return this;
+        }
+
         public PostgresServer start() {
             Objects.requireNonNull(dataDirectory, "dataDirectory");
             Path absoluteData = dataDirectory.toAbsolutePath().normalize();
@@ -410,7 +422,7 @@ public final class PostgresServer implements AutoCloseable {
             }
             PostgresInstallation installation = PostgresInstallation.forVersion(BuildProperties.load().postgresBinariesVersion());
             PostgresServer server = new PostgresServer(name, installation, absoluteData, work,
-                    port == 0 ? Ports.free() : port, hbaPolicy, null);
+                    port == 0 ? Ports.free() : port, hbaPolicy, null, settings.toString());
             server.start();
             return server;
         }

@@ -34,7 +34,12 @@ public class ConnectorCredentials {
 
     /** Once the role is dropped its password opens nothing: it is erased, not kept as a leak waiting to happen. */
     void forget(PipelineSpec pipeline) {
-        vault.forget(ref(pipeline));
+        forget(pipeline.pipelineId());
+    }
+
+    /** As {@link #forget(PipelineSpec)}, for a role the orphan removal dropped after its pipeline was gone. */
+    void forget(UUID pipelineId) {
+        vault.forget(ref(pipelineId));
     }
 
     /** The password of a pipeline's role, if one was generated: what an observer masks in the connector's traces. */

@@ -4,6 +4,8 @@ import static io.pipewright.adapters.postgres.SourceAdmin.quote;
 import static io.pipewright.adapters.postgres.SourceAdmin.quoteTable;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.StepFailed;
 import java.sql.Connection;
@@ -12,16 +14,25 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * The pipeline's own role on the source: LOGIN REPLICATION with a generated password, CONNECT on the database and
  * SELECT on the captured tables (for the snapshot). Converging re-applies all of it; GRANT of a held privilege is a
- * no-op in PostgreSQL.
+ * no-op in PostgreSQL. The password reaches the source only as a SCRAM-SHA-256 verifier computed here, so the
+ * source's statement log and pg_stat_statements never see it.
  */
 @Component
 class ReplicationRole {
+
+    /** SQLSTATE of a DROP ROLE refused because something still refers to the role (e.g. in another database). */
+    private static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationRole.class);
 
     private final SourceAdmin admin;
     private final ConnectorCredentials credentials;
@@ -40,9 +51,9 @@ class ReplicationRole {
             for (String table : pipeline.config().tables()) {
                 requireTable(connection, table, database);
             }
-            String password = credentials.password(pipeline);
             String verb = exists(connection, role) ? "ALTER" : "CREATE";
-            statement.execute(verb + " ROLE " + quote(role) + " LOGIN REPLICATION PASSWORD '" + password + "'");
+            statement.execute(verb + " ROLE " + quote(role) + " LOGIN REPLICATION");
+            setPassword(connection, role, credentials.password(pipeline));
             statement.execute("GRANT CONNECT ON DATABASE " + quote(database) + " TO " + quote(role));
             for (String schema : schemas(connection, pipeline)) {
                 statement.execute("GRANT USAGE ON SCHEMA " + quote(schema) + " TO " + quote(role));
@@ -59,13 +70,16 @@ class ReplicationRole {
 
     /**
      * No more logins, no sessions left, no privileges (in the captured database and on the database itself), no role,
-     * and its password erased from the vault.
-     * DROP OWNED revokes what was granted, which leaves the ACLs as PostgreSQL's defaults describe them.
+     * and then its password erased from the vault. DROP OWNED revokes what was granted, which leaves the ACLs as
+     * PostgreSQL's defaults describe them. A captured database dropped meanwhile took its grants with it: the role is
+     * dropped from the admin database then. A role that cannot be dropped (someone granted it something elsewhere)
+     * is left to the orphan sweep, which reports it, and keeps its password until it is really gone.
      */
     void remove(PipelineSpec pipeline) throws SQLException {
         String role = pipeline.sourceResourceName();
-        try (Connection connection = admin.connect(pipeline.source().postgres(),
-                admin.primary(pipeline.source().postgres()), pipeline.config().databaseName());
+        PostgresEndpoint source = pipeline.source().postgres();
+        PostgresNode primary = admin.primary(source);
+        try (Connection connection = connectToCapturedOrAdminDatabase(pipeline, primary);
              Statement statement = connection.createStatement()) {
             if (exists(connection, role)) {
                 statement.execute("ALTER ROLE " + quote(role) + " NOLOGIN");
@@ -75,14 +89,45 @@ class ReplicationRole {
                     sessions.executeQuery().close();
                 }
                 statement.execute("DROP OWNED BY " + quote(role));
-                statement.execute("DROP ROLE " + quote(role));
+                try {
+                    statement.execute("DROP ROLE " + quote(role));
+                } catch (SQLException e) {
+                    if (!DEPENDENT_OBJECTS_STILL_EXIST.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    LOG.warn("Role {} of pipeline {} cannot be dropped and is left as an orphan: {}", role,
+                            pipeline.pipelineId(), e.getMessage());
+                    return;
+                }
             }
+        }
+        credentials.forget(pipeline);
+    }
+
+    private Connection connectToCapturedOrAdminDatabase(PipelineSpec pipeline, PostgresNode primary)
+            throws SQLException {
+        PostgresEndpoint source = pipeline.source().postgres();
+        try {
+            return admin.connect(source, primary, pipeline.config().databaseName());
         } catch (SQLException e) {
             if (!SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState())) {
                 throw e;
             }
+            return admin.connect(source, primary, source.adminDatabase());
         }
-        credentials.forget(pipeline);
+    }
+
+    /**
+     * Sends a SCRAM-SHA-256 verifier computed on this side ({@code ALTER USER .. PASSWORD 'SCRAM-SHA-256$...'}), never
+     * the password itself.
+     */
+    private static void setPassword(Connection connection, String role, String password) throws SQLException {
+        char[] characters = password.toCharArray();
+        try {
+            connection.unwrap(PGConnection.class).alterUserPassword(role, characters, "scram-sha-256");
+        } finally {
+            Arrays.fill(characters, '\0');
+        }
     }
 
     private static boolean exists(Connection connection, String role) throws SQLException {

@@ -33,11 +33,13 @@ class SourceResidue {
     private final SourceAdmin admin;
     private final HbaEntry hba;
     private final ReplicationSlots slots;
+    private final ConnectorCredentials credentials;
 
-    SourceResidue(SourceAdmin admin, HbaEntry hba, ReplicationSlots slots) {
+    SourceResidue(SourceAdmin admin, HbaEntry hba, ReplicationSlots slots, ConnectorCredentials credentials) {
         this.admin = admin;
         this.hba = hba;
         this.slots = slots;
+        this.credentials = credentials;
     }
 
     List<TaggedResource> find(PostgresEndpoint source) {
@@ -82,7 +84,12 @@ class SourceResidue {
                 case TaggedResource.REPLICATION_SLOT -> slots.drop(source, resource.name());
                 case TaggedResource.PUBLICATION -> dropPublication(source, resource);
                 case TaggedResource.HBA_ENTRY -> hba.removeTagged(source, resource.pipelineId());
-                case TaggedResource.ROLE -> dropRole(source, resource.name());
+                case TaggedResource.ROLE -> {
+                    dropRole(source, resource.name());
+                    if (resource.pipelineId() != null) {
+                        credentials.forget(resource.pipelineId());
+                    }
+                }
                 default -> throw new IllegalArgumentException("not a source resource: " + resource.kind());
             }
         } catch (SQLException e) {
@@ -100,7 +107,10 @@ class SourceResidue {
         }
     }
 
-    /** As a teardown does, but its grants revoked in every database: which one it was given is not known. */
+    /**
+     * As a teardown does, but its grants revoked in every database: which one it was given is not known. The caller
+     * then erases the password a teardown kept for a role it could not drop.
+     */
     private void dropRole(PostgresEndpoint source, String role) throws SQLException {
         PostgresNode primary = admin.primary(source);
         try (Connection connection = admin.connect(source, primary, source.adminDatabase());

@@ -6,16 +6,22 @@ import io.pipewright.kernel.secret.SecretVault;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Secrets encrypted with AES-256-GCM under the configured key, in the control plane's database. The secret's id is
- * bound as associated data, so a ciphertext copied onto another row does not decrypt.
+ * bound as associated data, so a ciphertext copied onto another row does not decrypt. After a key rotation the
+ * secrets still under a previous key are re-encrypted in batches ({@link SecretReencryption}).
  */
 @Component
 class AesGcmSecretVault implements SecretVault {
@@ -25,11 +31,13 @@ class AesGcmSecretVault implements SecretVault {
 
     private final JdbcTemplate jdbc;
     private final SecretKeys keys;
+    private final TransactionTemplate transactions;
     private final SecureRandom random = new SecureRandom();
 
-    AesGcmSecretVault(JdbcTemplate jdbc, SecretKeys keys) {
+    AesGcmSecretVault(JdbcTemplate jdbc, SecretKeys keys, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.keys = keys;
+        this.transactions = new TransactionTemplate(transactionManager);
     }
 
     @Override
@@ -67,15 +75,52 @@ class AesGcmSecretVault implements SecretVault {
         jdbc.update("DELETE FROM secret WHERE secret_id = ?", ref.id());
     }
 
+    /**
+     * Re-encrypts up to {@code batchSize} secrets that are under one of the previous keys with the current key, in one
+     * transaction; rows another node is re-encrypting now are skipped. Returns how many it re-encrypted.
+     */
+    int reencryptUnderCurrentKey(int batchSize) {
+        List<String> previous = keys.previousIds();
+        if (previous.isEmpty()) {
+            return 0;
+        }
+        return transactions.execute(status -> {
+            List<Map<String, Object>> rows = jdbc.queryForList("""
+                    SELECT secret_id, key_id, nonce, ciphertext FROM secret WHERE key_id = ANY (?)
+                    ORDER BY secret_id LIMIT ? FOR UPDATE SKIP LOCKED""", previous.toArray(String[]::new), batchSize);
+            for (Map<String, Object> row : rows) {
+                SecretRef ref = new SecretRef((UUID) row.get("secret_id"));
+                byte[] plain = crypt(Cipher.DECRYPT_MODE, keys.byId((String) row.get("key_id")), ref,
+                        (byte[]) row.get("nonce"), (byte[]) row.get("ciphertext"));
+                byte[] nonce = newNonce();
+                byte[] ciphertext = crypt(Cipher.ENCRYPT_MODE, keys.current(), ref, nonce, plain);
+                Arrays.fill(plain, (byte) 0);
+                jdbc.update("UPDATE secret SET key_id = ?, nonce = ?, ciphertext = ? WHERE secret_id = ?",
+                        keys.current().id(), nonce, ciphertext, ref.id());
+            }
+            return rows.size();
+        });
+    }
+
+    /** How many secrets are encrypted under a key other than the current one. */
+    long countUnderOtherKeys() {
+        return jdbc.queryForObject("SELECT count(*) FROM secret WHERE key_id <> ?", Long.class, keys.current().id());
+    }
+
     /** Keeps an existing secret of the same id: the first one stored wins. */
     private void insert(SecretRef ref, Secret secret) {
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
+        byte[] nonce = newNonce();
         byte[] ciphertext = crypt(Cipher.ENCRYPT_MODE, keys.current(), ref, nonce,
                 secret.value().getBytes(StandardCharsets.UTF_8));
         jdbc.update("""
                 INSERT INTO secret (secret_id, key_id, nonce, ciphertext) VALUES (?, ?, ?, ?)
                 ON CONFLICT (secret_id) DO NOTHING""", ref.id(), keys.current().id(), nonce, ciphertext);
+    }
+
+    private byte[] newNonce() {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        return nonce;
     }
 
     private static byte[] crypt(int mode, SecretKeys.Key key, SecretRef ref, byte[] nonce, byte[] input) {

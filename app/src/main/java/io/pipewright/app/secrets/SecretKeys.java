@@ -50,6 +50,11 @@ class SecretKeys {
         return current;
     }
 
+    /** The ids of pipewright.secrets.previous-keys: what a secret may still be encrypted under, to re-encrypt. */
+    List<String> previousIds() {
+        return all.keySet().stream().filter(id -> !id.equals(current.id())).toList();
+    }
+
     Key byId(String id) {
         Key key = all.get(id);
         if (key == null) {

@@ -92,6 +92,8 @@ class AccountController {
                     + " characters");
             violations.check("password", request.password().chars().noneMatch(Character::isISOControl),
                     "must not contain control characters");
+            violations.check("password", Passwords.fitsBcrypt(request.password()),
+                    "must be at most " + Passwords.BCRYPT_MAX_BYTES + " bytes in UTF-8 (bcrypt reads no further)");
         }
         violations.throwIfAny();
         boolean operator = Boolean.TRUE.equals(request.operator());
@@ -116,7 +118,8 @@ class AccountController {
                                        @RequestBody MembershipRequest request) {
         Violations violations = new Violations();
         if (violations.required("permissions", request.permissions())) {
-            violations.check("permissions", PERMISSIONS.containsAll(request.permissions()),
+            violations.check("permissions", request.permissions().stream().allMatch(
+                    permission -> permission != null && PERMISSIONS.contains(permission)),
                     "may contain only " + PERMISSIONS);
         }
         violations.throwIfAny();

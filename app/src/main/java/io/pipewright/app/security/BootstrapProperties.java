@@ -16,6 +16,10 @@ record BootstrapProperties(String adminUsername, String adminPassword, UUID orga
             throw new IllegalStateException("pipewright.bootstrap.admin-username, admin-password and organization-id "
                     + "(env PIPEWRIGHT_BOOTSTRAP_ADMIN_USERNAME, _ADMIN_PASSWORD, _ORGANIZATION_ID) must be set");
         }
+        if (!Passwords.fitsBcrypt(adminPassword)) {
+            throw new IllegalStateException("pipewright.bootstrap.admin-password must be at most "
+                    + Passwords.BCRYPT_MAX_BYTES + " bytes in UTF-8");
+        }
         if (organizationName == null || organizationName.isBlank()) {
             organizationName = "default";
         }

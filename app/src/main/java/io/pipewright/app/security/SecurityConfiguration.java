@@ -5,12 +5,17 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 
-/** HTTP Basic on every endpoint but health, as the reference's {@code curl -u} calls expect. */
+/**
+ * HTTP Basic on every endpoint but health, as the reference's {@code curl -u} calls expect. Before anything else,
+ * state-changing requests a browser could send from another site are refused ({@link CrossSiteRequestGuard}), since
+ * a browser also sends remembered Basic credentials with them.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(BootstrapProperties.class)
 class SecurityConfiguration {
@@ -18,6 +23,7 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain api(ServerHttpSecurity http, ProblemWriter problems) {
         return http
+                .addFilterAt(new CrossSiteRequestGuard(problems), SecurityWebFiltersOrder.FIRST)
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)

@@ -1,9 +1,11 @@
 package io.pipewright.app.security;
 
 import io.pipewright.kernel.access.Caller;
+import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -19,6 +22,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Users, organizations and memberships in PostgreSQL: what HTTP Basic checks a request against (bcrypt hashes) and
  * which organizations, with which permissions, its caller has. Operators get the ADMIN role (/operator, /actuator).
+ * An unknown username is checked against a hash of a random password, so it costs the same bcrypt verification as a
+ * wrong password and its answer takes as long.
  */
 @Component
 class Users implements ReactiveUserDetailsService, Memberships {
@@ -26,14 +31,21 @@ class Users implements ReactiveUserDetailsService, Memberships {
     static final String OPERATOR_ROLE = "ADMIN";
 
     private final JdbcTemplate jdbc;
+    private final UserDetails unknownUser;
 
-    Users(JdbcTemplate jdbc) {
+    Users(JdbcTemplate jdbc, PasswordEncoder encoder) {
         this.jdbc = jdbc;
+        byte[] unguessable = new byte[32];
+        new SecureRandom().nextBytes(unguessable);
+        // Refused even if its password matched: credentials expired are checked after the password.
+        this.unknownUser = User.withUsername("unknown user")
+                .password(encoder.encode(Base64.getEncoder().encodeToString(unguessable)))
+                .credentialsExpired(true).roles().build();
     }
 
     @Override
     public Mono<UserDetails> findByUsername(String username) {
-        return Mono.fromCallable(() -> find(username).orElse(null)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> find(username).orElse(unknownUser)).subscribeOn(Schedulers.boundedElastic());
     }
 
     private Optional<UserDetails> find(String username) {

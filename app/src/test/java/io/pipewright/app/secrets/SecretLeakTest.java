@@ -8,9 +8,13 @@ import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.app.support.SourceWithStandby;
 import io.pipewright.localstack.LocalStack;
+import io.pipewright.localstack.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +45,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * primary) in every API response, the application's
  * log, every serialized message the control plane stored (events and their metadata, sagas, deadlines, tokens) and
  * Connect's config topic: zero hits. The connector's config holds a reference its worker resolves from an owner-only
- * file, which the delete removes.
+ * file, which the delete removes. The source logs every statement (log_statement=all) and tracks them in
+ * pg_stat_statements: neither holds the connector's password, which reaches the source only as a SCRAM verifier.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT60S")
@@ -69,7 +74,9 @@ class SecretLeakTest {
         List<JsonNode> responses = new ArrayList<>();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         try (SourceWithStandby cluster = SourceWithStandby.start(Path.of("target", "leak", suffix).toAbsolutePath(),
-                stack.workDirectory())) {
+                stack.workDirectory(), Map.of("log_statement", "all",
+                        "shared_preload_libraries", "pg_stat_statements"))) {
+            cluster.primary.execute("postgres", "CREATE EXTENSION pg_stat_statements");
             String source = api.register(cluster.registration("leak-source-" + suffix));
             String sink = api.register(api.sink("leak-kafka-" + suffix, "local", stack.connect().restUrl()));
             api.awaitServiceRunning(source);
@@ -91,6 +98,10 @@ class SecretLeakTest {
             responses.add(api.call("POST", pipelines + "/" + id + "/pause", null, 202));
             responses.add(api.call("POST", pipelines + "/" + id + "/resume", null, 202));
             responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(1)));
+            String role = "pipewright_" + id.replace("-", "");
+            List<String> primaryStatements = statementStatistics(cluster.primary);
+            assertThat(primaryStatements).as("pg_stat_statements tracks the role's DDL")
+                    .anyMatch(statement -> statement.contains(role));
 
             cluster.standby.promote();
             cluster.primary.stop();
@@ -108,6 +119,13 @@ class SecretLeakTest {
             responses.add(api.call("POST", pipelines, Map.of("name", "leak-refused-" + suffix), 400));
 
             assertThat(secretFile).doesNotExist();
+            String sourceLog = Files.readString(cluster.primary.logFile()) + Files.readString(cluster.standby.logFile());
+            assertThat(sourceLog).doesNotContain(connectorPassword);
+            assertThat(sourceLog).as("the source logs every statement")
+                    .contains("ALTER USER \"" + role + "\" PASSWORD 'SCRAM-SHA-256$");
+            assertThat(primaryStatements).noneMatch(statement -> statement.contains(connectorPassword));
+            assertThat(statementStatistics(cluster.standby)).as("the promoted standby's statements")
+                    .noneMatch(statement -> statement.contains(connectorPassword));
             List<String> connectConfigs = connectConfigTopic(stack);
             assertThat(connectConfigs).as("Connect's config topic holds the connector").anyMatch(record ->
                     record.contains(reference));
@@ -122,6 +140,19 @@ class SecretLeakTest {
             assertThat(events.toString()).contains("FailoverDetected");
             assertThat(log.getAll()).as("the application's log was captured").contains("AdminClientConfig values");
         }
+    }
+
+    /** The statements pg_stat_statements keeps on this node, of every database. */
+    private static List<String> statementStatistics(PostgresServer node) throws Exception {
+        List<String> statements = new ArrayList<>();
+        try (Connection connection = node.connect("postgres");
+             Statement query = connection.createStatement();
+             ResultSet rows = query.executeQuery("SELECT query FROM pg_stat_statements")) {
+            while (rows.next()) {
+                statements.add(rows.getString(1));
+            }
+        }
+        return statements;
     }
 
     /** Every record of the worker's config topic, from the beginning to its end now. */

@@ -24,9 +24,16 @@ public final class SourceWithStandby implements AutoCloseable {
     }
 
     public static SourceWithStandby start(Path directory, Path workDirectory) {
-        PostgresServer primary = PostgresServer.builder().name("failover-primary-" + directory.getFileName())
+        return start(directory, workDirectory, Map.of());
+    }
+
+    /** With extra postgresql.conf settings on both nodes (e.g. a statement log). */
+    public static SourceWithStandby start(Path directory, Path workDirectory, Map<String, String> settings) {
+        PostgresServer.Builder builder = PostgresServer.builder().name("failover-primary-" + directory.getFileName())
                 .dataDirectory(directory.resolve("primary")).workDirectory(workDirectory)
-                .hbaPolicy(HbaPolicy.SUPERUSER_ONLY).start();
+                .hbaPolicy(HbaPolicy.SUPERUSER_ONLY);
+        settings.forEach(builder::setting);
+        PostgresServer primary = builder.start();
         try {
             primary.createDatabase(DATABASE);
             primary.execute(DATABASE, "CREATE TABLE " + TABLE + " (n bigint PRIMARY KEY, written_at timestamptz "

@@ -64,6 +64,10 @@ import org.axonframework.spring.stereotype.Aggregate;
 @Aggregate
 public class Pipeline {
 
+    /** The same words for an absent pipeline and another organization's, so the answer tells nothing apart. */
+    public static final String NOT_FOUND = "pipeline not found";
+
+
     @AggregateIdentifier
     private UUID pipelineId;
     private UUID organizationId;
@@ -403,7 +407,7 @@ public class Pipeline {
     /** A pipeline of another organization does not exist for the caller. */
     private void requireOrganization(UUID callerOrganization) {
         if (!organizationId.equals(callerOrganization)) {
-            throw CommandRefused.notFound("pipeline " + pipelineId + " not found");
+            throw CommandRefused.notFound(NOT_FOUND);
         }
     }
 

@@ -70,6 +70,7 @@ class PipelineCommandController {
                                                       Object command, PipelineStatus leadsTo) {
         requirePermission(caller, organizationId);
         return dispatch.send(command, caller)
+                .onErrorMap(CommandDispatch::isUnknownAggregate, absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
                 .then(awaitStatus(organizationId, pipelineId, leadsTo))
                 .map(PipelineCommandController::accepted);
     }
@@ -92,7 +93,7 @@ class PipelineCommandController {
     /** Not a member: the organization does not exist for the caller. A member without the permission: forbidden. */
     static void requirePermission(Caller caller, UUID organizationId) {
         if (!caller.isMemberOf(organizationId)) {
-            throw CommandRefused.notFound("organization " + organizationId + " not found");
+            throw CommandRefused.notFound("organization not found");
         }
         if (!caller.may(Caller.SERVICE_CREATE, organizationId)) {
             throw CommandRefused.forbidden("creating or changing pipelines needs the " + Caller.SERVICE_CREATE

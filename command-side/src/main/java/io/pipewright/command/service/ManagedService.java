@@ -27,12 +27,16 @@ import org.axonframework.spring.stereotype.Aggregate;
 @Aggregate
 public class ManagedService {
 
+    /** The same words for an absent service and another organization's, so the answer tells nothing apart. */
+    public static final String NOT_FOUND = "service not found";
+
     @AggregateIdentifier
     private UUID serviceId;
     private UUID organizationId;
     private ServiceStatus status;
     private String reason;
     private Map<String, ServiceStatus> addonStatuses;
+    private SecretRef adminPassword;
 
     protected ManagedService() {
     }
@@ -64,15 +68,19 @@ public class ManagedService {
     }
 
     @CommandHandler
-    public UUID handle(DeregisterManagedService command, ServiceRegistry registry, Clock clock) {
+    public UUID handle(DeregisterManagedService command, ServiceRegistry registry, SecretVault vault, Clock clock) {
         if (!command.callerOrganizationIds().contains(organizationId)) {
-            throw CommandRefused.notFound("service " + serviceId + " not found");
+            throw CommandRefused.notFound(NOT_FOUND);
         }
         if (!command.permittedOrganizationIds().contains(organizationId)) {
             throw CommandRefused.forbidden("deregistering a service needs the service:create permission in "
                     + "organization " + organizationId);
         }
         registry.release(serviceId);
+        // Erased with the deregistration, in its transaction: nothing is left that could still use the password.
+        if (adminPassword != null) {
+            vault.forget(adminPassword);
+        }
         apply(new ManagedServiceDeregistered(serviceId, clock.instant()));
         return organizationId;
     }
@@ -83,6 +91,7 @@ public class ManagedService {
         organizationId = event.organizationId();
         status = ServiceStatus.PENDING;
         addonStatuses = Map.of();
+        adminPassword = event.postgres() == null ? null : event.postgres().adminPassword();
     }
 
     @EventSourcingHandler

@@ -57,6 +57,8 @@ class ManagedServiceCommandController {
     Mono<ResponseEntity<Void>> deregister(@PathVariable UUID serviceId, Caller caller) {
         return dispatch.<UUID>sendForResult(new DeregisterManagedService(serviceId, caller.organizationIds(),
                         permittedOrganizations(caller)), caller)
+                .onErrorMap(CommandDispatch::isUnknownAggregate,
+                        absent -> CommandRefused.notFound(ManagedService.NOT_FOUND))
                 .flatMap(organizationId -> dispatch.awaitView(new FindManagedService(organizationId, serviceId),
                         ManagedServiceView.class, Optional::isEmpty))
                 .thenReturn(ResponseEntity.noContent().build());

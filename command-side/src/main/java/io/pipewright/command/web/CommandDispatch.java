@@ -7,8 +7,10 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -42,6 +44,15 @@ public class CommandDispatch {
                         .andMetaData(MetaData.with(ACTOR, caller.username()))))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(CompletionException.class, Throwable::getCause);
+    }
+
+    /**
+     * True when a command went to an id that is no aggregate of the expected kind: none at all (or a deleted one), or
+     * another kind's (a service's id where a pipeline's is expected, whose events do not make a pipeline). A
+     * controller answers that as its kind's 404, the same as for an id of another organization.
+     */
+    public static boolean isUnknownAggregate(Throwable failure) {
+        return failure instanceof AggregateNotFoundException || failure instanceof IncompatibleAggregateException;
     }
 
     /**

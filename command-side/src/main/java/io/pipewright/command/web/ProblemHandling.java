@@ -7,6 +7,7 @@ import io.pipewright.kernel.CommandRefused;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +46,9 @@ public class ProblemHandling extends ResponseEntityExceptionHandler {
         return problem(status, refused.getMessage());
     }
 
-    @ExceptionHandler(AggregateNotFoundException.class)
-    ResponseEntity<ProblemDetail> gone(AggregateNotFoundException notFound) {
+    /** A command to an id that is no aggregate of the kind it addresses (see {@link CommandDispatch}): never a 500. */
+    @ExceptionHandler({AggregateNotFoundException.class, IncompatibleAggregateException.class})
+    ResponseEntity<ProblemDetail> gone(Exception notFound) {
         return problem(HttpStatus.NOT_FOUND, "not found");
     }
 

@@ -262,7 +262,7 @@ class PipelineTest {
         fixture.given(running())
                 .when(new DeletePipeline(ID, OTHER_ORG))
                 .expectException(CommandRefused.class)
-                .expectExceptionMessage("pipeline " + ID + " not found")
+                .expectExceptionMessage("pipeline not found")
                 .expectNoEvents();
     }
 

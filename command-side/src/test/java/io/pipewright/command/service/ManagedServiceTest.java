@@ -150,11 +150,23 @@ class ManagedServiceTest {
 
     @Test
     void deregistersWhenNoPipelineUsesIt() {
+        vaulted.put(PASSWORD_REF, new Secret("admin-password"));
         fixture.given(REGISTERED)
                 .when(new DeregisterManagedService(ID, List.of(ORG), List.of(ORG)))
                 .expectEvents(new ManagedServiceDeregistered(ID, NOW))
                 .expectResultMessagePayload(ORG)
                 .expectMarkedDeleted();
+        assertThat(vaulted).as("the admin password is erased").doesNotContainKey(PASSWORD_REF);
+    }
+
+    @Test
+    void aRefusedDeregistrationKeepsTheAdminPassword() {
+        vaulted.put(PASSWORD_REF, new Secret("admin-password"));
+        inUse.add(ID);
+        fixture.given(REGISTERED)
+                .when(new DeregisterManagedService(ID, List.of(ORG), List.of(ORG)))
+                .expectException(CommandRefused.class);
+        assertThat(vaulted).containsKey(PASSWORD_REF);
     }
 
     @Test
@@ -181,7 +193,7 @@ class ManagedServiceTest {
         fixture.given(REGISTERED)
                 .when(new DeregisterManagedService(ID, List.of(UUID.randomUUID()), List.of()))
                 .expectException(CommandRefused.class)
-                .expectExceptionMessage("service " + ID + " not found")
+                .expectExceptionMessage("service not found")
                 .expectNoEvents();
     }
 }

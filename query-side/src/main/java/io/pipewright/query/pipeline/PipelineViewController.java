@@ -26,7 +26,7 @@ class PipelineViewController {
     @GetMapping("/organizations/{organizationId}/pipelines")
     Flux<PipelineView> list(@PathVariable UUID organizationId, Caller caller) {
         if (!caller.isMemberOf(organizationId)) {
-            return Flux.error(NotFound.of("organization", organizationId));
+            return Flux.error(NotFound.of("organization"));
         }
         return views.list(organizationId);
     }
@@ -34,16 +34,16 @@ class PipelineViewController {
     @GetMapping("/organizations/{organizationId}/pipelines/{pipelineId}")
     Mono<PipelineView> get(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         if (!caller.isMemberOf(organizationId)) {
-            return Mono.error(NotFound.of("pipeline", pipelineId));
+            return Mono.error(NotFound.of("pipeline"));
         }
         return views.find(organizationId, pipelineId)
-                .switchIfEmpty(Mono.error(() -> NotFound.of("pipeline", pipelineId)));
+                .switchIfEmpty(Mono.error(() -> NotFound.of("pipeline")));
     }
 
     @GetMapping("/pipelines/{pipelineId}/status")
     Mono<PipelineStatusView> status(@PathVariable UUID pipelineId, Caller caller) {
         return views.status(pipelineId, caller.organizationIds())
-                .switchIfEmpty(Mono.error(() -> NotFound.of("pipeline", pipelineId)));
+                .switchIfEmpty(Mono.error(() -> NotFound.of("pipeline")));
     }
 
     /** The whole trail, also of a deleted pipeline; a pipeline has at least its creation event. */
@@ -51,11 +51,11 @@ class PipelineViewController {
     Mono<List<PipelineEvent>> events(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
                                      Caller caller) {
         if (!caller.isMemberOf(organizationId)) {
-            return Mono.error(NotFound.of("pipeline", pipelineId));
+            return Mono.error(NotFound.of("pipeline"));
         }
         return history.of(organizationId, pipelineId)
                 .collectList()
                 .filter(events -> !events.isEmpty())
-                .switchIfEmpty(Mono.error(() -> NotFound.of("pipeline", pipelineId)));
+                .switchIfEmpty(Mono.error(() -> NotFound.of("pipeline")));
     }
 }

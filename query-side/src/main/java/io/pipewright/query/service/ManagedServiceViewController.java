@@ -28,6 +28,6 @@ class ManagedServiceViewController {
     @GetMapping("/managed-services/{serviceId}")
     Mono<ManagedServiceView> get(@PathVariable UUID serviceId, Caller caller) {
         return views.find(serviceId, caller.organizationIds())
-                .switchIfEmpty(Mono.error(() -> NotFound.of("service", serviceId)));
+                .switchIfEmpty(Mono.error(() -> NotFound.of("service")));
     }
 }
