@@ -2,6 +2,8 @@ package io.pipewright.adapters.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipewright.adapters.connect.ConnectClient;
+import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.kernel.secret.SecretRef;
@@ -37,7 +39,9 @@ class ServiceProbesTest {
     static void startStack() {
         stack = LocalStack.builder().workDirectory(Path.of("target", "test-stack"))
                 .withControlPlaneDatabase(false).start();
-        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(VAULT)), new KafkaProbe(WebClient.builder()));
+        ExternalCallLimits limits = ExternalCallLimits.defaults();
+        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(VAULT, limits)),
+                new KafkaProbe(new ConnectClient(WebClient.builder(), limits), limits));
     }
 
     @AfterAll

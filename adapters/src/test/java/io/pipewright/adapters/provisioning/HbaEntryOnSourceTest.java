@@ -2,6 +2,7 @@ package io.pipewright.adapters.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.kernel.pipeline.PipelineConfig;
@@ -47,7 +48,7 @@ class HbaEntryOnSourceTest {
     static void startSource() {
         stack = LocalStack.builder().workDirectory(Path.of("target", "hba-stack")).withControlPlaneDatabase(false)
                 .withKafka(false).withConnect(false).start();
-        hba = new HbaEntry(new SourceAdmin(VAULT));
+        hba = new HbaEntry(new SourceAdmin(VAULT, ExternalCallLimits.defaults()));
     }
 
     @AfterAll
