@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Properties;
 import javax.net.SocketFactory;
@@ -22,16 +21,20 @@ import javax.net.SocketFactory;
  */
 public final class AnswerBoundSocketFactory extends SocketFactory {
 
+    /** When the login must be complete ({@link System#nanoTime()}), shared by every socket of one connect. */
+    static final String LOGIN_DUE_AT_NANOS = "pipewright.loginDueAtNanos";
     static final String LOGIN_BOUND_MILLIS = "pipewright.loginBoundMillis";
     static final String READ_BOUND_MILLIS = "pipewright.readBoundMillis";
 
     /** pgjdbc opens the socket in the calling thread: the caller takes it from here to end the login phase. */
     private static final ThreadLocal<AnswerBoundSocket> OPENED = new ThreadLocal<>();
 
+    private final long loginDueAtNanos;
     private final long loginBoundMillis;
     private final long readBoundMillis;
 
     public AnswerBoundSocketFactory(Properties info) {
+        this.loginDueAtNanos = Long.parseLong(info.getProperty(LOGIN_DUE_AT_NANOS));
         this.loginBoundMillis = Long.parseLong(info.getProperty(LOGIN_BOUND_MILLIS));
         this.readBoundMillis = Long.parseLong(info.getProperty(READ_BOUND_MILLIS));
     }
@@ -49,7 +52,7 @@ public final class AnswerBoundSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() {
-        AnswerBoundSocket socket = new AnswerBoundSocket(loginBoundMillis, readBoundMillis);
+        AnswerBoundSocket socket = new AnswerBoundSocket(loginDueAtNanos, loginBoundMillis, readBoundMillis);
         OPENED.set(socket);
         return socket;
     }
@@ -101,27 +104,22 @@ public final class AnswerBoundSocketFactory extends SocketFactory {
     }
 
     /**
-     * During the login one deadline runs from the connection; afterwards each write (a request) sets the deadline for
-     * its answer. Each read waits at most until the deadline, whatever the socket's own read timeout says.
+     * During the login one deadline runs from the start of the connect (pgjdbc may open a second socket, e.g. without
+     * TLS, within the same deadline); afterwards each write (a request) sets the deadline for its answer. Each read waits at most until the deadline, whatever the socket's own read timeout says.
      */
     static final class AnswerBoundSocket extends Socket {
 
         private final long loginBoundMillis;
         private final long readBoundMillis;
         private volatile boolean loggedIn;
-        private volatile long answerDueAt = Long.MAX_VALUE;
+        private volatile long answerDueAt;
         private InputStream input;
         private OutputStream output;
 
-        AnswerBoundSocket(long loginBoundMillis, long readBoundMillis) {
+        AnswerBoundSocket(long loginDueAtNanos, long loginBoundMillis, long readBoundMillis) {
+            this.answerDueAt = loginDueAtNanos / 1_000_000;
             this.loginBoundMillis = loginBoundMillis;
             this.readBoundMillis = readBoundMillis;
-        }
-
-        @Override
-        public void connect(SocketAddress endpoint, int timeout) throws IOException {
-            answerDueAt = now() + loginBoundMillis;
-            super.connect(endpoint, timeout);
         }
 
         /** The login is done: from now on each request's answer has the read bound. */

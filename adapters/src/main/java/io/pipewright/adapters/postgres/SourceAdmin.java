@@ -100,6 +100,8 @@ public class SourceAdmin {
         properties.setProperty("options", "-c statement_timeout=" + limits.postgresStatementTimeout().toMillis()
                 + " -c lock_timeout=" + limits.postgresLockTimeout().toMillis());
         properties.setProperty("socketFactory", AnswerBoundSocketFactory.class.getName());
+        properties.setProperty(AnswerBoundSocketFactory.LOGIN_DUE_AT_NANOS,
+                String.valueOf(System.nanoTime() + limits.postgresLoginTimeout().toNanos()));
         properties.setProperty(AnswerBoundSocketFactory.LOGIN_BOUND_MILLIS,
                 String.valueOf(limits.postgresLoginTimeout().toMillis()));
         properties.setProperty(AnswerBoundSocketFactory.READ_BOUND_MILLIS,
