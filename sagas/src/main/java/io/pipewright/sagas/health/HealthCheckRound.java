@@ -49,12 +49,12 @@ public class HealthCheckRound implements DisposableBean {
     private final int batchSize;
     private final BoundedCalls calls;
 
-    HealthCheckRound(MonitoredPipelines monitored, ServiceDirectory services, WorkerObserver workers,
-                     SlotObserver slots, CommandGateway commands, Clock clock,
-                     @Value("${pipewright.health.check-interval:PT60S}") Duration interval,
-                     @Value("${pipewright.health.batch-size:500}") int batchSize,
-                     @Value("${pipewright.health.parallelism:8}") int parallelism,
-                     @Value("${pipewright.health.call-timeout:PT2M}") Duration callTimeout) {
+    public HealthCheckRound(MonitoredPipelines monitored, ServiceDirectory services, WorkerObserver workers,
+                            SlotObserver slots, CommandGateway commands, Clock clock,
+                            @Value("${pipewright.health.check-interval:PT60S}") Duration interval,
+                            @Value("${pipewright.health.batch-size:500}") int batchSize,
+                            @Value("${pipewright.health.parallelism:8}") int parallelism,
+                            @Value("${pipewright.health.call-timeout:PT2M}") Duration callTimeout) {
         this.monitored = monitored;
         this.services = services;
         this.workers = workers;
