@@ -3,7 +3,9 @@ package io.pipewright.adapters.limits;
 import java.time.Duration;
 import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -64,9 +66,8 @@ public record ExternalCallLimits(
 
     /** The defaults above, for code and tests that run without Spring. */
     public static ExternalCallLimits defaults() {
-        return new ExternalCallLimits(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(40),
-                Duration.ofSeconds(30), Duration.ofSeconds(5), true, Duration.ofSeconds(45), DataSize.ofMegabytes(16),
-                Duration.ofSeconds(5), Duration.ofSeconds(10));
+        return new Binder(new MapConfigurationPropertySource()).bindOrCreate("pipewright.external",
+                ExternalCallLimits.class);
     }
 
     /** A duration as the texts tenants read say it: "5 s", "1.5 s". */
