@@ -45,10 +45,6 @@ public class SourceAdmin {
         this.limits = limits;
     }
 
-    public ExternalCallLimits limits() {
-        return limits;
-    }
-
     /**
      * The node that is the primary now, which after a failover is not the one registered as primary: not in recovery
      * and on the highest timeline, since an old primary restarted after a failover is not in recovery either. A source
@@ -90,6 +86,10 @@ public class SourceAdmin {
         return PostgresFailures.describe(failure, node.host(), node.port(), endpoint.adminUser(), database, limits);
     }
 
+    /**
+     * An admin session on {@code node}: TCP connect, login and each answer bounded (see
+     * {@link AnswerBoundSocketFactory}), and the server's statement_timeout and lock_timeout set for the session.
+     */
     public Connection connect(PostgresEndpoint endpoint, PostgresNode node, String database) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", endpoint.adminUser());
