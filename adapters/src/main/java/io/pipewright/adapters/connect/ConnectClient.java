@@ -1,9 +1,10 @@
 package io.pipewright.adapters.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.ChannelOption;
+import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.policy.EndpointPolicy;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,18 +12,21 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 /**
- * The Kafka Connect REST API, for the reconciler's steps. Blocking with bounded timeouts: callers are saga threads,
- * never the event loop.
+ * The Kafka Connect REST API, for the reconciler's steps, the health round and the probe. Blocking, and bounded as
+ * {@code pipewright.external.*} says: the connection, the whole answer (however the worker trickles it) and its size,
+ * so a worker's oversized listing is an error for that worker, never an OutOfMemoryError. Callers are saga and task
+ * threads, never the event loop. Every request's worker is checked against the endpoint policy first.
  */
 @Component
 public class ConnectClient {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     public record ConnectorStatus(String state, String trace, List<TaskState> tasks, List<String> taskTraces) {
 
@@ -47,22 +51,59 @@ public class ConnectClient {
         }
     }
 
-    /**
-     * A worker's listing with status and config runs to about 1 KiB per connector: Spring's default 256 KiB would
-     * refuse it from a few hundred connectors on.
-     */
-    private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-
     private final WebClient http;
+    private final ExternalCallLimits limits;
 
-    ConnectClient(WebClient.Builder http, EndpointPolicy endpoints) {
-        this.http = http.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(MAX_RESPONSE_BYTES))
-                .filter(EndpointCheck.before(endpoints)).build();
+    /**
+     * A worker's listing with status and config runs to 1–3 KiB per connector, so the default 16 MB holds thousands;
+     * Spring's default of 256 KiB would refuse it from a few hundred connectors on.
+     */
+    public ConnectClient(WebClient.Builder http, EndpointPolicy endpoints, ExternalCallLimits limits) {
+        this.limits = limits;
+        HttpClient client = HttpClient.create()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
+                .option(ChannelOption.SO_KEEPALIVE, limits.tcpKeepAlive())
+                .responseTimeout(limits.connectResponseTimeout());
+        this.http = http.clientConnector(new ReactorClientHttpConnector(client))
+                .codecs(codecs -> codecs.defaultCodecs()
+                        .maxInMemorySize((int) limits.connectMaxResponseSize().toBytes()))
+                .filter(EndpointCheck.before(endpoints))
+                .build();
+    }
+
+    /**
+     * The worker answers as Kafka Connect ({@code GET /} says its version); throws {@link ConnectCallFailed} with what
+     * went wrong otherwise.
+     */
+    public void ping(String connectUrl) {
+        JsonNode root;
+        try {
+            root = call(connectUrl, http.get().uri(connectUrl + "/").retrieve().bodyToMono(JsonNode.class));
+        } catch (WebClientResponseException e) {
+            throw new ConnectCallFailed(connectUrl + " answered HTTP " + e.getStatusCode().value()
+                    + " to GET /: not a Kafka Connect REST API", e);
+        }
+        if (root == null || !root.hasNonNull("version")) {
+            throw new ConnectCallFailed(connectUrl + " did not answer as a Kafka Connect REST API", null);
+        }
+    }
+
+    /** One request, its whole answer within the response timeout; a failure in words ({@link ConnectCallFailed}). */
+    private <T> T call(String connectUrl, Mono<T> request) {
+        try {
+            return request.timeout(limits.connectResponseTimeout()).block();
+        } catch (RuntimeException e) {
+            ConnectCallFailed failure = ConnectCallFailed.of(e, connectUrl, limits);
+            if (failure != null) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     public List<String> pluginClasses(String connectUrl) {
-        JsonNode plugins = http.get().uri(connectUrl + "/connector-plugins").retrieve()
-                .bodyToMono(JsonNode.class).block(TIMEOUT);
+        JsonNode plugins = call(connectUrl, http.get().uri(connectUrl + "/connector-plugins").retrieve()
+                .bodyToMono(JsonNode.class));
         List<String> classes = new ArrayList<>();
         plugins.forEach(plugin -> classes.add(plugin.get("class").asText()));
         return classes;
@@ -70,9 +111,10 @@ public class ConnectClient {
 
     public Optional<Map<String, String>> config(String connectUrl, String connector) {
         try {
-            return Optional.ofNullable(http.get().uri(connectUrl + "/connectors/{name}/config", connector).retrieve()
+            return Optional.ofNullable(call(connectUrl, http.get()
+                    .uri(connectUrl + "/connectors/{name}/config", connector).retrieve()
                     .bodyToMono(new ParameterizedTypeReference<Map<String, String>>() {
-                    }).block(TIMEOUT));
+                    })));
         } catch (WebClientResponseException e) {
             if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
                 return Optional.empty();
@@ -87,8 +129,8 @@ public class ConnectClient {
      */
     public void create(String connectUrl, String connector, Map<String, String> config, String initialState) {
         try {
-            http.post().uri(connectUrl + "/connectors").bodyValue(Map.of("name", connector, "config", config,
-                    "initial_state", initialState)).retrieve().toBodilessEntity().block(TIMEOUT);
+            call(connectUrl, http.post().uri(connectUrl + "/connectors").bodyValue(Map.of("name", connector,
+                    "config", config, "initial_state", initialState)).retrieve().toBodilessEntity());
         } catch (WebClientResponseException e) {
             throw new IllegalStateException("Kafka Connect refused to create " + connector + " ("
                     + e.getStatusCode().value() + "): " + withoutSecrets(reason(e), config), e);
@@ -97,34 +139,35 @@ public class ConnectClient {
 
     /** Every connector of the worker with its status and its configuration, in one request. */
     public Map<String, JsonNode> connectorsWithStatusAndConfig(String connectUrl) {
-        JsonNode all = http.get().uri(connectUrl + "/connectors?expand=status&expand=info").retrieve()
-                .bodyToMono(JsonNode.class).block(TIMEOUT);
+        JsonNode all = call(connectUrl, http.get().uri(connectUrl + "/connectors?expand=status&expand=info")
+                .retrieve().bodyToMono(JsonNode.class));
         Map<String, JsonNode> byName = new LinkedHashMap<>();
         all.fields().forEachRemaining(entry -> byName.put(entry.getKey(), entry.getValue()));
         return byName;
     }
 
     public void pause(String connectUrl, String connector) {
-        http.put().uri(connectUrl + "/connectors/{name}/pause", connector).retrieve().toBodilessEntity()
-                .block(TIMEOUT);
+        call(connectUrl, http.put().uri(connectUrl + "/connectors/{name}/pause", connector).retrieve()
+                .toBodilessEntity());
     }
 
     public void resume(String connectUrl, String connector) {
-        http.put().uri(connectUrl + "/connectors/{name}/resume", connector).retrieve().toBodilessEntity()
-                .block(TIMEOUT);
+        call(connectUrl, http.put().uri(connectUrl + "/connectors/{name}/resume", connector).retrieve()
+                .toBodilessEntity());
     }
 
     /** Restarts the connector and its tasks, or with {@code onlyFailed} just those that FAILED (KIP-745). */
     public void restart(String connectUrl, String connector, boolean onlyFailed) {
-        http.post().uri(connectUrl + "/connectors/{name}/restart?includeTasks=true&onlyFailed={onlyFailed}", connector,
-                onlyFailed).retrieve().toBodilessEntity().block(TIMEOUT);
+        call(connectUrl, http.post()
+                .uri(connectUrl + "/connectors/{name}/restart?includeTasks=true&onlyFailed={onlyFailed}", connector,
+                        onlyFailed).retrieve().toBodilessEntity());
     }
 
     /** Creates the connector or replaces its configuration; Connect restarts it with the new one. */
     public void putConfig(String connectUrl, String connector, Map<String, String> config) {
         try {
-            http.put().uri(connectUrl + "/connectors/{name}/config", connector).bodyValue(config).retrieve()
-                    .toBodilessEntity().block(TIMEOUT);
+            call(connectUrl, http.put().uri(connectUrl + "/connectors/{name}/config", connector).bodyValue(config)
+                    .retrieve().toBodilessEntity());
         } catch (WebClientResponseException e) {
             throw new IllegalStateException("Kafka Connect refused the configuration of " + connector + " ("
                     + e.getStatusCode().value() + "): " + withoutSecrets(reason(e), config), e);
@@ -159,8 +202,9 @@ public class ConnectClient {
      * the error messages by configuration key. The worker itself runs the plugin's checks, e.g. a connection attempt.
      */
     public Map<String, List<String>> validate(String connectUrl, String connectorClass, Map<String, String> config) {
-        JsonNode result = http.put().uri(connectUrl + "/connector-plugins/{plugin}/config/validate", connectorClass)
-                .bodyValue(config).retrieve().bodyToMono(JsonNode.class).block(TIMEOUT);
+        JsonNode result = call(connectUrl, http.put()
+                .uri(connectUrl + "/connector-plugins/{plugin}/config/validate", connectorClass)
+                .bodyValue(config).retrieve().bodyToMono(JsonNode.class));
         Map<String, List<String>> errors = new LinkedHashMap<>();
         result.path("configs").forEach(entry -> {
             List<String> messages = new ArrayList<>();
@@ -174,19 +218,19 @@ public class ConnectClient {
 
     /** Stops the connector's tasks but keeps its config, so its offsets can be deleted (KIP-875). */
     public void stop(String connectUrl, String connector) {
-        ignoreNotFound(() -> http.put().uri(connectUrl + "/connectors/{name}/stop", connector).retrieve()
-                .toBodilessEntity().block(TIMEOUT));
+        ignoreNotFound(() -> call(connectUrl, http.put().uri(connectUrl + "/connectors/{name}/stop", connector)
+                .retrieve().toBodilessEntity()));
     }
 
     /** Removes the committed offsets, so a later connector of the same name starts afresh. */
     public void deleteOffsets(String connectUrl, String connector) {
-        ignoreNotFound(() -> http.delete().uri(connectUrl + "/connectors/{name}/offsets", connector).retrieve()
-                .toBodilessEntity().block(TIMEOUT));
+        ignoreNotFound(() -> call(connectUrl, http.delete()
+                .uri(connectUrl + "/connectors/{name}/offsets", connector).retrieve().toBodilessEntity()));
     }
 
     public void delete(String connectUrl, String connector) {
-        ignoreNotFound(() -> http.delete().uri(connectUrl + "/connectors/{name}", connector).retrieve()
-                .toBodilessEntity().block(TIMEOUT));
+        ignoreNotFound(() -> call(connectUrl, http.delete().uri(connectUrl + "/connectors/{name}", connector)
+                .retrieve().toBodilessEntity()));
     }
 
     private static void ignoreNotFound(Runnable call) {
@@ -202,8 +246,8 @@ public class ConnectClient {
     public Optional<ConnectorStatus> status(String connectUrl, String connector) {
         JsonNode status;
         try {
-            status = http.get().uri(connectUrl + "/connectors/{name}/status", connector).retrieve()
-                    .bodyToMono(JsonNode.class).block(TIMEOUT);
+            status = call(connectUrl, http.get().uri(connectUrl + "/connectors/{name}/status", connector).retrieve()
+                    .bodyToMono(JsonNode.class));
         } catch (WebClientResponseException e) {
             if (e.getStatusCode() == HttpStatus.NOT_FOUND) {
                 return Optional.empty();

@@ -2,6 +2,7 @@ package io.pipewright.adapters.health;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.health.SlotObserver;
 import java.sql.Array;
 import java.sql.Connection;
@@ -26,7 +27,8 @@ class PostgresSlotObserver implements SlotObserver {
     @Override
     public Map<String, SlotUsage> measure(PostgresEndpoint source, Collection<String> slotNames) {
         Map<String, SlotUsage> usage = new HashMap<>();
-        try (Connection connection = admin.connect(source, admin.primary(source), source.adminDatabase());
+        PostgresNode primary = admin.primary(source);
+        try (Connection connection = admin.connect(source, primary, source.adminDatabase());
              PreparedStatement query = connection.prepareStatement("""
                      SELECT slot_name,
                             coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint,
@@ -40,7 +42,8 @@ class PostgresSlotObserver implements SlotObserver {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the replication slots: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the replication slots: "
+                    + admin.describe(e, source, primary, source.adminDatabase()), e);
         }
         return usage;
     }

@@ -1,5 +1,6 @@
 package io.pipewright.adapters.postgres;
 
+import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.kernel.policy.EndpointPolicy;
 import io.pipewright.kernel.secret.SecretVault;
 import io.pipewright.kernel.service.NodeRole;
@@ -10,14 +11,21 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
-/** Opens admin connections to a source's nodes with the password from the vault. */
+/**
+ * Opens admin connections to a source's nodes with the password from the vault: every one bounded as
+ * {@code pipewright.external.*} says (connect, login, each answer, and the session's statement_timeout and
+ * lock_timeout, so a DDL never queues behind the application's long transactions).
+ */
 @Component
 public class SourceAdmin {
 
@@ -26,8 +34,8 @@ public class SourceAdmin {
     /** SQLSTATE of a connection the endpoint policy refuses (sqlserver_rejected_establishment_of_sqlconnection). */
     public static final String REFUSED_BY_POLICY = "08004";
 
-    private static final Duration CONNECT_WITHIN = Duration.ofSeconds(10);
-    private static final Duration NODE_ANSWERS_WITHIN = Duration.ofSeconds(3);
+    /** A host name, an IPv4 address or a bracketed IPv6 one: nothing that could add to a JDBC URL's parameters. */
+    private static final Pattern PLAIN_HOST = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]");
     /** The timeline from the current WAL file name; NULL on a standby, where there is no current WAL position. */
     private static final String TIMELINE_UNLESS_IN_RECOVERY = """
             SELECT CASE WHEN pg_is_in_recovery() THEN NULL
@@ -35,10 +43,12 @@ public class SourceAdmin {
 
     private final SecretVault vault;
     private final EndpointPolicy endpoints;
+    private final ExternalCallLimits limits;
 
-    public SourceAdmin(SecretVault vault, EndpointPolicy endpoints) {
+    public SourceAdmin(SecretVault vault, EndpointPolicy endpoints, ExternalCallLimits limits) {
         this.vault = vault;
         this.endpoints = endpoints;
+        this.limits = limits;
     }
 
     /**
@@ -54,7 +64,7 @@ public class SourceAdmin {
         long primaryTimeline = -1;
         List<String> seen = new ArrayList<>();
         for (PostgresNode node : endpoint.nodes()) {
-            try (Connection connection = connect(endpoint, node, endpoint.adminDatabase(), NODE_ANSWERS_WITHIN);
+            try (Connection connection = connect(endpoint, node, endpoint.adminDatabase());
                  Statement query = connection.createStatement();
                  ResultSet row = query.executeQuery(TIMELINE_UNLESS_IN_RECOVERY)) {
                 row.next();
@@ -67,7 +77,8 @@ public class SourceAdmin {
                     primaryTimeline = timeline;
                 }
             } catch (SQLException e) {
-                seen.add(node.host() + ":" + node.port() + " unreachable (" + e.getSQLState() + ")");
+                seen.add(PostgresFailures.describe(e, node.host(), node.port(), endpoint.adminUser(),
+                        endpoint.adminDatabase(), limits));
             }
         }
         if (primary == null) {
@@ -76,13 +87,17 @@ public class SourceAdmin {
         return primary;
     }
 
-    public Connection connect(PostgresEndpoint endpoint, PostgresNode node, String database) throws SQLException {
-        return connect(endpoint, node, database, CONNECT_WITHIN);
+    /** What went wrong, in words a tenant can act on (see {@link PostgresFailures}). */
+    public String describe(SQLException failure, PostgresEndpoint endpoint, PostgresNode node, String database) {
+        return PostgresFailures.describe(failure, node.host(), node.port(), endpoint.adminUser(), database, limits);
     }
 
-    private Connection connect(PostgresEndpoint endpoint, PostgresNode node, String database, Duration within)
-            throws SQLException {
-        // A refusal is a connection the policy rejects: callers handle it like any node that cannot be reached.
+    /**
+     * An admin session on {@code node}: TCP connect, login and each answer bounded (see
+     * {@link AnswerBoundSocketFactory}), and the server's statement_timeout and lock_timeout set for the session.
+     * A node the endpoint policy refuses is an SQLException, like any node that cannot be reached.
+     */
+    public Connection connect(PostgresEndpoint endpoint, PostgresNode node, String database) throws SQLException {
         Optional<String> refusal = endpoints.refusal(node.host(), node.port());
         if (refusal.isPresent()) {
             throw new SQLException(node.host() + ":" + node.port() + " " + refusal.get(), REFUSED_BY_POLICY);
@@ -90,11 +105,50 @@ public class SourceAdmin {
         Properties properties = new Properties();
         properties.setProperty("user", endpoint.adminUser());
         properties.setProperty("password", vault.reveal(endpoint.adminPassword()).value());
-        properties.setProperty("connectTimeout", String.valueOf(within.toSeconds()));
-        properties.setProperty("socketTimeout", "60");
+        properties.setProperty("connectTimeout", wholeSeconds(limits.connectTimeout()));
+        properties.setProperty("socketTimeout", wholeSeconds(limits.postgresReadTimeout()));
+        properties.setProperty("tcpKeepAlive", String.valueOf(limits.tcpKeepAlive()));
+        properties.setProperty("options", "-c statement_timeout=" + limits.postgresStatementTimeout().toMillis()
+                + " -c lock_timeout=" + limits.postgresLockTimeout().toMillis());
+        properties.setProperty("socketFactory", AnswerBoundSocketFactory.class.getName());
+        properties.setProperty(AnswerBoundSocketFactory.LOGIN_DUE_AT_NANOS,
+                String.valueOf(System.nanoTime() + limits.postgresLoginTimeout().toNanos()));
+        properties.setProperty(AnswerBoundSocketFactory.LOGIN_BOUND_MILLIS,
+                String.valueOf(limits.postgresLoginTimeout().toMillis()));
+        properties.setProperty(AnswerBoundSocketFactory.READ_BOUND_MILLIS,
+                String.valueOf(limits.postgresReadTimeout().toMillis()));
         properties.setProperty("ApplicationName", "pipewright");
-        return DriverManager.getConnection("jdbc:postgresql://" + node.host() + ":" + node.port() + "/" + database,
-                properties);
+        // Logical replication needs PostgreSQL 10 or later: the session settings go in the startup message, not in
+        // queries after the login.
+        properties.setProperty("assumeMinServerVersion", "10");
+        AnswerBoundSocketFactory.forgetOpened();
+        try {
+            Connection connection = DriverManager.getConnection(url(node, database), properties);
+            AnswerBoundSocketFactory.AnswerBoundSocket socket = AnswerBoundSocketFactory.takeOpened();
+            if (socket != null) {
+                socket.loggedIn();
+            }
+            return connection;
+        } finally {
+            AnswerBoundSocketFactory.forgetOpened();
+        }
+    }
+
+    /**
+     * The database name is escaped (pgjdbc decodes it), as it may come from the source itself; a host that is not a
+     * plain name or address is refused, so neither can add connection parameters.
+     */
+    static String url(PostgresNode node, String database) throws SQLException {
+        if (!PLAIN_HOST.matcher(node.host()).matches()) {
+            throw new SQLException("not a host name or address", "08001");
+        }
+        return "jdbc:postgresql://" + node.host() + ":" + node.port() + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    /** pgjdbc takes whole seconds; a bound below one second is one second. */
+    private static String wholeSeconds(Duration duration) {
+        return String.valueOf(Math.max(1, (duration.toMillis() + 999) / 1000));
     }
 
     /** An identifier as PostgreSQL quotes it, so names from users reach SQL only this way. */

@@ -1,5 +1,6 @@
 package io.pipewright.adapters.probe;
 
+import io.pipewright.adapters.postgres.PostgresFailures;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
@@ -12,12 +13,12 @@ import java.sql.Statement;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
-/** A PostgreSQL service is Running when its primary accepts the admin and has {@code wal_level=logical}. */
+/**
+ * A PostgreSQL service is Running when its primary accepts the admin and has {@code wal_level=logical}. What failed
+ * is said in words (see {@link PostgresFailures}): the reason is shown to the tenant.
+ */
 @Component
 class PostgresProbe {
-
-    private static final String INVALID_PASSWORD = "28P01";
-    private static final String INVALID_AUTHORIZATION = "28000";
 
     private final SourceAdmin admin;
 
@@ -44,12 +45,10 @@ class PostgresProbe {
             }
             return new ProbeResult(ServiceStatus.RUNNING, null, Map.of());
         } catch (SQLException e) {
-            if (INVALID_PASSWORD.equals(e.getSQLState()) || INVALID_AUTHORIZATION.equals(e.getSQLState())) {
-                return new ProbeResult(ServiceStatus.FAILED, "PostgreSQL at " + where + " refused the admin user "
-                        + endpoint.adminUser() + ": " + e.getMessage(), Map.of());
-            }
-            return new ProbeResult(ServiceStatus.PENDING, "PostgreSQL at " + where + " does not answer yet: "
-                    + e.getMessage(), Map.of());
+            String reason = admin.describe(e, endpoint, primary, endpoint.adminDatabase());
+            boolean cannotSucceed = PostgresFailures.loginRefused(e)
+                    || SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState());
+            return new ProbeResult(cannotSucceed ? ServiceStatus.FAILED : ServiceStatus.PENDING, reason, Map.of());
         }
     }
 }

@@ -21,7 +21,7 @@ public class ConnectorCredentials {
     private final SecretVault vault;
     private final SecureRandom random = new SecureRandom();
 
-    ConnectorCredentials(SecretVault vault) {
+    public ConnectorCredentials(SecretVault vault) {
         this.vault = vault;
     }
 

@@ -1,5 +1,6 @@
 package io.pipewright.adapters.connect;
 
+import io.pipewright.adapters.limits.ExternalCallLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +50,7 @@ class EndpointChecksAtUseTest {
 
     @Test
     void sourceAdminDoesNotConnectToADeniedNode() throws Exception {
-        assertThatThrownBy(() -> new SourceAdmin(VAULT, DEFAULTS).connect(source(), node(), "postgres").close())
+        assertThatThrownBy(() -> new SourceAdmin(VAULT, DEFAULTS, ExternalCallLimits.defaults()).connect(source(), node(), "postgres").close())
                 .isInstanceOfSatisfying(SQLException.class, refused -> assertThat(refused.getSQLState())
                         .isEqualTo(SourceAdmin.REFUSED_BY_POLICY))
                 .hasMessageContaining("127.0.0.0/8");
@@ -60,7 +61,7 @@ class EndpointChecksAtUseTest {
     void sourceAdminConnectsWhereThePolicyAllows() throws Exception {
         Thread client = new Thread(() -> {
             try {
-                new SourceAdmin(VAULT, LocalEndpoints.POLICY).connect(source(), node(), "postgres").close();
+                new SourceAdmin(VAULT, LocalEndpoints.POLICY, ExternalCallLimits.defaults()).connect(source(), node(), "postgres").close();
             } catch (SQLException expected) {
                 // The listener is no PostgreSQL: only the attempt matters here.
             }
@@ -71,7 +72,7 @@ class EndpointChecksAtUseTest {
 
     @Test
     void connectClientDoesNotCallADeniedWorker() throws Exception {
-        ConnectClient connect = new ConnectClient(WebClient.builder(), DEFAULTS);
+        ConnectClient connect = new ConnectClient(WebClient.builder(), DEFAULTS, ExternalCallLimits.defaults());
 
         assertThatThrownBy(() -> connect.pluginClasses("http://127.0.0.1:" + listener.getLocalPort()))
                 .isInstanceOf(EndpointRefused.class).hasMessageContaining("127.0.0.1:" + listener.getLocalPort());

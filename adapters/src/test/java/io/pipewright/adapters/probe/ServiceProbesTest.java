@@ -2,6 +2,8 @@ package io.pipewright.adapters.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipewright.adapters.connect.ConnectClient;
+import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.adapters.support.LocalEndpoints;
@@ -38,8 +40,10 @@ class ServiceProbesTest {
     static void startStack() {
         stack = LocalStack.builder().workDirectory(Path.of("target", "test-stack"))
                 .withControlPlaneDatabase(false).start();
-        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(VAULT, LocalEndpoints.POLICY)),
-                new KafkaProbe(WebClient.builder(), LocalEndpoints.POLICY));
+        ExternalCallLimits limits = ExternalCallLimits.defaults();
+        probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(VAULT, LocalEndpoints.POLICY, limits)),
+                new KafkaProbe(new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY, limits), limits,
+                        LocalEndpoints.POLICY));
     }
 
     @AfterAll
@@ -77,7 +81,20 @@ class ServiceProbesTest {
         String wrong = "wrong-" + UUID.randomUUID();
         ProbeResult result = probes.probe(ServiceType.POSTGRESQL, postgres(stack.source(), wrong), null);
         assertThat(result.status()).isEqualTo(ServiceStatus.FAILED);
-        assertThat(result.reason()).contains("refused the admin user postgres").doesNotContain(wrong);
+        assertThat(result.reason()).isEqualTo("PostgreSQL at " + stack.source().host() + ":" + stack.source().port()
+                + " refused the admin user postgres (wrong password, or no pg_hba.conf line admits it)");
+    }
+
+    @Test
+    void anAdminDatabaseThatDoesNotExistFailsNamingIt() {
+        PostgresServer source = stack.source();
+        PostgresEndpoint endpoint = new PostgresEndpoint(List.of(new PostgresNode(source.host(), source.port(),
+                NodeRole.PRIMARY)), "no_such_db", source.superuser(), vaulted(source.superuserPassword()),
+                HbaManagement.FILE);
+        ProbeResult result = probes.probe(ServiceType.POSTGRESQL, endpoint, null);
+        assertThat(result.status()).isEqualTo(ServiceStatus.FAILED);
+        assertThat(result.reason()).isEqualTo("PostgreSQL at " + source.host() + ":" + source.port()
+                + " has no database \"no_such_db\"");
     }
 
     @Test
@@ -86,7 +103,7 @@ class ServiceProbesTest {
                 "postgres", "postgres", vaulted("x"), HbaManagement.EXTERNAL);
         ProbeResult result = probes.probe(ServiceType.POSTGRESQL, nobody, null);
         assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
-        assertThat(result.reason()).startsWith("PostgreSQL at 127.0.0.1:1 does not answer yet");
+        assertThat(result.reason()).isEqualTo("could not connect to 127.0.0.1:1: connection refused");
     }
 
     @Test
@@ -104,14 +121,15 @@ class ServiceProbesTest {
         ProbeResult result = probes.probe(ServiceType.KAFKA, null, kafka);
         assertThat(result.status()).isEqualTo(ServiceStatus.RUNNING);
         assertThat(result.addonStatuses()).containsEntry("kafka-connect", ServiceStatus.PENDING);
-        assertThat(result.reason()).startsWith("Kafka Connect at http://127.0.0.1:1 does not answer yet");
+        assertThat(result.reason())
+                .isEqualTo("could not connect to Kafka Connect at http://127.0.0.1:1: connection refused");
     }
 
     @Test
     void aKafkaThatDoesNotAnswerIsPending() {
         ProbeResult result = probes.probe(ServiceType.KAFKA, null, new KafkaEndpoint("127.0.0.1:1", null));
         assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
-        assertThat(result.reason()).startsWith("Kafka at 127.0.0.1:1 does not answer yet");
+        assertThat(result.reason()).isEqualTo("could not connect to Kafka at 127.0.0.1:1: connection refused");
     }
 
     private static PostgresEndpoint postgres(PostgresServer server, String password) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.adapters.support.LocalEndpoints;
@@ -85,7 +86,7 @@ class HbaEntryOnSourceTest {
     }
 
     private static HbaEntry hbaEntry(Path allowedRoot) {
-        return new HbaEntry(new SourceAdmin(VAULT, LocalEndpoints.POLICY),
+        return new HbaEntry(new SourceAdmin(VAULT, LocalEndpoints.POLICY, ExternalCallLimits.defaults()),
                 new HostPathPolicy(List.of(allowedRoot.toString())), LOCK_TIMEOUT);
     }
 

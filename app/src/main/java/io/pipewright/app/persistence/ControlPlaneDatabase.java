@@ -8,10 +8,13 @@ import io.r2dbc.spi.ConnectionFactoryOptions;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -19,16 +22,31 @@ import org.springframework.transaction.PlatformTransactionManager;
  * One PostgreSQL database, two drivers: JDBC for Axon's stores, the command side's registries, Flyway and
  * db-scheduler; R2DBC for the query side. Declared here because an R2DBC ConnectionFactory makes Spring Boot back off
  * from the JDBC DataSource and its transaction manager, which would leave Axon without a transactional store.
- * Both come from the {@code spring.datasource.*} settings, so a deployment configures the database once.
+ * Both come from the {@code spring.datasource.*} settings, so a deployment configures the database once; the JDBC
+ * pool honours {@code spring.datasource.hikari.*} as Spring Boot's own would, and must be larger than db-scheduler's
+ * threads, each of which may hold a connection while the event processors and the web need theirs.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DataSourceProperties.class)
 class ControlPlaneDatabase {
 
+    private static final int DB_SCHEDULER_DEFAULT_THREADS = 10;
+
     @Bean
     @Primary
-    DataSource dataSource(DataSourceProperties properties) {
-        return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+    HikariDataSource dataSource(DataSourceProperties properties, Environment environment) {
+        HikariDataSource dataSource = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        Binder settings = Binder.get(environment);
+        settings.bind("spring.datasource.hikari", Bindable.ofInstance(dataSource));
+        int schedulerThreads = settings.bind("db-scheduler.threads", Integer.class)
+                .orElse(DB_SCHEDULER_DEFAULT_THREADS);
+        if (dataSource.getMaximumPoolSize() <= schedulerThreads) {
+            throw new IllegalStateException("spring.datasource.hikari.maximum-pool-size ("
+                    + dataSource.getMaximumPoolSize() + ") must be larger than db-scheduler.threads ("
+                    + schedulerThreads + "): each scheduler thread may hold a connection, and the event processors"
+                    + " and the web need theirs too");
+        }
+        return dataSource;
     }
 
     @Bean

@@ -21,17 +21,20 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * One pass of the health monitor over the pipelines whose check is due: Connect is asked once per worker and each
  * source once, whatever the number of pipelines, so one node keeps up with thousands of them without a timer per
- * pipeline. Measurements (lag, retained WAL, when checked) are stored; a command goes to a pipeline only when its
+ * pipeline. Workers and sources are asked side by side ({@code pipewright.health.parallelism} at a time), each call
+ * bounded ({@code pipewright.health.call-timeout}), so a hung worker or source costs only its own pipelines a round.
+ * Measurements (lag, retained WAL, when checked) are stored; a command goes to a pipeline only when its
  * connector's or tasks' state differs from what its events recorded.
  */
 @Component
-public class HealthCheckRound {
+public class HealthCheckRound implements DisposableBean {
 
     static final String HEALTH_CHECK = "health-check";
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheckRound.class);
@@ -44,11 +47,14 @@ public class HealthCheckRound {
     private final Clock clock;
     private final Duration interval;
     private final int batchSize;
+    private final BoundedCalls calls;
 
-    HealthCheckRound(MonitoredPipelines monitored, ServiceDirectory services, WorkerObserver workers,
-                     SlotObserver slots, CommandGateway commands, Clock clock,
-                     @Value("${pipewright.health.check-interval:PT60S}") Duration interval,
-                     @Value("${pipewright.health.batch-size:500}") int batchSize) {
+    public HealthCheckRound(MonitoredPipelines monitored, ServiceDirectory services, WorkerObserver workers,
+                            SlotObserver slots, CommandGateway commands, Clock clock,
+                            @Value("${pipewright.health.check-interval:PT60S}") Duration interval,
+                            @Value("${pipewright.health.batch-size:500}") int batchSize,
+                            @Value("${pipewright.health.parallelism:8}") int parallelism,
+                            @Value("${pipewright.health.call-timeout:PT2M}") Duration callTimeout) {
         this.monitored = monitored;
         this.services = services;
         this.workers = workers;
@@ -57,6 +63,12 @@ public class HealthCheckRound {
         this.clock = clock;
         this.interval = interval;
         this.batchSize = batchSize;
+        this.calls = new BoundedCalls("health-call", parallelism, callTimeout, LOG);
+    }
+
+    @Override
+    public void destroy() {
+        calls.close();
     }
 
     /**
@@ -65,27 +77,46 @@ public class HealthCheckRound {
      */
     public int run() {
         Instant roundStart = clock.instant();
-        Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> workerListings = new HashMap<>();
+        Map<UUID, BoundedCalls.Call<Optional<Map<String, WorkerObserver.ConnectorSnapshot>>>> workerListings =
+                new HashMap<>();
+        Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings = new HashMap<>();
         int checked = 0;
         List<MonitoredPipeline> due;
         do {
             due = monitored.claimDue(batchSize, interval, roundStart);
-            check(due, workerListings);
+            check(due, workerListings, listings);
             checked += due.size();
         } while (due.size() == batchSize);
         return checked;
     }
 
+    /**
+     * Starts the listings of the batch's workers not yet listed this round and the measurements of its sources, all
+     * side by side, then takes each answer within its bound (a worker's listing once per round).
+     */
     private void check(List<MonitoredPipeline> due,
-                       Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> workerListings) {
-        Map<UUID, Map<String, SlotObserver.SlotUsage>> usageBySource = due.stream()
-                .collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, entry -> measureSlots(entry.getKey(), entry.getValue())));
+                       Map<UUID, BoundedCalls.Call<Optional<Map<String, WorkerObserver.ConnectorSnapshot>>>>
+                               workerListings,
+                       Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings) {
+        for (MonitoredPipeline pipeline : due) {
+            workerListings.computeIfAbsent(pipeline.sinkServiceId(),
+                    sinkServiceId -> calls.start(() -> observeWorker(sinkServiceId)));
+        }
+        Map<UUID, BoundedCalls.Call<Map<String, SlotObserver.SlotUsage>>> slotCalls = new HashMap<>();
+        due.stream().collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).forEach((sourceId, ofSource) ->
+                slotCalls.put(sourceId, calls.start(() -> measureSlots(sourceId, ofSource))));
+        for (MonitoredPipeline pipeline : due) {
+            listings.computeIfAbsent(pipeline.sinkServiceId(), sinkServiceId -> calls.await(
+                    workerListings.get(sinkServiceId), Optional::empty,
+                    "Health check: the Kafka Connect worker of service " + sinkServiceId));
+        }
+        Map<UUID, Map<String, SlotObserver.SlotUsage>> usageBySource = new HashMap<>();
+        slotCalls.forEach((sourceId, call) -> usageBySource.put(sourceId,
+                calls.await(call, Map::of, "Health check: source service " + sourceId)));
         Map<UUID, MonitoredPipelines.Measurement> measurements = new HashMap<>();
         List<Runnable> changes = new ArrayList<>();
         for (MonitoredPipeline pipeline : due) {
-            Optional<WorkerObserver.ConnectorSnapshot> snapshot = workerListings
-                    .computeIfAbsent(pipeline.sinkServiceId(), this::observeWorker)
+            Optional<WorkerObserver.ConnectorSnapshot> snapshot = listings.get(pipeline.sinkServiceId())
                     .map(all -> all.getOrDefault(pipeline.connectorName(), missing(pipeline)));
             SlotObserver.SlotUsage usage = usageBySource.get(pipeline.sourceServiceId()).get(pipeline.slotName());
             measurements.put(pipeline.pipelineId(), new MonitoredPipelines.Measurement(
@@ -120,13 +151,16 @@ public class HealthCheckRound {
         }
     }
 
-    /** An unreachable worker says nothing about its connectors: nothing is recorded for them this round. */
+    /**
+     * An unreachable worker, or one whose listing is larger than the bound, says nothing about its connectors:
+     * nothing is recorded for them this round.
+     */
     private Optional<Map<String, WorkerObserver.ConnectorSnapshot>> observeWorker(UUID sinkServiceId) {
         try {
             return services.find(sinkServiceId).map(sink -> workers.connectors(sink.kafka().connect().url()));
         } catch (RuntimeException e) {
-            LOG.warn("Health check: the Kafka Connect worker of service {} did not answer: {}", sinkServiceId,
-                    e.toString());
+            LOG.warn("Health check: the Kafka Connect worker of service {} did not answer: {}; its pipelines are"
+                    + " skipped this round", sinkServiceId, e.getMessage());
             return Optional.empty();
         }
     }
@@ -139,7 +173,7 @@ public class HealthCheckRound {
             }
             return slots.measure(source.get().postgres(), pipelines.stream().map(MonitoredPipeline::slotName).toList());
         } catch (RuntimeException e) {
-            LOG.warn("Health check: source service {} did not answer: {}", sourceServiceId, e.toString());
+            LOG.warn("Health check: source service {} did not answer: {}", sourceServiceId, e.getMessage());
             return Map.of();
         }
     }
