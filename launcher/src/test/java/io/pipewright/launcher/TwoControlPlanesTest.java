@@ -125,6 +125,7 @@ class TwoControlPlanesTest {
                 call(api, "DELETE", pipelines + "/" + id, null, 202);
                 deleted.add(id);
             }
+            // A seeded pause, not a wait for anything: the next operation meets the others at another step.
             Thread.sleep(random.nextInt(1500));
         }
         Set<String> live = ids.stream().filter(id -> !deleted.contains(id)).collect(Collectors.toSet());
