@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real control-plane processes on one database of the stack, for the tests that SIGKILL one inside a step and start
- * the next; fault injection holds the step (see StepFaultInjection). Every process started is killed on close.
+ * the next (fault injection holds the step, see StepFaultInjection), and that run several side by side and kill one of
+ * them by name. Every process started is killed on close.
  */
 final class ControlPlaneProcesses implements AutoCloseable {
 
