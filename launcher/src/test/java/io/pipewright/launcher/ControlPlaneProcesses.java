@@ -23,13 +23,15 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Real control-plane processes on one database of the stack, for the tests that SIGKILL one inside a step and start
- * the next; fault injection holds the step (see StepFaultInjection). Every process started is killed on close.
+ * the next (fault injection holds the step, see StepFaultInjection), and that run several side by side and kill one of
+ * them by name. Every process started is killed on close.
  */
 final class ControlPlaneProcesses implements AutoCloseable {
 
@@ -43,6 +45,7 @@ final class ControlPlaneProcesses implements AutoCloseable {
     private final LocalStack stack;
     private final Path work;
     private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> byName = new HashMap<>();
 
     ControlPlaneProcesses(LocalStack stack, Path work) {
         this.stack = stack;
@@ -79,6 +82,7 @@ final class ControlPlaneProcesses implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(work.resolve(name + ".log").toFile()).start();
         processes.add(process);
+        byName.put(name, process);
         String api = "http://127.0.0.1:" + port;
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> {
             assertThat(process.isAlive()).as("control plane %s exited, see %s", name, work).isTrue();
@@ -93,9 +97,17 @@ final class ControlPlaneProcesses implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, no transaction finished. */
     void killLatest() throws InterruptedException {
-        Process latest = processes.get(processes.size() - 1);
-        latest.destroyForcibly();
-        assertThat(latest.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        kill(processes.get(processes.size() - 1));
+    }
+
+    /** SIGKILL of the control plane started under {@code name}, whichever others run. */
+    void kill(String name) throws InterruptedException {
+        kill(byName.get(name));
+    }
+
+    private static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
     /** The stack's source and its Kafka with Connect, registered and Running; returns their ids. */
