@@ -41,12 +41,13 @@ class RunningConnector implements ConnectorControl {
 
     @Override
     public ConnectorStatus observe(PipelineSpec pipeline) {
+        Instant observedAt = Instant.now();
         return connect.status(url(pipeline), pipeline.connectorName())
                 .map(status -> new ConnectorStatus(status.state(), status.tasks(), ConnectorHealth.healthy(
                         status.state(), status.tasks()) ? null : ConnectorTraces.excerpt(status.firstTrace(),
-                        credentials.password(pipeline))))
+                        credentials.password(pipeline)), observedAt))
                 .orElse(new ConnectorStatus(ConnectorHealth.MISSING, List.of(), "connector "
-                        + pipeline.connectorName() + " is not on the Kafka Connect worker"));
+                        + pipeline.connectorName() + " is not on the Kafka Connect worker", observedAt));
     }
 
     /**

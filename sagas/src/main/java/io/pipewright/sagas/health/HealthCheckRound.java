@@ -70,14 +70,16 @@ public class HealthCheckRound {
         List<MonitoredPipeline> due;
         do {
             due = monitored.claimDue(batchSize, interval, roundStart);
-            check(due, workerListings);
+            check(due, workerListings, roundStart);
             checked += due.size();
         } while (due.size() == batchSize);
         return checked;
     }
 
+    /** {@code roundStart}: the workers were listed after it, so it is when their answers were observed, at the latest. */
     private void check(List<MonitoredPipeline> due,
-                       Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> workerListings) {
+                       Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> workerListings,
+                       Instant roundStart) {
         Map<UUID, Map<String, SlotObserver.SlotUsage>> usageBySource = due.stream()
                 .collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, entry -> measureSlots(entry.getKey(), entry.getValue())));
@@ -91,7 +93,7 @@ public class HealthCheckRound {
             measurements.put(pipeline.pipelineId(), new MonitoredPipelines.Measurement(
                     usage == null ? null : usage.lagBytes(), usage == null ? null : usage.retainedBytes(),
                     snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)));
-            snapshot.filter(seen -> differs(pipeline, seen)).ifPresent(seen -> changes.add(() -> record(pipeline, seen)));
+            snapshot.filter(seen -> differs(pipeline, seen)).ifPresent(seen -> changes.add(() -> record(pipeline, seen, roundStart)));
         }
         monitored.recordChecks(measurements, clock.instant());
         changes.forEach(Runnable::run);
@@ -110,11 +112,11 @@ public class HealthCheckRound {
                 || !Objects.equals(pipeline.recordedError(), seen.errorMessage());
     }
 
-    private void record(MonitoredPipeline pipeline, WorkerObserver.ConnectorSnapshot seen) {
+    private void record(MonitoredPipeline pipeline, WorkerObserver.ConnectorSnapshot seen, Instant observedAt) {
         List<TaskState> tasks = seen.tasks();
         try {
             commands.send(GenericCommandMessage.asCommandMessage(new RecordConnectorHealth(pipeline.pipelineId(),
-                    seen.state(), tasks, seen.errorMessage())).andMetaData(MetaData.with("actor", HEALTH_CHECK)));
+                    seen.state(), tasks, seen.errorMessage(), observedAt)).andMetaData(MetaData.with("actor", HEALTH_CHECK)));
         } catch (RuntimeException e) {
             LOG.warn("Could not record the health of pipeline {}: {}", pipeline.pipelineId(), e.toString());
         }

@@ -222,7 +222,8 @@ public class PipelineSaga {
     void applyDesiredState() {
         try {
             ConnectorControl.ConnectorStatus status = connector.applyDesiredState(spec());
-            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), status.errorMessage()));
+            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), status.errorMessage(),
+                    status.observedAt()));
             if (status.healthy() && !status.inDesiredState(pauseRequested)) {
                 // Changed again on the worker while this one took effect, e.g. resumed there: apply it once more.
                 attempts++;
@@ -277,7 +278,7 @@ public class PipelineSaga {
         PipelineSpec pipeline = spec();
         ConnectorControl.ConnectorStatus status = connector.observe(pipeline);
         if (status.healthy()) {
-            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), null));
+            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), null, status.observedAt()));
             return;
         }
         if (restarts >= RESTART_ATTEMPTS) {
