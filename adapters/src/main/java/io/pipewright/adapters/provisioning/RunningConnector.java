@@ -13,9 +13,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
-/** A provisioned pipeline's connector: observed, paused and resumed, restarted, re-pointed after a failover. */
+/**
+ * A provisioned pipeline's connector: observed, paused and resumed, restarted, re-pointed after a failover. A connector
+ * of the same name that is another pipeline's (see {@link ConnectorDeployment}) is observed as missing, with a text
+ * that says so, and is never paused, resumed or restarted: that fails with {@link io.pipewright.sagas.provisioning.StepFailed}.
+ */
 @Component
 class RunningConnector implements ConnectorControl {
 
@@ -42,6 +48,11 @@ class RunningConnector implements ConnectorControl {
     @Override
     public ConnectorStatus observe(PipelineSpec pipeline) {
         Instant observedAt = Instant.now();
+        Optional<Map<String, String>> config = connect.config(url(pipeline), pipeline.connectorName());
+        if (config.isPresent() && !ConnectorDeployment.owns(pipeline.sourceResourceName(), config.get())) {
+            return new ConnectorStatus(ConnectorHealth.MISSING, List.of(),
+                    ConnectorDeployment.notOwnedMessage(pipeline, config.get()), observedAt);
+        }
         return connect.status(url(pipeline), pipeline.connectorName())
                 .map(status -> new ConnectorStatus(status.state(), status.tasks(), ConnectorHealth.healthy(
                         status.state(), status.tasks()) ? null : ConnectorTraces.excerpt(status.firstTrace(),
@@ -56,6 +67,7 @@ class RunningConnector implements ConnectorControl {
      */
     @Override
     public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
+        deployment.ownConfig(pipeline);
         if (pipeline.paused()) {
             connect.pause(url(pipeline), pipeline.connectorName());
         } else {
@@ -72,7 +84,7 @@ class RunningConnector implements ConnectorControl {
 
     @Override
     public void restartFailed(PipelineSpec pipeline) {
-        if (connect.config(url(pipeline), pipeline.connectorName()).isEmpty()) {
+        if (deployment.ownConfig(pipeline).isEmpty()) {
             deployment.converge(pipeline, admin.primary(pipeline.source().postgres()), false);
         } else {
             connect.restart(url(pipeline), pipeline.connectorName(), true);

@@ -289,6 +289,9 @@ public class PipelineSaga {
         try {
             connector.restartFailed(pipeline);
             send(new RestartConnector(pipelineId, restarts));
+        } catch (StepFailed cannotSucceed) {
+            send(new FailPipeline(pipelineId, cannotSucceed.getMessage()));
+            return;
         } catch (RuntimeException transientFailure) {
             LOG.warn("Restarting the connector of pipeline {} failed (attempt {}): {}", pipelineId, restarts,
                     transientFailure.toString());
