@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,11 +40,14 @@ class ConnectorDeployment {
     private final ConnectClient connect;
     private final ConnectorCredentials credentials;
     private final ConnectorSecret secret;
+    private final UncapturedTables uncapturedTables;
 
-    ConnectorDeployment(ConnectClient connect, ConnectorCredentials credentials, ConnectorSecret secret) {
+    ConnectorDeployment(ConnectClient connect, ConnectorCredentials credentials, ConnectorSecret secret,
+                        UncapturedTables uncapturedTables) {
         this.connect = connect;
         this.credentials = credentials;
         this.secret = secret;
+        this.uncapturedTables = uncapturedTables;
     }
 
     /**
@@ -53,7 +57,8 @@ class ConnectorDeployment {
     void converge(PipelineSpec pipeline, PostgresNode primary, boolean restartIfUnchanged) {
         String url = pipeline.sink().kafka().connect().url();
         String password = credentials.password(pipeline);
-        Map<String, String> desired = desiredConfig(pipeline, primary, secret.converge(pipeline, password));
+        Map<String, String> desired = desiredConfig(pipeline, primary, secret.converge(pipeline, password),
+                uncapturedTables.of(pipeline));
         Optional<Map<String, String>> actual = ownConfig(pipeline);
         if (actual.isEmpty()) {
             connect.create(url, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
@@ -88,8 +93,13 @@ class ConnectorDeployment {
                 + "on the worker, then delete this pipeline and create it again";
     }
 
-    /** {@code password}: the password itself, or a reference the worker resolves (see {@link ConnectorSecret}). */
-    static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password) {
+    /**
+     * {@code password}: the password itself, or a reference the worker resolves (see {@link ConnectorSecret}).
+     * {@code uncaptured}: tables left out of the publication of a pipeline that captures all tables; the snapshot
+     * leaves them out too.
+     */
+    static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password,
+                                             List<String> uncaptured) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", DebeziumPluginStep.CONNECTOR_CLASS);
         config.put("tasks.max", "1");
@@ -116,6 +126,9 @@ class ConnectorDeployment {
         config.put("value.converter.schemas.enable", "false");
         if (!pipeline.config().capturesAllTables()) {
             config.put("table.include.list", pipeline.config().tables().stream()
+                    .map(ConnectorDeployment::exactTablePattern).collect(Collectors.joining(",")));
+        } else if (!uncaptured.isEmpty()) {
+            config.put("table.exclude.list", uncaptured.stream()
                     .map(ConnectorDeployment::exactTablePattern).collect(Collectors.joining(",")));
         }
         return config;

@@ -33,6 +33,11 @@ class UncapturedTables {
         });
     }
 
+    List<String> of(PipelineSpec pipeline) {
+        return jdbc.queryForList("SELECT table_name FROM uncaptured_table WHERE pipeline_id = ? ORDER BY table_name",
+                String.class, pipeline.pipelineId());
+    }
+
     void forget(PipelineSpec pipeline) {
         record(pipeline, List.of());
     }

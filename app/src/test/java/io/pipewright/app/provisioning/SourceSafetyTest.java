@@ -131,6 +131,10 @@ class SourceSafetyTest {
             assertThat(ChangeTopics.poll(consumer, 1)).extracting(change -> change.at("/after/note").asText())
                     .containsExactly("streamed");
         }
+        try (Admin admin = Admin.create(kafkaProperties())) {
+            assertThat(admin.listTopics().names().get()).filteredOn(name -> name.startsWith(prefix + "."))
+                    .containsExactly(prefix + ".public.keyed");
+        }
     }
 
     /**

@@ -37,7 +37,7 @@ class StatusWarnings {
         if (!uncapturedTables.isEmpty()) {
             warnings.add("not captured: " + String.join(", ", uncapturedTables) + " (no primary key and replica "
                     + "identity DEFAULT or NOTHING, so publishing them would make the application's UPDATE and DELETE "
-                    + "fail); give them a primary key or REPLICA IDENTITY FULL, or create the pipeline with "
+                    + "fail); to capture them, give them a primary key and create the pipeline again, or create it with "
                     + "config.replica_identity_full true");
         }
         return warnings;
