@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * A provisioned pipeline's connector: observed, paused and resumed, restarted, re-pointed after a failover. A connector
  * of the same name that is another pipeline's (see {@link ConnectorDeployment}) is observed as missing, with a text
- * that says so, and is never paused, resumed or restarted: that fails with {@link io.pipewright.sagas.provisioning.StepFailed}.
+ * that says so, and is never paused, resumed or restarted: that fails with
+ * {@link io.pipewright.sagas.provisioning.StepFailed}.
  */
 @Component
 class RunningConnector implements ConnectorControl {

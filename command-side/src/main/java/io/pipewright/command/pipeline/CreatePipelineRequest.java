@@ -39,7 +39,7 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
     private static final Pattern SYSTEM_SCHEMA = Pattern.compile("pg_catalog|information_schema|pg_.*");
     /** Kafka's topic names: at most 249 of these characters; Debezium replaces any other character with '_'. */
     private static final Pattern TOPIC_ILLEGAL = Pattern.compile("[^A-Za-z0-9._-]");
-    static final int MAX_TOPIC_LENGTH = 249;
+    private static final int MAX_TOPIC_LENGTH = 249;
     /** PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN - 1). */
     private static final int MAX_IDENTIFIER_BYTES = 63;
     private static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -47,14 +47,14 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
             + "letters, digits, underscores or $, at most 63 characters";
 
     /**
-     * {@code allTables}: capture every table of the database, present and future (only those that have a replica
-     * identity); an explicit choice, as an empty table list used to mean it silently.
+     * {@code allTables}: capture every table of the database that has a replica identity (the others are named in the
+     * status warnings); an explicit choice, as an empty table list used to mean it silently.
      */
     record Config(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
                   Boolean replicaIdentityFull, Boolean allTables) {
     }
 
-    /** {@code maxTables}: the most tables one pipeline may list (the operator's {@code pipewright.pipelines.max-tables}). */
+    /** {@code maxTables}: the most tables one pipeline may list ({@code pipewright.pipelines.max-tables}). */
     CreatePipeline toCommand(UUID organizationId, UUID pipelineId, int maxTables) {
         Violations violations = new Violations();
         if (violations.required("name", name)) {
@@ -154,7 +154,7 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
         }
     }
 
-    static String topicOf(String topicPrefix, String schema, String table) {
+    private static String topicOf(String topicPrefix, String schema, String table) {
         return TOPIC_ILLEGAL.matcher(topicPrefix + "." + schema + "." + table).replaceAll("_");
     }
 

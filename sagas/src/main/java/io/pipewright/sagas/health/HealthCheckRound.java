@@ -76,7 +76,7 @@ public class HealthCheckRound {
         return checked;
     }
 
-    /** {@code roundStart}: the workers were listed after it, so it is when their answers were observed, at the latest. */
+    /** {@code roundStart}: the workers were listed after it, so their answers were observed no earlier than it. */
     private void check(List<MonitoredPipeline> due,
                        Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> workerListings,
                        Instant roundStart) {
@@ -93,7 +93,8 @@ public class HealthCheckRound {
             measurements.put(pipeline.pipelineId(), new MonitoredPipelines.Measurement(
                     usage == null ? null : usage.lagBytes(), usage == null ? null : usage.retainedBytes(),
                     snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)));
-            snapshot.filter(seen -> differs(pipeline, seen)).ifPresent(seen -> changes.add(() -> record(pipeline, seen, roundStart)));
+            snapshot.filter(seen -> differs(pipeline, seen))
+                    .ifPresent(seen -> changes.add(() -> record(pipeline, seen, roundStart)));
         }
         monitored.recordChecks(measurements, clock.instant());
         changes.forEach(Runnable::run);
@@ -116,7 +117,8 @@ public class HealthCheckRound {
         List<TaskState> tasks = seen.tasks();
         try {
             commands.send(GenericCommandMessage.asCommandMessage(new RecordConnectorHealth(pipeline.pipelineId(),
-                    seen.state(), tasks, seen.errorMessage(), observedAt)).andMetaData(MetaData.with("actor", HEALTH_CHECK)));
+                    seen.state(), tasks, seen.errorMessage(), observedAt))
+                    .andMetaData(MetaData.with("actor", HEALTH_CHECK)));
         } catch (RuntimeException e) {
             LOG.warn("Could not record the health of pipeline {}: {}", pipeline.pipelineId(), e.toString());
         }
