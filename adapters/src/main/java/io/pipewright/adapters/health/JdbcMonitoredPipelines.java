@@ -136,17 +136,15 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
     }
 
     /**
-     * A pipeline that failed once provisioned, or while creating its connector (which creates the slot), may own a
-     * slot: it is measured until it is deleted. One that failed earlier has none.
+     * A pipeline that failed once provisioned (no step: it was Running or Paused, so it is checked already), or while
+     * creating its connector (which creates the slot), may own a slot: it is measured until it is deleted. One that
+     * failed earlier, or while Pending (no step either, never checked), has none.
      */
     @EventHandler
     void on(PipelineFailed event) {
-        if (event.step() == null || event.step() == ProvisionStep.CREATE_CONNECTOR) {
-            jdbc.update("""
-                    UPDATE pipeline_health SET next_check_at = CASE WHEN monitored THEN next_check_at ELSE now() END,
-                        monitored = true
-                    WHERE pipeline_id = ? AND NOT deletion_requested""", event.pipelineId());
-        } else {
+        if (event.step() == ProvisionStep.CREATE_CONNECTOR) {
+            checkSoon(event.pipelineId());
+        } else if (event.step() != null) {
             stopMonitoring(event.pipelineId());
         }
     }

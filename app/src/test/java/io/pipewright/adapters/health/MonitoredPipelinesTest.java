@@ -73,7 +73,9 @@ class MonitoredPipelinesTest {
         monitored.on(new PipelineFailed(creatingConnector, ProvisionStep.CREATE_CONNECTOR, "boom", NOW));
         UUID preparingSource = created();
         monitored.on(new PipelineFailed(preparingSource, ProvisionStep.PREPARE_SOURCE, "boom", NOW));
-        assertThat(due()).contains(creatingConnector).doesNotContain(preparingSource);
+        UUID pending = created();
+        monitored.on(new PipelineFailed(pending, null, "source is not PostgreSQL", NOW));
+        assertThat(due()).contains(creatingConnector).doesNotContain(preparingSource, pending);
     }
 
     private static UUID created() {
