@@ -53,6 +53,19 @@ class PublicationStep implements ProvisioningStep {
 
     @Override
     public String converge(PipelineSpec pipeline) {
+        converge(pipeline, true);
+        return pipeline.sourceResourceName();
+    }
+
+    /**
+     * For a running pipeline that captures all tables: tables created since are published if they have a replica
+     * identity, else recorded as not captured. Nothing when the publication is gone (its pipeline is being deleted).
+     */
+    void refresh(PipelineSpec pipeline) {
+        converge(pipeline, false);
+    }
+
+    private void converge(PipelineSpec pipeline, boolean createIfMissing) {
         String publication = pipeline.sourceResourceName();
         String database = pipeline.config().databaseName();
         try (Connection connection = admin.connect(pipeline.source().postgres(),
@@ -65,11 +78,14 @@ class PublicationStep implements ProvisioningStep {
             for (String table : tablesToPublish(connection, pipeline)) {
                 (keepUpdatableOncePublished(connection, pipeline, table) ? published : uncaptured).add(table);
             }
-            uncapturedTables.record(pipeline, uncaptured);
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SELECT pg_advisory_xact_lock(hashtext('publication " + publication + "'))");
                 Optional<Boolean> allTables = publishesAllTables(connection, publication);
+                if (allTables.isEmpty() && !createIfMissing) {
+                    connection.rollback();
+                    return;
+                }
                 if (allTables.orElse(false)) {
                     // Left by an older version: FOR ALL TABLES cannot be narrowed, only replaced.
                     statement.execute("DROP PUBLICATION " + quote(publication));
@@ -90,7 +106,7 @@ class PublicationStep implements ProvisioningStep {
                 connection.rollback();
                 throw e;
             }
-            return publication;
+            uncapturedTables.record(pipeline, uncaptured);
         } catch (SQLException e) {
             if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
                 throw new StepFailed("the admin user may not create the publication: " + e.getMessage());

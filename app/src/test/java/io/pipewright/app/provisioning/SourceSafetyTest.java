@@ -135,6 +135,20 @@ class SourceSafetyTest {
             assertThat(admin.listTopics().names().get()).filteredOn(name -> name.startsWith(prefix + "."))
                     .containsExactly(prefix + ".public.keyed");
         }
+
+        stack.source().execute(database, "CREATE TABLE public.keyed_later (id int PRIMARY KEY, note text)");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
+                queryOnSource(database, "SELECT schemaname || '.' || tablename FROM pg_publication_tables "
+                        + "WHERE pubname = '" + publication + "'").contains("public.keyed_later")
+                        && api.get("/pipelines/" + id + "/status").get("warnings").toString()
+                        .contains("not captured: public.keyless, public.keyless_later"));
+        stack.source().execute(database, "INSERT INTO public.keyless_later VALUES ('z'); "
+                + "UPDATE public.keyless_later SET note = 'still updatable'; DELETE FROM public.keyless_later");
+        try (KafkaConsumer<String, String> consumer = ChangeTopics.consumer(stack, prefix + ".public.keyed_later")) {
+            stack.source().execute(database, "INSERT INTO public.keyed_later VALUES (1, 'created later')");
+            assertThat(ChangeTopics.poll(consumer, 1)).extracting(change -> change.at("/after/note").asText())
+                    .containsExactly("created later");
+        }
     }
 
     /**

@@ -47,8 +47,9 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
             + "letters, digits, underscores or $, at most 63 characters";
 
     /**
-     * {@code allTables}: capture every table of the database that has a replica identity (the others are named in the
-     * status warnings); an explicit choice, as an empty table list used to mean it silently.
+     * {@code allTables}: capture every table of the database that has a replica identity, tables created later
+     * included (the others are named in the status warnings); an explicit choice, as an empty table list used to
+     * mean it silently.
      */
     record Config(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
                   Boolean replicaIdentityFull, Boolean allTables) {

@@ -37,8 +37,8 @@ class StatusWarnings {
         if (!uncapturedTables.isEmpty()) {
             warnings.add("not captured: " + String.join(", ", uncapturedTables) + " (no primary key and replica "
                     + "identity DEFAULT or NOTHING, so publishing them would make the application's UPDATE and DELETE "
-                    + "fail); to capture them, give them a primary key and create the pipeline again, or create it "
-                    + "with config.replica_identity_full true");
+                    + "fail); give them a primary key and the next health check publishes them, or create the "
+                    + "pipeline with config.replica_identity_full true");
         }
         return warnings;
     }

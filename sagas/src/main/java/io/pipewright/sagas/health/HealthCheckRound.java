@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
  * One pass of the health monitor over the pipelines whose check is due: Connect is asked once per worker and each
  * source once, whatever the number of pipelines, so one node keeps up with thousands of them without a timer per
  * pipeline. Measurements (lag, retained WAL, when checked) are stored; a command goes to a pipeline only when its
- * connector's or tasks' state differs from what its events recorded.
+ * connector's or tasks' state differs from what its events recorded. A pipeline that captures all tables has its
+ * publication refreshed with the tables created since.
  */
 @Component
 public class HealthCheckRound {
@@ -40,19 +41,21 @@ public class HealthCheckRound {
     private final ServiceDirectory services;
     private final WorkerObserver workers;
     private final SlotObserver slots;
+    private final PublicationRefresh publications;
     private final CommandGateway commands;
     private final Clock clock;
     private final Duration interval;
     private final int batchSize;
 
     HealthCheckRound(MonitoredPipelines monitored, ServiceDirectory services, WorkerObserver workers,
-                     SlotObserver slots, CommandGateway commands, Clock clock,
+                     SlotObserver slots, PublicationRefresh publications, CommandGateway commands, Clock clock,
                      @Value("${pipewright.health.check-interval:PT60S}") Duration interval,
                      @Value("${pipewright.health.batch-size:500}") int batchSize) {
         this.monitored = monitored;
         this.services = services;
         this.workers = workers;
         this.slots = slots;
+        this.publications = publications;
         this.commands = commands;
         this.clock = clock;
         this.interval = interval;
@@ -98,6 +101,7 @@ public class HealthCheckRound {
         }
         monitored.recordChecks(measurements, clock.instant());
         changes.forEach(Runnable::run);
+        publications.refresh(due.stream().map(MonitoredPipeline::pipelineId).toList());
     }
 
     private static WorkerObserver.ConnectorSnapshot missing(MonitoredPipeline pipeline) {
