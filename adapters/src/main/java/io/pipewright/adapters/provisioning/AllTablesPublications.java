@@ -27,9 +27,9 @@ class AllTablesPublications implements PublicationRefresh {
 
     private final JdbcTemplate jdbc;
     private final ServiceDirectory services;
-    private final PublicationStep publications;
+    private final PublicationUpkeep publications;
 
-    AllTablesPublications(JdbcTemplate jdbc, ServiceDirectory services, PublicationStep publications) {
+    AllTablesPublications(JdbcTemplate jdbc, ServiceDirectory services, PublicationUpkeep publications) {
         this.jdbc = jdbc;
         this.services = services;
         this.publications = publications;

@@ -32,7 +32,7 @@ import org.springframework.stereotype.Component;
  * the tables that have a replica identity, and the others are recorded as not captured.
  */
 @Component
-class PublicationStep implements ProvisioningStep {
+class PublicationStep implements ProvisioningStep, PublicationUpkeep {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
@@ -57,11 +57,9 @@ class PublicationStep implements ProvisioningStep {
         return pipeline.sourceResourceName();
     }
 
-    /**
-     * For a running pipeline that captures all tables: tables created since are published if they have a replica
-     * identity, else recorded as not captured. Nothing when the publication is gone (its pipeline is being deleted).
-     */
-    void refresh(PipelineSpec pipeline) {
+    /** Nothing when the publication is gone (its pipeline is being deleted). */
+    @Override
+    public void refresh(PipelineSpec pipeline) {
         converge(pipeline, false);
     }
 
