@@ -10,6 +10,7 @@ import io.pipewright.kernel.pipeline.PipelineFailed;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineResumed;
 import io.pipewright.kernel.pipeline.PipelineRunning;
+import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.sagas.health.MonitoredPipeline;
@@ -34,6 +35,9 @@ import org.springframework.stereotype.Component;
 /**
  * {@code pipeline_health}: kept in step with the pipelines' events (which are monitored, what was recorded of their
  * connector, where it was re-pointed), and the durable schedule the health rounds claim from. A replay rebuilds it.
+ * A pipeline is checked from when it runs until its deletion is requested, Failed included as long as it may own a
+ * replication slot (its slot keeps retaining WAL, so its lag and retained WAL are still measured); once deletion was
+ * requested, no later event turns the checks back on.
  */
 @Component
 @ProcessingGroup(JdbcMonitoredPipelines.PROCESSING_GROUP)
@@ -131,14 +135,26 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
         checkSoon(event.pipelineId());
     }
 
+    /**
+     * A pipeline that failed once provisioned (no step: it was Running or Paused, so it is checked already), or while
+     * creating its connector (which creates the slot), may own a slot: it is measured until it is deleted. One that
+     * failed earlier, or while Pending (no step either, never checked), has none.
+     */
     @EventHandler
     void on(PipelineFailed event) {
-        stopMonitoring(event.pipelineId());
+        if (event.step() == ProvisionStep.CREATE_CONNECTOR) {
+            checkSoon(event.pipelineId());
+        } else if (event.step() != null) {
+            stopMonitoring(event.pipelineId());
+        }
     }
 
     @EventHandler
     void on(PipelineDeletionRequested event) {
-        stopMonitoring(event.pipelineId());
+        jdbc.update("""
+                        UPDATE pipeline_health SET monitored = false, next_check_at = NULL, deletion_requested = true
+                        WHERE pipeline_id = ?""",
+                event.pipelineId());
     }
 
     @EventHandler
@@ -162,10 +178,11 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
         jdbc.update("UPDATE pipeline_health SET pause_requested = ? WHERE pipeline_id = ?", requested, pipelineId);
     }
 
-    /** Running or Paused: checked from now on, the first time right away. */
+    /** Running or Paused: checked from now on, the first time right away; never once deletion was requested. */
     private void checkSoon(UUID pipelineId) {
-        jdbc.update("UPDATE pipeline_health SET monitored = true, next_check_at = now() WHERE pipeline_id = ?",
-                pipelineId);
+        jdbc.update("""
+                UPDATE pipeline_health SET monitored = true, next_check_at = now()
+                WHERE pipeline_id = ? AND NOT deletion_requested""", pipelineId);
     }
 
     private void stopMonitoring(UUID pipelineId) {

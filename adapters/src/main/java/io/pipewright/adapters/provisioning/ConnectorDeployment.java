@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -21,7 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * The pipeline's Debezium connector on its worker, as desired: created (paused if it should be) or converged to the
  * desired config pointing at a given primary, then awaited until it runs or is paused. Used by create_connector and
- * by re-pointing after a failover.
+ * by re-pointing after a failover. Connector names hold only the first 8 hex digits of the pipeline's id, so a
+ * connector of that name may be another pipeline's (or made by hand): it is this pipeline's only when its
+ * {@code slot.name} is the pipeline's slot, and another's is never overwritten, restarted or deleted.
  */
 @Component
 class ConnectorDeployment {
@@ -36,11 +40,14 @@ class ConnectorDeployment {
     private final ConnectClient connect;
     private final ConnectorCredentials credentials;
     private final ConnectorSecret secret;
+    private final UncapturedTables uncapturedTables;
 
-    ConnectorDeployment(ConnectClient connect, ConnectorCredentials credentials, ConnectorSecret secret) {
+    ConnectorDeployment(ConnectClient connect, ConnectorCredentials credentials, ConnectorSecret secret,
+                        UncapturedTables uncapturedTables) {
         this.connect = connect;
         this.credentials = credentials;
         this.secret = secret;
+        this.uncapturedTables = uncapturedTables;
     }
 
     /**
@@ -50,8 +57,9 @@ class ConnectorDeployment {
     void converge(PipelineSpec pipeline, PostgresNode primary, boolean restartIfUnchanged) {
         String url = pipeline.sink().kafka().connect().url();
         String password = credentials.password(pipeline);
-        Map<String, String> desired = desiredConfig(pipeline, primary, secret.converge(pipeline, password));
-        Optional<Map<String, String>> actual = connect.config(url, pipeline.connectorName());
+        Map<String, String> desired = desiredConfig(pipeline, primary, secret.converge(pipeline, password),
+                uncapturedTables.of(pipeline));
+        Optional<Map<String, String>> actual = ownConfig(pipeline);
         if (actual.isEmpty()) {
             connect.create(url, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
         } else if (!matches(actual.get(), desired)) {
@@ -62,8 +70,36 @@ class ConnectorDeployment {
         awaitDesiredState(pipeline, url, password);
     }
 
-    /** {@code password}: the password itself, or a reference the worker resolves (see {@link ConnectorSecret}). */
-    static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password) {
+    /** The connector's config on the worker, if it has one; refused with {@link StepFailed} when it is another's. */
+    Optional<Map<String, String>> ownConfig(PipelineSpec pipeline) {
+        Optional<Map<String, String>> actual = connect.config(pipeline.sink().kafka().connect().url(),
+                pipeline.connectorName());
+        actual.filter(config -> !owns(pipeline.sourceResourceName(), config))
+                .ifPresent(config -> {
+                    throw new StepFailed(notOwnedMessage(pipeline, config));
+                });
+        return actual;
+    }
+
+    static boolean owns(String slotName, Map<String, String> config) {
+        return Objects.equals(slotName, config.get("slot.name"));
+    }
+
+    static String notOwnedMessage(PipelineSpec pipeline, Map<String, String> config) {
+        String slot = config.get("slot.name");
+        return "connector " + pipeline.connectorName() + " on the Kafka Connect worker is not this pipeline's (its "
+                + "slot.name is " + (slot == null ? "not set" : slot) + ", not " + pipeline.sourceResourceName()
+                + "): Pipewright neither overwrites nor deletes another pipeline's connector; remove or rename it "
+                + "on the worker, then delete this pipeline and create it again";
+    }
+
+    /**
+     * {@code password}: the password itself, or a reference the worker resolves (see {@link ConnectorSecret}).
+     * {@code uncaptured}: tables left out of the publication of a pipeline that captures all tables; the snapshot
+     * leaves them out too.
+     */
+    static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password,
+                                             List<String> uncaptured) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", DebeziumPluginStep.CONNECTOR_CLASS);
         config.put("tasks.max", "1");
@@ -89,11 +125,35 @@ class ConnectorDeployment {
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("value.converter.schemas.enable", "false");
         if (!pipeline.config().capturesAllTables()) {
-            // Debezium reads each entry as a regular expression matched whole: escape the dot.
             config.put("table.include.list", pipeline.config().tables().stream()
-                    .map(table -> table.replace(".", "\\.")).collect(Collectors.joining(",")));
+                    .map(ConnectorDeployment::exactTablePattern).collect(Collectors.joining(",")));
+        } else if (!uncaptured.isEmpty()) {
+            config.put("table.exclude.list", uncaptured.stream()
+                    .map(ConnectorDeployment::exactTablePattern).collect(Collectors.joining(",")));
         }
         return config;
+    }
+
+    /**
+     * Debezium reads each entry of {@code table.include.list} as a regular expression matched whole against
+     * {@code schema.table}, case-insensitively: every character but letters and digits is escaped (a backslash before
+     * any other character is always that character in Java's regular expressions), and case is made to count. The
+     * closing parenthesis keeps a trailing backslash from escaping the list's comma.
+     */
+    static String exactTablePattern(String table) {
+        int dot = table.indexOf('.');
+        return "(?-i:" + escaped(table.substring(0, dot)) + "\\." + escaped(table.substring(dot + 1)) + ")";
+    }
+
+    private static String escaped(String name) {
+        StringBuilder pattern = new StringBuilder();
+        name.codePoints().forEach(c -> {
+            if (!Character.isLetterOrDigit(c)) {
+                pattern.append('\\');
+            }
+            pattern.appendCodePoint(c);
+        });
+        return pattern.toString();
     }
 
     private static boolean matches(Map<String, String> actual, Map<String, String> desired) {
@@ -130,11 +190,16 @@ class ConnectorDeployment {
 
     /**
      * Stops the connector, deletes its committed offsets (a future connector of the same name must not resume from
-     * them), then deletes it. Nothing when the worker does not know it.
+     * them), then deletes it. Nothing when the worker does not know it, or when its {@code slot.name} is not
+     * {@code slotName} (another pipeline's connector of the same name): then it answers false.
      */
-    void remove(String url, String name) {
-        if (connect.config(url, name).isEmpty()) {
-            return;
+    boolean remove(String url, String name, String slotName) {
+        Optional<Map<String, String>> config = connect.config(url, name);
+        if (config.isEmpty()) {
+            return true;
+        }
+        if (!owns(slotName, config.get())) {
+            return false;
         }
         connect.stop(url, name);
         Instant deadline = Instant.now().plus(RUNNING_WITHIN);
@@ -149,5 +214,6 @@ class ConnectorDeployment {
         }
         connect.deleteOffsets(url, name);
         connect.delete(url, name);
+        return true;
     }
 }

@@ -4,6 +4,8 @@ import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.ProvisioningStep;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -11,7 +13,8 @@ import org.springframework.stereotype.Component;
  * publication (autocreate disabled: a plain replication role may not create one) through a failover slot named after
  * the pipeline, on the source's current primary. An existing connector with the desired config is left alone; with
  * another config it is converged. Done when the connector and every task run, or are paused for a pipeline that
- * should be paused (created so, it never streamed a row).
+ * should be paused (created so, it never streamed a row). A connector of the same name that is another pipeline's
+ * fails the step and is left as it is, by the teardown too.
  */
 @Component
 class ConnectorStep implements ProvisioningStep {
@@ -19,6 +22,7 @@ class ConnectorStep implements ProvisioningStep {
     static final String RUNNING = "RUNNING";
     static final String FAILED = "FAILED";
     static final String PAUSED = "PAUSED";
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorStep.class);
 
     private final ConnectorDeployment deployment;
     private final ConnectorSecret secret;
@@ -45,11 +49,15 @@ class ConnectorStep implements ProvisioningStep {
 
     /**
      * The connector with its offsets, its secret file, then its slot once the walsender let go of it (Connect never
-     * drops it).
+     * drops it). A connector of the same name that is another pipeline's is not this one's to delete.
      */
     @Override
     public void remove(PipelineSpec pipeline) {
-        deployment.remove(pipeline.sink().kafka().connect().url(), pipeline.connectorName());
+        if (!deployment.remove(pipeline.sink().kafka().connect().url(), pipeline.connectorName(),
+                pipeline.sourceResourceName())) {
+            LOG.warn("Pipeline {}: connector {} on the worker is another pipeline's; left in place", 
+                    pipeline.pipelineId(), pipeline.connectorName());
+        }
         secret.remove(pipeline);
         slots.drop(pipeline.source().postgres(), pipeline.sourceResourceName());
     }

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,19 +27,23 @@ import org.springframework.stereotype.Component;
  * create_publication: a publication owned by the platform and scoped to the table filter. PostgreSQL has no
  * CREATE PUBLICATION IF NOT EXISTS and two creators race, so it is created or converged under an advisory lock.
  * Before publishing, every table must keep the application's UPDATE and DELETE working: a table without a primary
- * key and with the default replica identity would refuse them once published.
+ * key and with the default replica identity would refuse them once published. So it is never FOR ALL TABLES (a keyless
+ * table created later would be published at once): a pipeline that captures all tables publishes the explicit list of
+ * the tables that have a replica identity, and the others are recorded as not captured.
  */
 @Component
-class PublicationStep implements ProvisioningStep {
+class PublicationStep implements ProvisioningStep, PublicationUpkeep {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final SourceAdmin admin;
     private final ReplicaIdentityChanges identityChanges;
+    private final UncapturedTables uncapturedTables;
 
-    PublicationStep(SourceAdmin admin, ReplicaIdentityChanges identityChanges) {
+    PublicationStep(SourceAdmin admin, ReplicaIdentityChanges identityChanges, UncapturedTables uncapturedTables) {
         this.admin = admin;
         this.identityChanges = identityChanges;
+        this.uncapturedTables = uncapturedTables;
     }
 
     @Override
@@ -48,6 +53,17 @@ class PublicationStep implements ProvisioningStep {
 
     @Override
     public String converge(PipelineSpec pipeline) {
+        converge(pipeline, true);
+        return pipeline.sourceResourceName();
+    }
+
+    /** Nothing when the publication is gone (its pipeline is being deleted). */
+    @Override
+    public void refresh(PipelineSpec pipeline) {
+        converge(pipeline, false);
+    }
+
+    private void converge(PipelineSpec pipeline, boolean createIfMissing) {
         String publication = pipeline.sourceResourceName();
         String database = pipeline.config().databaseName();
         try (Connection connection = admin.connect(pipeline.source().postgres(),
@@ -55,36 +71,52 @@ class PublicationStep implements ProvisioningStep {
             for (String table : pipeline.config().tables()) {
                 ReplicationRole.requireTable(connection, table, database);
             }
+            List<String> published = new ArrayList<>();
+            List<String> uncaptured = new ArrayList<>();
             for (String table : tablesToPublish(connection, pipeline)) {
-                keepUpdatableOncePublished(connection, pipeline, table);
+                (keepUpdatableOncePublished(connection, pipeline, table) ? published : uncaptured).add(table);
             }
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SELECT pg_advisory_xact_lock(hashtext('publication " + publication + "'))");
-                if (!exists(connection, publication)) {
-                    statement.execute("CREATE PUBLICATION " + quote(publication) + scope(pipeline));
-                } else if (!pipeline.config().capturesAllTables()
-                        && !publishedTables(connection, publication).equals(Set.copyOf(pipeline.config().tables()))) {
-                    statement.execute("ALTER PUBLICATION " + quote(publication) + " SET TABLE "
-                            + tableList(pipeline));
+                Optional<Boolean> allTables = publishesAllTables(connection, publication);
+                if (allTables.isEmpty() && !createIfMissing) {
+                    connection.rollback();
+                    return;
+                }
+                if (allTables.orElse(false)) {
+                    // Left by an older version: FOR ALL TABLES cannot be narrowed, only replaced.
+                    statement.execute("DROP PUBLICATION " + quote(publication));
+                }
+                if (allTables.isEmpty() || allTables.get()) {
+                    statement.execute("CREATE PUBLICATION " + quote(publication)
+                            + (published.isEmpty() ? "" : " FOR TABLE " + tableList(published)));
+                } else {
+                    Set<String> current = publishedTables(connection, publication);
+                    if (!current.equals(Set.copyOf(published))) {
+                        statement.execute(published.isEmpty()
+                                ? "ALTER PUBLICATION " + quote(publication) + " DROP TABLE " + tableList(current)
+                                : "ALTER PUBLICATION " + quote(publication) + " SET TABLE " + tableList(published));
+                    }
                 }
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
                 throw e;
             }
-            return publication;
+            uncapturedTables.record(pipeline, uncaptured);
         } catch (SQLException e) {
             if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
-                throw new StepFailed("the admin user may not create the publication: " + e.getMessage()
-                        + (pipeline.config().capturesAllTables()
-                        ? "; publishing all tables needs a superuser, or list the tables in config.tables" : ""));
+                throw new StepFailed("the admin user may not create the publication: " + e.getMessage());
             }
             throw new IllegalStateException("creating the publication failed: " + e.getMessage(), e);
         }
     }
 
-    /** The listed tables, or for all tables every table of the database's own schemas. */
+    /**
+     * The listed tables, or for all tables every permanent table of the database's own schemas (temporary and
+     * unlogged tables cannot be published).
+     */
     private static List<String> tablesToPublish(Connection connection, PipelineSpec pipeline) throws SQLException {
         if (!pipeline.config().capturesAllTables()) {
             return pipeline.config().tables();
@@ -93,8 +125,9 @@ class PublicationStep implements ProvisioningStep {
         try (Statement query = connection.createStatement();
              ResultSet rows = query.executeQuery("""
                      SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                       AND n.nspname NOT LIKE 'pg\\_%'""")) {
+                     WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p'
+                       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+                     ORDER BY 1""")) {
             while (rows.next()) {
                 tables.add(rows.getString(1));
             }
@@ -102,19 +135,16 @@ class PublicationStep implements ProvisioningStep {
         return tables;
     }
 
-    private static String scope(PipelineSpec pipeline) {
-        return pipeline.config().capturesAllTables() ? " FOR ALL TABLES" : " FOR TABLE " + tableList(pipeline);
-    }
-
-    private static String tableList(PipelineSpec pipeline) {
-        return pipeline.config().tables().stream().map(SourceAdmin::quoteTable).collect(Collectors.joining(", "));
+    private static String tableList(Collection<String> tables) {
+        return tables.stream().map(SourceAdmin::quoteTable).collect(Collectors.joining(", "));
     }
 
     /**
      * A table without a primary key and with replica identity DEFAULT or NOTHING would refuse the application's
-     * UPDATE and DELETE once published: refused, unless the pipeline asked for REPLICA IDENTITY FULL.
+     * UPDATE and DELETE once published. If the pipeline asked for REPLICA IDENTITY FULL, the table gets it; else a
+     * listed table is refused, and for all tables it is left out (false).
      */
-    private void keepUpdatableOncePublished(Connection connection, PipelineSpec pipeline, String table)
+    private boolean keepUpdatableOncePublished(Connection connection, PipelineSpec pipeline, String table)
             throws SQLException {
         String identity;
         boolean hasKey;
@@ -124,15 +154,20 @@ class PublicationStep implements ProvisioningStep {
                 FROM pg_class c WHERE c.oid = to_regclass(?)""")) {
             query.setString(1, quoteTable(table));
             try (ResultSet rows = query.executeQuery()) {
-                rows.next();
+                if (!rows.next()) {
+                    return false;
+                }
                 identity = rows.getString(1);
                 hasKey = rows.getBoolean("has_key");
             }
         }
         if (!"n".equals(identity) && !("d".equals(identity) && !hasKey)) {
-            return;
+            return true;
         }
         if (!pipeline.config().replicaIdentityFull()) {
+            if (pipeline.config().capturesAllTables()) {
+                return false;
+            }
             throw new StepFailed("table " + table + " has no primary key and replica identity "
                     + ("n".equals(identity) ? "NOTHING" : "DEFAULT")
                     + ": publishing it would make the application's UPDATE and DELETE on it fail; add a primary key, "
@@ -142,6 +177,7 @@ class PublicationStep implements ProvisioningStep {
         try (Statement statement = connection.createStatement()) {
             statement.execute("ALTER TABLE " + quoteTable(table) + " REPLICA IDENTITY FULL");
         }
+        return true;
     }
 
     /** Gives back the identities this pipeline changed, unless another pipeline still publishes the table. */
@@ -179,11 +215,14 @@ class PublicationStep implements ProvisioningStep {
         return Optional.empty();
     }
 
-    private static boolean exists(Connection connection, String publication) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+    /** Empty when the publication does not exist; else whether it is FOR ALL TABLES. */
+    private static Optional<Boolean> publishesAllTables(Connection connection, String publication)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT puballtables FROM pg_publication WHERE pubname = ?")) {
             query.setString(1, publication);
             try (ResultSet rows = query.executeQuery()) {
-                return rows.next();
+                return rows.next() ? Optional.of(rows.getBoolean(1)) : Optional.empty();
             }
         }
     }
@@ -210,6 +249,7 @@ class PublicationStep implements ProvisioningStep {
              Statement statement = connection.createStatement()) {
             statement.execute("DROP PUBLICATION IF EXISTS " + quote(pipeline.sourceResourceName()));
             restoreReplicaIdentities(connection, pipeline);
+            uncapturedTables.forget(pipeline);
         } catch (SQLException e) {
             if (!SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState())) {
                 throw new IllegalStateException("dropping the publication failed: " + e.getMessage(), e);

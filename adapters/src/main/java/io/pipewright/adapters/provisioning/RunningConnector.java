@@ -13,9 +13,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
-/** A provisioned pipeline's connector: observed, paused and resumed, restarted, re-pointed after a failover. */
+/**
+ * A provisioned pipeline's connector: observed, paused and resumed, restarted, re-pointed after a failover. A connector
+ * of the same name that is another pipeline's (see {@link ConnectorDeployment}) is observed as missing, with a text
+ * that says so, and is never paused, resumed or restarted: that fails with
+ * {@link io.pipewright.sagas.provisioning.StepFailed}.
+ */
 @Component
 class RunningConnector implements ConnectorControl {
 
@@ -41,12 +48,18 @@ class RunningConnector implements ConnectorControl {
 
     @Override
     public ConnectorStatus observe(PipelineSpec pipeline) {
+        Instant observedAt = Instant.now();
+        Optional<Map<String, String>> config = connect.config(url(pipeline), pipeline.connectorName());
+        if (config.isPresent() && !ConnectorDeployment.owns(pipeline.sourceResourceName(), config.get())) {
+            return new ConnectorStatus(ConnectorHealth.MISSING, List.of(),
+                    ConnectorDeployment.notOwnedMessage(pipeline, config.get()), observedAt);
+        }
         return connect.status(url(pipeline), pipeline.connectorName())
                 .map(status -> new ConnectorStatus(status.state(), status.tasks(), ConnectorHealth.healthy(
                         status.state(), status.tasks()) ? null : ConnectorTraces.excerpt(status.firstTrace(),
-                        credentials.password(pipeline))))
+                        credentials.password(pipeline)), observedAt))
                 .orElse(new ConnectorStatus(ConnectorHealth.MISSING, List.of(), "connector "
-                        + pipeline.connectorName() + " is not on the Kafka Connect worker"));
+                        + pipeline.connectorName() + " is not on the Kafka Connect worker", observedAt));
     }
 
     /**
@@ -55,6 +68,7 @@ class RunningConnector implements ConnectorControl {
      */
     @Override
     public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
+        deployment.ownConfig(pipeline);
         if (pipeline.paused()) {
             connect.pause(url(pipeline), pipeline.connectorName());
         } else {
@@ -71,7 +85,7 @@ class RunningConnector implements ConnectorControl {
 
     @Override
     public void restartFailed(PipelineSpec pipeline) {
-        if (connect.config(url(pipeline), pipeline.connectorName()).isEmpty()) {
+        if (deployment.ownConfig(pipeline).isEmpty()) {
             deployment.converge(pipeline, admin.primary(pipeline.source().postgres()), false);
         } else {
             connect.restart(url(pipeline), pipeline.connectorName(), true);

@@ -33,7 +33,12 @@ class WorkerResidue {
         return found;
     }
 
+    /**
+     * Removed only while its {@code slot.name} still names the orphan's pipeline, as when it was found (one without a
+     * pipeline's slot name only while it still has none).
+     */
     void remove(String url, TaggedResource connector) {
-        deployment.remove(url, connector.name());
+        deployment.remove(url, connector.name(), connector.pipelineId() == null ? null
+                : "pipewright_" + connector.pipelineId().toString().replace("-", ""));
     }
 }

@@ -84,15 +84,17 @@ class OversizedListingTest {
         bus.subscribe(RecordConnectorHealth.class.getName(), message -> commands.add(message.getPayload()));
         HealthCheckRound round = new HealthCheckRound(fleet, id -> Optional.ofNullable(sinks.get(id)),
                 new ConnectWorkerObserver(connect, new ConnectorCredentials(new InMemoryVault())),
-                (source, slots) -> Map.of(), DefaultCommandGateway.builder().commandBus(bus).build(),
+                (source, slots) -> Map.of(), pipelineIds -> { },
+                DefaultCommandGateway.builder().commandBus(bus).build(),
                 Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, Duration.ofSeconds(60));
         try {
             assertThat(round.run()).isEqualTo(2);
         } finally {
             round.destroy();
         }
-        assertThat(commands).singleElement().isEqualTo(new RecordConnectorHealth(onSmall.pipelineId(), "PAUSED",
-                List.of(new TaskState(0, "PAUSED")), null));
+        assertThat(commands).singleElement().usingRecursiveComparison().ignoringFields("observedAt")
+                .isEqualTo(new RecordConnectorHealth(onSmall.pipelineId(), "PAUSED",
+                        List.of(new TaskState(0, "PAUSED")), null, Instant.EPOCH));
         assertThat(fleet.measured.get(onSmall.pipelineId()).connectedTo()).isEqualTo(new SourceNode("10.0.0.5", 5432));
         assertThat(fleet.measured.get(onBig.pipelineId()).connectedTo()).isNull();
     }
@@ -101,7 +103,8 @@ class OversizedListingTest {
     void theHealthBenchmarksListingOfAThousandConnectorsFitsTheDefault() {
         List<String> thousand = IntStream.range(0, 1000).mapToObj(i -> "mdb-pipeline-" + i).toList();
         serve("thousand", listing(thousand, "RUNNING"));
-        ConnectClient connect = new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY, ExternalCallLimits.defaults());
+        ConnectClient connect = new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY,
+                ExternalCallLimits.defaults());
         assertThat(connect.connectorsWithStatusAndConfig(url("thousand"))).hasSize(1000);
     }
 

@@ -107,7 +107,8 @@ class PipelineApiTest {
         assertRefused(with("config", Map.of("snapshot_mode", "sometimes")), "config.snapshot_mode",
                 "must be one of initial, initial_only, no_data, always, when_needed");
         assertRefused(with("config", Map.of("tables", List.of("orders; DROP TABLE orders"))), "config.tables[0]",
-                "must be schema.table or table, each part a PostgreSQL identifier");
+                "must be schema.table or table, each part a PostgreSQL identifier, plain or in double quotes "
+                        + "without '\"', ',' or control characters");
         assertRefused(with("config", Map.of("database_name", "../etc")), "config.database_name",
                 "must be a PostgreSQL identifier: a letter or underscore, then letters, digits, underscores or $, "
                         + "at most 63 characters");
@@ -122,6 +123,79 @@ class PipelineApiTest {
         assertRefusedRaw("{\"name\": ", "body", "must be well-formed JSON");
         assertRefusedRaw("[1, 2]", "body", "must be a JSON object of the documented shape");
         assertThat(eventCount()).isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void tablesOfTheSystemCatalogsAreRefused() {
+        long eventsBefore = eventCount();
+        assertRefused(with("config", Map.of("tables", List.of("pg_catalog.pg_authid"))), "config.tables[0]",
+                "must not be in a system schema (pg_catalog, information_schema or pg_*)");
+        assertRefused(with("config", Map.of("tables", List.of("information_schema.tables"))), "config.tables[0]",
+                "must not be in a system schema (pg_catalog, information_schema or pg_*)");
+        assertRefused(with("config", Map.of("tables", List.of("pg_toast.pg_toast_1260"))), "config.tables[0]",
+                "must not be in a system schema (pg_catalog, information_schema or pg_*)");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+    }
+
+    @Test
+    void aPipelineListsItsTablesOrOptsInToAllTables() {
+        long eventsBefore = eventCount();
+        String allTablesRule = "is required: list the tables to capture, or set config.all_tables to true to "
+                + "capture every table that has a replica identity";
+        assertRefused(without("config"), "config.tables", allTablesRule);
+        assertRefused(with("config", Map.of("tables", List.of())), "config.tables", allTablesRule);
+        assertRefused(with("config", Map.of("topic_prefix", "shop")), "config.tables", allTablesRule);
+        assertRefused(with("config", Map.of("tables", List.of("orders"), "all_tables", true)), "config.all_tables",
+                "must not be true when config.tables lists tables");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+
+        post(web, PIPELINES, with("config", Map.of("all_tables", true))).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.config.tables").isEqualTo(List.of());
+    }
+
+    @Test
+    void aPipelineListsAtMostTheConfiguredNumberOfTables() {
+        List<String> tables = new ArrayList<>();
+        for (int i = 0; i <= 100; i++) {
+            tables.add("t" + i);
+        }
+        assertRefused(with("config", Map.of("tables", tables)), "config.tables", "may list at most 100 tables");
+        post(web, PIPELINES, with("config", Map.of("tables", tables.subList(0, 100)))).expectStatus().isAccepted();
+    }
+
+    @Test
+    void aTopicLongerThanKafkaAllowsIsRefusedAtCreate() {
+        String prefix = "p".repeat(200);
+        String table = "t".repeat(42);
+        assertThat((prefix + ".public." + table).length()).isEqualTo(250);
+        assertRefused(with("config", Map.of("tables", List.of(table), "topic_prefix", prefix)), "config.tables[0]",
+                "gives a Kafka topic of 250 characters (topic_prefix.schema.table); Kafka allows at most 249");
+        post(web, PIPELINES, with("config", Map.of("tables", List.of(table.substring(1)), "topic_prefix", prefix)))
+                .expectStatus().isAccepted();
+        assertRefused(with("config", Map.of("tables", List.of("public.\"a+b\"", "public.a_b"), "topic_prefix", "shop")),
+                "config.tables[1]", "gives the same Kafka topic as config.tables[0]: shop.public.a_b");
+    }
+
+    @Test
+    void quotedTableNamesAreAcceptedAsTheyAreWritten() {
+        post(web, PIPELINES, with("config", Map.of("tables", List.of("public.\"a.b+c\"", "\"t(1)|u\""))))
+                .expectStatus().isAccepted()
+                .expectBody().jsonPath("$.config.tables").isEqualTo(List.of("public.a.b+c", "public.t(1)|u"));
+        assertRefused(with("config", Map.of("tables", List.of("public.\"a,b\""))), "config.tables[0]",
+                "must be schema.table or table, each part a PostgreSQL identifier, plain or in double quotes "
+                        + "without '\"', ',' or control characters");
+    }
+
+    @Test
+    void pausingAPipelineCreatedPausedAnswersAtOnceAndChangesNothing() {
+        Map<String, Object> request = request(uniqueName());
+        request.put("paused", true);
+        String id = (String) post(web, PIPELINES, request).expectStatus().isAccepted()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        post(web, PIPELINES + "/" + id + "/pause", Map.of()).expectStatus().isAccepted()
+                .expectBody().jsonPath("$.status").isEqualTo("Pending");
+        assertThat(jdbc.queryForList("SELECT payload_type FROM domain_event_entry WHERE aggregate_identifier = ?",
+                String.class, id)).noneMatch(type -> type.endsWith("PipelinePaused"));
     }
 
     @Test
@@ -208,6 +282,7 @@ class PipelineApiTest {
         request.put("pipeline_type", "cdc_pg_to_kafka");
         request.put("source_service_id", sourceId);
         request.put("sink_service_id", sinkId);
+        request.put("config", Map.of("tables", List.of("orders")));
         return request;
     }
 

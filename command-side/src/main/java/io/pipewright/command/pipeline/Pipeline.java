@@ -44,6 +44,7 @@ import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
 import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -59,7 +60,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * Commands that make no sense in the current state are refused; asking for the state it is already in changes nothing.
  * Once provisioned it streams only while both the pipeline and its connector run: paused on request (through
  * Pipewright) or on the worker (through Connect's API), it is Paused. Health observations become events only when the
- * connector's or a task's state changes.
+ * connector's or a task's state changes, and only when they are newer than the last one recorded: a report that was
+ * observed before it (a slow health round) is ignored. Pause and resume answer whether they changed anything.
  */
 @Aggregate
 public class Pipeline {
@@ -83,6 +85,8 @@ public class Pipeline {
     private String connectorError;
     private SourceNode failingOverTo;
     private SourceNode repointedTo;
+    /** When the connector was last seen in the state recorded: reports observed earlier are outdated. */
+    private Instant lastObservedAt;
 
     protected Pipeline() {
     }
@@ -152,11 +156,12 @@ public class Pipeline {
 
     /**
      * A change seen on the worker. A connector paused or resumed there pauses or resumes the pipeline, unless a user
-     * paused it through Pipewright: then it stays Paused and the reconciler pauses the connector again.
+     * paused it through Pipewright: then it stays Paused and the reconciler pauses the connector again. The change is
+     * recorded at the time it was observed.
      */
     @CommandHandler
     public void handle(RecordConnectorHealth command, Clock clock) {
-        if (!isProvisioned()) {
+        if (!isProvisioned() || (lastObservedAt != null && command.observedAt().isBefore(lastObservedAt))) {
             return;
         }
         boolean changed = !Objects.equals(connectorState, command.connectorState())
@@ -169,7 +174,7 @@ public class Pipeline {
             return;
         }
         apply(new ConnectorHealthChanged(pipelineId, command.connectorState(), command.taskStates(),
-                command.errorMessage(), clock.instant()));
+                command.errorMessage(), command.observedAt()));
         boolean pausedOnWorker = ConnectorHealth.PAUSED.equals(command.connectorState());
         if (pausedOnWorker && status == PipelineStatus.RUNNING) {
             apply(new PipelinePaused(pipelineId, PauseCause.CONNECTOR, clock.instant()));
@@ -197,9 +202,10 @@ public class Pipeline {
         apply(new FailoverDetected(pipelineId, command.connectedTo(), command.primary(), clock.instant()));
     }
 
+    /** Ignored once deletion was requested: the teardown removes the connector, nothing is monitored any more. */
     @CommandHandler
     public void handle(CompleteRepointing command, Clock clock) {
-        if (failingOverTo == null) {
+        if (failingOverTo == null || isBeingDeleted()) {
             return;
         }
         if (!failingOverTo.equals(command.primary())) {
@@ -218,31 +224,42 @@ public class Pipeline {
         apply(new PipelineFailed(pipelineId, failedStep, command.errorMessage(), clock.instant()));
     }
 
+    /**
+     * Returns whether it changed anything: nothing for a pipeline already paused through Pipewright, or created paused
+     * and still being provisioned.
+     */
     @CommandHandler
-    public void handle(PausePipeline command, Clock clock) {
+    public boolean handle(PausePipeline command, Clock clock) {
         requireOrganization(command.organizationId());
-        if (pauseRequested) {
-            return;
+        boolean pausedAlready = status == PipelineStatus.PAUSED || status == PipelineStatus.PENDING
+                || status == PipelineStatus.PROVISIONING;
+        if (pauseRequested && pausedAlready) {
+            return false;
         }
         if (!isProvisioned()) {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
                     + "; only a Running pipeline can be paused");
         }
         apply(new PipelinePaused(pipelineId, PauseCause.REQUESTED, clock.instant()));
+        return true;
     }
 
-    /** Resuming a pipeline paused on the worker resumes its connector too: the user asked for it to stream. */
+    /**
+     * Resuming a pipeline paused on the worker resumes its connector too: the user asked for it to stream. Returns
+     * whether it changed anything: nothing for a Running pipeline.
+     */
     @CommandHandler
-    public void handle(ResumePipeline command, Clock clock) {
+    public boolean handle(ResumePipeline command, Clock clock) {
         requireOrganization(command.organizationId());
         if (status == PipelineStatus.RUNNING) {
-            return;
+            return false;
         }
         if (status != PipelineStatus.PAUSED) {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
                     + "; only a Paused pipeline can be resumed");
         }
         apply(new PipelineResumed(pipelineId, PauseCause.REQUESTED, clock.instant()));
+        return true;
     }
 
     @CommandHandler
@@ -327,6 +344,7 @@ public class Pipeline {
         status = PipelineStatus.RUNNING;
         connectorState = event.connectorState();
         taskStates = event.taskStates();
+        lastObservedAt = event.at();
     }
 
     @EventSourcingHandler
@@ -334,6 +352,9 @@ public class Pipeline {
         connectorState = event.connectorState();
         taskStates = event.taskStates();
         connectorError = event.errorMessage();
+        if (lastObservedAt == null || event.at().isAfter(lastObservedAt)) {
+            lastObservedAt = event.at();
+        }
     }
 
     @EventSourcingHandler

@@ -12,6 +12,7 @@ import io.pipewright.kernel.query.PipelineView;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -22,15 +23,21 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** The pipeline endpoints that change something; each answers 202 with the pipeline as the views now show it. */
+/**
+ * The pipeline endpoints that change something; each answers 202 with the pipeline as the views now show it. A
+ * command that changes nothing (pausing a paused pipeline) answers at once with the pipeline as it is.
+ */
 @RestController
 @RequestMapping("/organizations/{organizationId}/pipelines")
 class PipelineCommandController {
 
     private final CommandDispatch dispatch;
+    private final int maxTables;
 
-    PipelineCommandController(CommandDispatch dispatch) {
+    PipelineCommandController(CommandDispatch dispatch,
+                              @Value("${pipewright.pipelines.max-tables:100}") int maxTables) {
         this.dispatch = dispatch;
+        this.maxTables = maxTables;
     }
 
     @PostMapping
@@ -38,7 +45,7 @@ class PipelineCommandController {
                                               @RequestBody CreatePipelineRequest request, Caller caller) {
         requirePermission(caller, organizationId);
         UUID pipelineId = UUID.randomUUID();
-        return Mono.fromCallable(() -> request.toCommand(organizationId, pipelineId))
+        return Mono.fromCallable(() -> request.toCommand(organizationId, pipelineId, maxTables))
                 .flatMap(command -> dispatch.send(command, caller))
                 .then(dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
                         Optional::isPresent))
@@ -69,9 +76,13 @@ class PipelineCommandController {
     private Mono<ResponseEntity<PipelineView>> change(Caller caller, UUID organizationId, UUID pipelineId,
                                                       Object command, PipelineStatus leadsTo) {
         requirePermission(caller, organizationId);
-        return dispatch.send(command, caller)
+        return dispatch.<Object>sendForResult(command, caller)
                 .onErrorMap(CommandDispatch::isUnknownAggregate, absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
-                .then(awaitStatus(organizationId, pipelineId, leadsTo))
+                .map(Boolean.TRUE::equals)
+                .defaultIfEmpty(true)
+                .flatMap(changed -> changed ? awaitStatus(organizationId, pipelineId, leadsTo)
+                        : dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
+                                view -> true))
                 .map(PipelineCommandController::accepted);
     }
 

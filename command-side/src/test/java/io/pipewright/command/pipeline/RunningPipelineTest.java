@@ -28,7 +28,12 @@ import io.pipewright.kernel.pipeline.RestartConnector;
 import io.pipewright.kernel.pipeline.ResumePipeline;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.pipeline.DeletePipeline;
+import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
+import io.pipewright.kernel.pipeline.PipelineStatus;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +63,7 @@ class RunningPipelineTest {
     @Test
     void aHealthyObservationOfAHealthyPipelineChangesNothing() {
         fixture.given(running())
-                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }
@@ -66,22 +71,22 @@ class RunningPipelineTest {
     @Test
     void aFailedTaskIsRecordedWithItsTraceAndClearedWhenItRunsAgain() {
         fixture.given(running())
-                .when(new RecordConnectorHealth(ID, "RUNNING", FAILED_TASK, TRACE))
+                .when(new RecordConnectorHealth(ID, "RUNNING", FAILED_TASK, TRACE, NOW))
                 .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK, TRACE, NOW));
         fixture.given(running(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK, TRACE, NOW)))
-                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW))
                 .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW));
     }
 
     @Test
     void aConnectorPausedOnTheWorkerPausesThePipelineAndResumedThereResumesIt() {
         fixture.given(running())
-                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null))
+                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null, NOW))
                 .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW),
                         new PipelinePaused(ID, PauseCause.CONNECTOR, NOW));
         fixture.given(running(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW),
                         new PipelinePaused(ID, PauseCause.CONNECTOR, NOW)))
-                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW))
                 .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW),
                         new PipelineResumed(ID, PauseCause.CONNECTOR, NOW));
     }
@@ -90,18 +95,18 @@ class RunningPipelineTest {
     void aConnectorResumedOnTheWorkerDoesNotResumeAPipelinePausedThroughPipewright() {
         fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
                         new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW)))
-                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW))
                 .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW));
     }
 
     @Test
     void aConnectorOfAPipelinePausedThroughPipewrightSeenRunningWithoutAChangeIsReportedForRePausing() {
         fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW)))
-                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW))
                 .expectEvents(new PausedConnectorFoundRunning(ID, NOW));
         fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
                         new PipelineResumed(ID, PauseCause.REQUESTED, NOW)))
-                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW))
                 .expectNoEvents();
     }
 
@@ -178,11 +183,70 @@ class RunningPipelineTest {
     void aFailedPipelineIgnoresHealthAndFailover() {
         List<Object> failed = running(new PipelineFailed(ID, null, "connector task failed: boom", NOW));
         fixture.given(failed)
-                .when(new RecordConnectorHealth(ID, "RUNNING", FAILED_TASK, TRACE))
+                .when(new RecordConnectorHealth(ID, "RUNNING", FAILED_TASK, TRACE, NOW))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
         fixture.given(failed)
                 .when(new DetectFailover(ID, OLD_PRIMARY, NEW_PRIMARY))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void aReportObservedBeforeTheLastRecordedOneIsIgnored() {
+        Instant later = NOW.plusSeconds(5);
+        List<Object> pausedLater = running(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, later),
+                new PipelinePaused(ID, PauseCause.CONNECTOR, later));
+        fixture.given(pausedLater)
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, later.minusMillis(1)))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(pausedLater)
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, later.plusMillis(1)))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, later.plusMillis(1)),
+                        new PipelineResumed(ID, PauseCause.CONNECTOR, NOW));
+    }
+
+    @Test
+    void aReportObservedBeforeThePipelineRanIsIgnored() {
+        fixture.given(running())
+                .when(new RecordConnectorHealth(ID, "UNASSIGNED", List.of(), null, NOW.minus(Duration.ofSeconds(1))))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+    }
+
+    @Test
+    void pausingAPausedPipelineAndResumingARunningOneChangeNothingAndSaySo() {
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW)))
+                .when(new PausePipeline(ID, ORG))
+                .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(false)
+                .expectNoEvents();
+        fixture.given(running())
+                .when(new ResumePipeline(ID, ORG))
+                .expectSuccessfulHandlerExecution()
+                .expectResultMessagePayload(false)
+                .expectNoEvents();
+        fixture.given(running())
+                .when(new PausePipeline(ID, ORG))
+                .expectResultMessagePayload(true)
+                .expectEvents(new PipelinePaused(ID, PauseCause.REQUESTED, NOW));
+    }
+
+    @Test
+    void pausingAFailedPipelinePausedEarlierIsRefused() {
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
+                        new PipelineFailed(ID, null, "connector task failed: boom", NOW)))
+                .when(new PausePipeline(ID, ORG))
+                .expectException(CommandRefused.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void completingARepointingAfterDeletionWasRequestedChangesNothing() {
+        fixture.given(running(new FailoverDetected(ID, OLD_PRIMARY, NEW_PRIMARY, NOW),
+                        new PipelineDeletionRequested(ID, PipelineStatus.RUNNING, null, NOW)))
+                .when(new CompleteRepointing(ID, NEW_PRIMARY))
                 .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
     }

@@ -55,7 +55,9 @@ public class PipelineViews {
 
     /** Empty unless the pipeline belongs to one of {@code organizationIds}, so the answer leaks no existence. */
     public Mono<PipelineStatusView> status(UUID pipelineId, Collection<UUID> organizationIds) {
-        return database.sql("SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, h.last_health_check_at "
+        return database.sql("SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, h.last_health_check_at, "
+                        + "(SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
+                        + "WHERE u.pipeline_id = v.id) AS uncaptured_tables "
                         + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id "
                         + "WHERE v.id = :id AND v.organization_id = ANY(:organizationIds) AND v." + LIVE)
                 .bind("id", pipelineId)
@@ -79,10 +81,12 @@ public class PipelineViews {
     private PipelineStatusView toStatus(Readable row) {
         String status = row.get("status", String.class);
         Long retainedWal = row.get("retained_wal_bytes", Long.class);
+        String[] uncaptured = row.get("uncaptured_tables", String[].class);
         return new PipelineStatusView(row.get("id", UUID.class), status,
                 row.get("connector_name", String.class), row.get("connector_state", String.class),
                 json.read(row.get("task_states", Json.class), TASK_STATES), row.get("source_lag_bytes", Long.class),
                 row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
-                row.get("error_message", String.class), retainedWal, warnings.about(status, retainedWal));
+                row.get("error_message", String.class), retainedWal, warnings.about(status, retainedWal,
+                        uncaptured == null ? List.of() : List.of(uncaptured)));
     }
 }

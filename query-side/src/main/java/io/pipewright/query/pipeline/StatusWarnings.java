@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the status view warns about. A replication slot keeps every WAL segment its connector has not confirmed, so a
- * paused or stalled connector makes the source's disk fill up.
+ * paused or stalled connector makes the source's disk fill up. A pipeline that captures all tables leaves out the
+ * tables it cannot publish without breaking the application's UPDATE and DELETE: the user must know they are missing.
  */
 @Component
 class StatusWarnings {
@@ -22,7 +23,8 @@ class StatusWarnings {
         this.retainedWalThreshold = retainedWalThreshold;
     }
 
-    List<String> about(String status, Long retainedWalBytes) {
+    /** {@code uncapturedTables}: tables left out of a pipeline that captures all tables. */
+    List<String> about(String status, Long retainedWalBytes, List<String> uncapturedTables) {
         List<String> warnings = new ArrayList<>();
         if (PipelineStatus.PAUSED.wireName().equals(status)) {
             warnings.add(PAUSED_RETAINS_WAL);
@@ -31,6 +33,12 @@ class StatusWarnings {
             warnings.add("the replication slot retains " + retainedWalBytes + " bytes of WAL on the source, more "
                     + "than the " + retainedWalThreshold + " bytes allowed before this warning; an unread slot can "
                     + "fill the source's disk");
+        }
+        if (!uncapturedTables.isEmpty()) {
+            warnings.add("not captured: " + String.join(", ", uncapturedTables) + " (no primary key and replica "
+                    + "identity DEFAULT or NOTHING, so publishing them would make the application's UPDATE and DELETE "
+                    + "fail); give them a primary key and the next health check publishes them, or create the "
+                    + "pipeline with config.replica_identity_full true");
         }
         return warnings;
     }

@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * pipeline. Workers and sources are asked side by side ({@code pipewright.health.parallelism} at a time), each call
  * bounded ({@code pipewright.health.call-timeout}), so a hung worker or source costs only its own pipelines a round.
  * Measurements (lag, retained WAL, when checked) are stored; a command goes to a pipeline only when its
- * connector's or tasks' state differs from what its events recorded.
+ * connector's or tasks' state differs from what its events recorded. A pipeline that captures all tables has its
+ * publication refreshed with the tables created since.
  */
 @Component
 public class HealthCheckRound implements DisposableBean {
@@ -43,6 +44,7 @@ public class HealthCheckRound implements DisposableBean {
     private final ServiceDirectory services;
     private final WorkerObserver workers;
     private final SlotObserver slots;
+    private final PublicationRefresh publications;
     private final CommandGateway commands;
     private final Clock clock;
     private final Duration interval;
@@ -50,7 +52,8 @@ public class HealthCheckRound implements DisposableBean {
     private final BoundedCalls calls;
 
     public HealthCheckRound(MonitoredPipelines monitored, ServiceDirectory services, WorkerObserver workers,
-                            SlotObserver slots, CommandGateway commands, Clock clock,
+                            SlotObserver slots, PublicationRefresh publications, CommandGateway commands,
+                            Clock clock,
                             @Value("${pipewright.health.check-interval:PT60S}") Duration interval,
                             @Value("${pipewright.health.batch-size:500}") int batchSize,
                             @Value("${pipewright.health.parallelism:8}") int parallelism,
@@ -59,6 +62,7 @@ public class HealthCheckRound implements DisposableBean {
         this.services = services;
         this.workers = workers;
         this.slots = slots;
+        this.publications = publications;
         this.commands = commands;
         this.clock = clock;
         this.interval = interval;
@@ -84,7 +88,7 @@ public class HealthCheckRound implements DisposableBean {
         List<MonitoredPipeline> due;
         do {
             due = monitored.claimDue(batchSize, interval, roundStart);
-            check(due, workerListings, listings);
+            check(due, workerListings, listings, roundStart);
             checked += due.size();
         } while (due.size() == batchSize);
         return checked;
@@ -92,12 +96,14 @@ public class HealthCheckRound implements DisposableBean {
 
     /**
      * Starts the listings of the batch's workers not yet listed this round and the measurements of its sources, all
-     * side by side, then takes each answer within its bound (a worker's listing once per round).
+     * side by side, then takes each answer within its bound (a worker's listing once per round). {@code roundStart}:
+     * the workers were listed after it, so their answers were observed no earlier than it.
      */
     private void check(List<MonitoredPipeline> due,
                        Map<UUID, BoundedCalls.Call<Optional<Map<String, WorkerObserver.ConnectorSnapshot>>>>
                                workerListings,
-                       Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings) {
+                       Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings,
+                       Instant roundStart) {
         for (MonitoredPipeline pipeline : due) {
             workerListings.computeIfAbsent(pipeline.sinkServiceId(),
                     sinkServiceId -> calls.start(() -> observeWorker(sinkServiceId)));
@@ -122,10 +128,12 @@ public class HealthCheckRound implements DisposableBean {
             measurements.put(pipeline.pipelineId(), new MonitoredPipelines.Measurement(
                     usage == null ? null : usage.lagBytes(), usage == null ? null : usage.retainedBytes(),
                     snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)));
-            snapshot.filter(seen -> differs(pipeline, seen)).ifPresent(seen -> changes.add(() -> record(pipeline, seen)));
+            snapshot.filter(seen -> differs(pipeline, seen))
+                    .ifPresent(seen -> changes.add(() -> record(pipeline, seen, roundStart)));
         }
         monitored.recordChecks(measurements, clock.instant());
         changes.forEach(Runnable::run);
+        publications.refresh(due.stream().map(MonitoredPipeline::pipelineId).toList());
     }
 
     private static WorkerObserver.ConnectorSnapshot missing(MonitoredPipeline pipeline) {
@@ -141,11 +149,12 @@ public class HealthCheckRound implements DisposableBean {
                 || !Objects.equals(pipeline.recordedError(), seen.errorMessage());
     }
 
-    private void record(MonitoredPipeline pipeline, WorkerObserver.ConnectorSnapshot seen) {
+    private void record(MonitoredPipeline pipeline, WorkerObserver.ConnectorSnapshot seen, Instant observedAt) {
         List<TaskState> tasks = seen.tasks();
         try {
             commands.send(GenericCommandMessage.asCommandMessage(new RecordConnectorHealth(pipeline.pipelineId(),
-                    seen.state(), tasks, seen.errorMessage())).andMetaData(MetaData.with("actor", HEALTH_CHECK)));
+                    seen.state(), tasks, seen.errorMessage(), observedAt))
+                    .andMetaData(MetaData.with("actor", HEALTH_CHECK)));
         } catch (RuntimeException e) {
             LOG.warn("Could not record the health of pipeline {}: {}", pipeline.pipelineId(), e.toString());
         }

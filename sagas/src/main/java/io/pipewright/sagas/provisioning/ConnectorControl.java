@@ -3,6 +3,7 @@ package io.pipewright.sagas.provisioning;
 import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
+import java.time.Instant;
 import java.util.List;
 
 /** The running pipeline's connector on its Kafka Connect worker: what the reconciler observes and does to it. */
@@ -10,9 +11,9 @@ public interface ConnectorControl {
 
     /**
      * Connect's view of the connector: its state ({@link ConnectorHealth#MISSING} when the worker does not know it),
-     * its tasks, and the first failure's trace without secrets, or null.
+     * its tasks, and the first failure's trace without secrets, or null; {@code observedAt}: when Connect was asked.
      */
-    record ConnectorStatus(String state, List<TaskState> tasks, String errorMessage) {
+    record ConnectorStatus(String state, List<TaskState> tasks, String errorMessage, Instant observedAt) {
 
         public ConnectorStatus {
             tasks = List.copyOf(tasks);

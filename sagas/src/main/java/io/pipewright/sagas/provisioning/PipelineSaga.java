@@ -272,7 +272,8 @@ public class PipelineSaga {
     private void pauseOrResumeConnector() {
         try {
             ConnectorControl.ConnectorStatus status = connector.applyDesiredState(spec());
-            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), status.errorMessage()));
+            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), status.errorMessage(),
+                    status.observedAt()));
             if (status.healthy() && !status.inDesiredState(pauseRequested)) {
                 // Changed again on the worker while this one took effect, e.g. resumed there: apply it once more.
                 attempts++;
@@ -342,7 +343,7 @@ public class PipelineSaga {
             return;
         }
         if (status.healthy()) {
-            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), null));
+            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), null, status.observedAt()));
             return;
         }
         if (restarts >= RESTART_ATTEMPTS) {
@@ -353,6 +354,9 @@ public class PipelineSaga {
         try {
             connector.restartFailed(pipeline);
             send(new RestartConnector(pipelineId, restarts));
+        } catch (StepFailed cannotSucceed) {
+            send(new FailPipeline(pipelineId, cannotSucceed.getMessage()));
+            return;
         } catch (RuntimeException transientFailure) {
             LOG.warn("Restarting the connector of pipeline {} failed (attempt {}): {}", pipelineId, restarts,
                     transientFailure.toString());

@@ -75,13 +75,14 @@ class HungNodesTest {
         };
         SlotObserver slots = (endpoint, names) -> usage(names);
         HealthCheckRound round = new HealthCheckRound(fleet, id -> Optional.ofNullable(services.get(id)), workers,
-                slots, gateway, Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, CALL_TIMEOUT);
+                slots, pipelineIds -> { }, gateway, Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, CALL_TIMEOUT);
         try {
             int checked = assertTimeoutPreemptively(ENDS_WITHIN, round::run);
 
             assertThat(checked).isEqualTo(3);
-            assertThat(commands).singleElement().isEqualTo(new RecordConnectorHealth(onHealthy.pipelineId(),
-                    "FAILED", List.of(new TaskState(0, "FAILED")), "boom"));
+            assertThat(commands).singleElement().usingRecursiveComparison().ignoringFields("observedAt")
+                    .isEqualTo(new RecordConnectorHealth(onHealthy.pipelineId(), "FAILED",
+                            List.of(new TaskState(0, "FAILED")), "boom", Instant.EPOCH));
             assertThat(fleet.measured).containsOnlyKeys(onHung.pipelineId(), onOversized.pipelineId(),
                     onHealthy.pipelineId());
             assertThat(fleet.measured.get(onHealthy.pipelineId()).connectedTo())
@@ -105,7 +106,7 @@ class HungNodesTest {
         SlotObserver slots = (endpoint, names) -> endpoint.nodes().get(0).host().equals("10.0.0.9")
                 ? hang() : usage(names);
         HealthCheckRound round = new HealthCheckRound(fleet, id -> Optional.ofNullable(services.get(id)), workers,
-                slots, gateway, Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, CALL_TIMEOUT);
+                slots, pipelineIds -> { }, gateway, Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, CALL_TIMEOUT);
         try {
             assertThat(assertTimeoutPreemptively(ENDS_WITHIN, round::run)).isEqualTo(2);
             assertThat(fleet.measured.get(onSource.pipelineId()).sourceLagBytes()).isEqualTo(7L);

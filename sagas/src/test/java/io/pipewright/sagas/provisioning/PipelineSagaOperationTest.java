@@ -56,11 +56,11 @@ class PipelineSagaOperationTest {
     private static final ConnectorHealthChanged TASK_FAILED = new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK,
             TRACE, NOW);
     private static final ConnectorControl.ConnectorStatus STILL_FAILED = new ConnectorControl.ConnectorStatus(
-            "RUNNING", FAILED_TASK, TRACE);
+            "RUNNING", FAILED_TASK, TRACE, NOW);
     private static final ConnectorControl.ConnectorStatus HEALTHY = new ConnectorControl.ConnectorStatus("RUNNING",
-            RUNNING_TASK, null);
+            RUNNING_TASK, null, NOW);
     private static final ConnectorControl.ConnectorStatus PAUSED = new ConnectorControl.ConnectorStatus("PAUSED",
-            List.of(new TaskState(0, "PAUSED")), null);
+            List.of(new TaskState(0, "PAUSED")), null, NOW);
     private static final SourceNode OLD_PRIMARY = new SourceNode("127.0.0.1", 5432);
     private static final SourceNode NEW_PRIMARY = new SourceNode("127.0.0.1", 5433);
 
@@ -84,7 +84,7 @@ class PipelineSagaOperationTest {
                 .whenAggregate(ID.toString()).publishes(new PipelinePaused(ID, PauseCause.REQUESTED, NOW))
                 .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.APPLY_DESIRED_STATE);
         fixture.whenTimeElapses(Duration.ZERO)
-                .expectDispatchedCommands(new RecordConnectorHealth(ID, "PAUSED", PAUSED.tasks(), null));
+                .expectDispatchedCommands(new RecordConnectorHealth(ID, "PAUSED", PAUSED.tasks(), null, NOW));
         assertThat(connector.desiredStates).containsExactly(true);
     }
 
@@ -124,10 +124,10 @@ class PipelineSagaOperationTest {
         fixture.givenAPublished(CREATED).andThenAPublished(RUNNING)
                 .whenAggregate(ID.toString()).publishes(new PipelinePaused(ID, PauseCause.REQUESTED, NOW));
         fixture.whenTimeElapses(Duration.ZERO)
-                .expectDispatchedCommands(new RecordConnectorHealth(ID, "RUNNING", RUNNING_TASK, null))
+                .expectDispatchedCommands(new RecordConnectorHealth(ID, "RUNNING", RUNNING_TASK, null, NOW))
                 .expectScheduledDeadlineWithName(Duration.ofSeconds(1), PipelineSaga.APPLY_DESIRED_STATE);
         fixture.whenTimeElapses(Duration.ofSeconds(1))
-                .expectDispatchedCommands(new RecordConnectorHealth(ID, "PAUSED", PAUSED.tasks(), null))
+                .expectDispatchedCommands(new RecordConnectorHealth(ID, "PAUSED", PAUSED.tasks(), null, NOW))
                 .expectNoScheduledDeadlineWithName(Duration.ofSeconds(2), PipelineSaga.APPLY_DESIRED_STATE);
         assertThat(connector.desiredStates).containsExactly(true, true);
     }
@@ -158,7 +158,7 @@ class PipelineSagaOperationTest {
         connector.observations.add(HEALTHY);
         fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
                 .whenTimeElapses(Duration.ofSeconds(2))
-                .expectDispatchedCommands(new RecordConnectorHealth(ID, "RUNNING", RUNNING_TASK, null))
+                .expectDispatchedCommands(new RecordConnectorHealth(ID, "RUNNING", RUNNING_TASK, null, NOW))
                 .expectNoScheduledDeadlines();
         assertThat(connector.restarts).isZero();
     }

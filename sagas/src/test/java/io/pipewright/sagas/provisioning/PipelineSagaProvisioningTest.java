@@ -122,7 +122,7 @@ class PipelineSagaProvisioningTest {
                 .whenAggregate(ID.toString()).publishes(new ConnectorCreated(ID, "mdb-pipeline-x", NOW))
                 .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.FINISH_PROVISIONING)
                 .expectNoDispatchedCommands();
-        observations.add(new ConnectorControl.ConnectorStatus("RUNNING", RUNNING_TASK, null));
+        observations.add(new ConnectorControl.ConnectorStatus("RUNNING", RUNNING_TASK, null, NOW));
         fixture.whenTimeElapses(Duration.ZERO)
                 .expectDispatchedCommands(new CompleteProvisioning(ID, "RUNNING", RUNNING_TASK));
     }

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * What a pipeline captures and where it writes, with the reference's defaults already applied: tables are always
- * {@code schema.table}, an empty list means all tables. {@code replicaIdentityFull}: a captured table without a
+ * {@code schema.table} (the names as PostgreSQL stores them, unquoted; the first dot ends the schema), an empty list
+ * means all tables (only when the request said {@code all_tables}: those that have a replica identity, tables
+ * created later included once a health check sees them). {@code replicaIdentityFull}: a captured table without a
  * primary key may be given REPLICA IDENTITY FULL (restored on delete) instead of being refused.
  */
 public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,

@@ -1,0 +1,100 @@
+package io.pipewright.adapters.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pipewright.app.support.ControlPlaneDatabase;
+import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.PipelineConfig;
+import io.pipewright.kernel.pipeline.PipelineCreated;
+import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
+import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PipelineRunning;
+import io.pipewright.kernel.pipeline.PipelineStatus;
+import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.pipeline.SnapshotMode;
+import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.localstack.PostgresServer;
+import io.pipewright.sagas.health.MonitoredPipeline;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Which pipelines the health rounds check, as the events say, on the control plane's real schema: every pipeline that
+ * may own a replication slot until its deletion is requested, and never again after that.
+ */
+class MonitoredPipelinesTest {
+
+    private static final Instant NOW = Instant.parse("2026-06-22T10:00:00Z");
+    private static final SourceNode PRIMARY = new SourceNode("10.0.0.2", 5432);
+
+    private static JdbcMonitoredPipelines monitored;
+
+    @BeforeAll
+    static void schema() {
+        PostgresServer server = ControlPlaneDatabase.server();
+        String database = "monitored_" + UUID.randomUUID().toString().replace("-", "");
+        server.createDatabase(database);
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(server.jdbcUrl(database));
+        dataSource.setUser(server.superuser());
+        dataSource.setPassword(server.superuserPassword());
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        monitored = new JdbcMonitoredPipelines(new JdbcTemplate(dataSource));
+    }
+
+    @Test
+    void aRepointingCompletedAfterDeletionWasRequestedDoesNotTurnTheChecksBackOn() {
+        UUID id = running();
+        monitored.on(new PipelineDeletionRequested(id, PipelineStatus.RUNNING, null, NOW));
+        monitored.on(new ConnectorRepointed(id, PRIMARY, NOW));
+        assertThat(due()).doesNotContain(id);
+    }
+
+    @Test
+    void aPipelineThatFailedOnceRunningIsStillCheckedUntilDeletionIsRequested() {
+        UUID id = running();
+        monitored.on(new PipelineFailed(id, null, "connector task failed: boom", NOW));
+        assertThat(due()).contains(id);
+        monitored.on(new PipelineDeletionRequested(id, PipelineStatus.FAILED, null, NOW));
+        assertThat(due()).doesNotContain(id);
+    }
+
+    @Test
+    void aPipelineThatFailedCreatingItsConnectorIsCheckedAndOneThatFailedEarlierIsNot() {
+        UUID creatingConnector = created();
+        monitored.on(new PipelineFailed(creatingConnector, ProvisionStep.CREATE_CONNECTOR, "boom", NOW));
+        UUID preparingSource = created();
+        monitored.on(new PipelineFailed(preparingSource, ProvisionStep.PREPARE_SOURCE, "boom", NOW));
+        UUID pending = created();
+        monitored.on(new PipelineFailed(pending, null, "source is not PostgreSQL", NOW));
+        assertThat(due()).contains(creatingConnector).doesNotContain(preparingSource, pending);
+    }
+
+    private static UUID created() {
+        UUID id = UUID.randomUUID();
+        monitored.on(new PipelineCreated(id, UUID.randomUUID(), "p-" + id, "cdc_pg_to_kafka", UUID.randomUUID(),
+                UUID.randomUUID(), new PipelineConfig("defaultdb", List.of("public.orders"), "shop",
+                SnapshotMode.INITIAL, false), false, NOW));
+        return id;
+    }
+
+    private static UUID running() {
+        UUID id = created();
+        monitored.on(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), NOW));
+        return id;
+    }
+
+    /** Every pipeline a round would claim now; claimed ones are due again only after the interval. */
+    private static List<UUID> due() {
+        return monitored.claimDue(10_000, Duration.ZERO, Instant.now().plusSeconds(1)).stream()
+                .map(MonitoredPipeline::pipelineId).toList();
+    }
+}
