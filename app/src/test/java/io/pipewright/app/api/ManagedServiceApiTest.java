@@ -93,7 +93,7 @@ class ManagedServiceApiTest {
                 .jsonPath("$.addons").isEqualTo(List.of("kafka-connect"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> get(web, "/managed-services/" + id)
                 .expectBody().jsonPath("$.status_reason").value(reason -> assertThat((String) reason)
-                        .startsWith("Kafka at 127.0.0.1:1 does not answer yet")));
+                        .isEqualTo("could not connect to Kafka at 127.0.0.1:1: connection refused")));
     }
 
     @Test
