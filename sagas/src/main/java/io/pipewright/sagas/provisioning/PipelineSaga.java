@@ -35,9 +35,9 @@ import io.pipewright.kernel.pipeline.ProvisionStepStarted;
 import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
-import java.time.Duration;
 import io.pipewright.sagas.tenancy.ExternalWorkGate;
 import io.pipewright.sagas.tenancy.GatedCall;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -61,8 +61,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * Running. Delete, from any state: remove the connector (offsets, slot), the publication, the role and its pg_hba
  * entry, then Deleted. Steps run in durable deadlines, so a control plane killed inside one runs it again after its
  * restart; the steps are idempotent, so running one twice creates or removes nothing twice. One saga per pipeline
- * handles both, one message at a time, so a teardown never overlaps a step still in flight. Commands are sent and
- * awaited within the handling transaction, so the saga's progress and the pipeline's events commit together.
+ * handles both, one message at a time, so a teardown never overlaps a step still in flight. A deadline killed after
+ * its command was recorded and before the saga's progress was stored runs again, and the aggregate ignores the repeat.
  * Once provisioned it keeps the connector as the pipeline wants it: paused or resumed on request, restarted with
  * backoff when it or a task failed (Failed after {@value #RESTART_ATTEMPTS} attempts), re-pointed after a failover.
  * Every call to the pipeline's services happens in a deadline that retries, admitted by the {@link ExternalWorkGate}
