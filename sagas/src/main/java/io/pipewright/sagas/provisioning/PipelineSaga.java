@@ -62,7 +62,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * entry, then Deleted. Steps run in durable deadlines, so a control plane killed inside one runs it again after its
  * restart; the steps are idempotent, so running one twice creates or removes nothing twice. One saga per pipeline
  * handles both, one message at a time, so a teardown never overlaps a step still in flight. A deadline killed after
- * its command was recorded and before the saga's progress was stored runs again, and the aggregate ignores the repeat.
+ * its command was recorded and before the saga's progress was stored runs again; the aggregate ignores or refuses the
+ * repeat, and a refusal ends the handler.
  * Once provisioned it keeps the connector as the pipeline wants it: paused or resumed on request, restarted with
  * backoff when it or a task failed (Failed after {@value #RESTART_ATTEMPTS} attempts), re-pointed after a failover.
  * Every call to the pipeline's services happens in a deadline that retries, admitted by the {@link ExternalWorkGate}
