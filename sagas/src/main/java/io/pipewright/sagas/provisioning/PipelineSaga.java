@@ -35,6 +35,7 @@ import io.pipewright.kernel.pipeline.ProvisionStepStarted;
 import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
+import io.pipewright.kernel.service.ManagedServiceStatusChanged;
 import io.pipewright.sagas.tenancy.ExternalWorkGate;
 import io.pipewright.sagas.tenancy.GatedCall;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaLifecycle;
 import org.axonframework.modelling.saga.SagaEventHandler;
 import org.axonframework.modelling.saga.StartSaga;
 import org.axonframework.spring.stereotype.Saga;
@@ -92,7 +94,12 @@ public class PipelineSaga {
     static final Duration STABLE_AFTER = Duration.ofMinutes(10);
     static final int STEP_ATTEMPTS = 8;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    static final Duration MAX_SERVICE_CHECK_INTERVAL = Duration.ofSeconds(60);
+    /**
+     * While it waits for its services, a pipeline is woken by their status changes; this slow re-check only covers a
+     * change it could have missed, so that thousands of Pending pipelines cost an idle control plane next to nothing.
+     */
+    static final Duration RECHECK_WHILE_WAITING = Duration.ofMinutes(10);
+    static final String SERVICE_ID = "serviceId";
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineSaga.class);
 
@@ -111,6 +118,7 @@ public class PipelineSaga {
     private SourceNode failingOverTo;
     private int repointAttempts;
     private boolean deleting;
+    private boolean waitingForServices;
 
     @Autowired
     private transient CommandGateway commands;
@@ -135,7 +143,19 @@ public class PipelineSaga {
         sourceServiceId = created.sourceServiceId();
         sinkServiceId = created.sinkServiceId();
         pauseRequested = created.paused();
+        waitingForServices = true;
+        SagaLifecycle.associateWith(SERVICE_ID, sourceServiceId.toString());
+        SagaLifecycle.associateWith(SERVICE_ID, sinkServiceId.toString());
         deadlines.schedule(Duration.ZERO, CHECK_SERVICES);
+    }
+
+    /** A service of a pipeline that waits for them changed: look again now, instead of polling. */
+    @SagaEventHandler(associationProperty = SERVICE_ID)
+    void on(ManagedServiceStatusChanged changed) {
+        if (waitingForServices) {
+            deadlines.cancelAllWithinScope(CHECK_SERVICES);
+            deadlines.schedule(Duration.ZERO, CHECK_SERVICES);
+        }
     }
 
     @DeadlineHandler(deadlineName = CHECK_SERVICES)
@@ -153,12 +173,12 @@ public class PipelineSaga {
                 return;
             }
         }
-        attempts++;
-        deadlines.schedule(Backoff.exponential(attempts, MAX_SERVICE_CHECK_INTERVAL), CHECK_SERVICES);
+        deadlines.schedule(RECHECK_WHILE_WAITING, CHECK_SERVICES);
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ProvisionStepStarted started) {
+        stopWaitingForServices();
         step = started.step();
         attempts = 0;
         deadlines.schedule(Duration.ZERO, RUN_STEP);
@@ -505,7 +525,17 @@ public class PipelineSaga {
         }
     }
 
+    /** Once provisioning started (or the pipeline failed or is being deleted), its services' changes are not news. */
+    private void stopWaitingForServices() {
+        if (waitingForServices) {
+            waitingForServices = false;
+            SagaLifecycle.removeAssociationWith(SERVICE_ID, sourceServiceId.toString());
+            SagaLifecycle.removeAssociationWith(SERVICE_ID, sinkServiceId.toString());
+        }
+    }
+
     private void cancelProvisioning() {
+        stopWaitingForServices();
         deadlines.cancelAllWithinScope(CHECK_SERVICES);
         deadlines.cancelAllWithinScope(RUN_STEP);
         deadlines.cancelAllWithinScope(FINISH_PROVISIONING);

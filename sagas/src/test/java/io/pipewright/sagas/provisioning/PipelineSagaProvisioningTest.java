@@ -15,6 +15,7 @@ import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
 import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.service.ManagedServiceStatusChanged;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
@@ -53,6 +54,7 @@ class PipelineSagaProvisioningTest {
     private final ScriptedGate gate = new ScriptedGate();
     private final Deque<ConnectorControl.ConnectorStatus> observations = new ArrayDeque<>();
     private final List<ProvisionStep> converged = new ArrayList<>();
+    private ServiceStatus sinkStatus = ServiceStatus.RUNNING;
 
     @BeforeEach
     void setUp() {
@@ -62,7 +64,7 @@ class PipelineSagaProvisioningTest {
                 "se-sto1", null, null, null, List.of()), "europe", null, null, ServiceStatus.RUNNING, Map.of())
                 : new ServiceRecord(SINK, new ServiceDescription("events-kafka", ServiceType.KAFKA, "4.3",
                 "se-sto1", null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "europe", null, null,
-                ServiceStatus.RUNNING, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, ServiceStatus.RUNNING))));
+                sinkStatus, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, sinkStatus))));
         fixture.registerResource(new ProvisioningSteps(Arrays.stream(ProvisionStep.values()).map(this::fakeStep)
                 .toList()));
         fixture.registerResource(new ObservedConnector());
@@ -75,6 +77,34 @@ class PipelineSagaProvisioningTest {
         fixture.givenAPublished(CREATED)
                 .whenTimeElapses(Duration.ZERO)
                 .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK));
+    }
+
+    @Test
+    void aPipelineWaitingForItsServicesIsWokenByTheirStatusChangeNotByPolling() throws Exception {
+        sinkStatus = ServiceStatus.PENDING;
+        fixture.givenAPublished(CREATED)
+                .whenTimeElapses(Duration.ZERO)
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(PipelineSaga.RECHECK_WHILE_WAITING, PipelineSaga.CHECK_SERVICES);
+        sinkStatus = ServiceStatus.RUNNING;
+        fixture.whenAggregate(SINK.toString()).publishes(new ManagedServiceStatusChanged(SINK,
+                        ServiceStatus.RUNNING, null, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON,
+                        ServiceStatus.RUNNING), NOW))
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.CHECK_SERVICES)
+                .expectNoScheduledDeadlineWithName(PipelineSaga.RECHECK_WHILE_WAITING, PipelineSaga.CHECK_SERVICES);
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK));
+    }
+
+    @Test
+    void aServiceChangeOnceProvisioningStartedIsNotNews() throws Exception {
+        fixture.givenAPublished(CREATED).andThenTimeElapses(Duration.ZERO)
+                .andThenAPublished(new ProvisionStepStarted(ID, ProvisionStep.ENSURE_NETWORK, NOW))
+                .andThenTimeElapses(Duration.ZERO)
+                .whenAggregate(SOURCE.toString()).publishes(new ManagedServiceStatusChanged(SOURCE,
+                        ServiceStatus.PENDING, "restarting", Map.of(), NOW))
+                .expectActiveSagas(1)
+                .expectNoScheduledDeadlines();
     }
 
     @Test
