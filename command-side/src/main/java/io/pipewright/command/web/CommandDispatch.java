@@ -3,6 +3,7 @@ package io.pipewright.command.web;
 import io.pipewright.kernel.access.Caller;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -13,6 +14,7 @@ import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -26,6 +28,7 @@ public class CommandDispatch {
 
     public static final String ACTOR = "actor";
     private static final Duration VIEW_WAIT = Duration.ofSeconds(10);
+    static final long FALLBACK_MILLIS = 500;
 
     private final CommandGateway commands;
     private final QueryGateway queries;
@@ -56,14 +59,24 @@ public class CommandDispatch {
     }
 
     /**
-     * Asks the query side until its answer satisfies {@code ready}; views trail the events by milliseconds. The
-     * answer is empty when the view no longer has the object (e.g. a pipeline whose deletion completed).
+     * Waits until the query side's answer satisfies {@code ready}; views trail the events by milliseconds. It asks once,
+     * then again each time a projection says it changed a row of the object (a subscription query, updated through
+     * {@code QueryUpdateEmitter} after the projection's write), so a 2xx answer leaves as soon as its view is written
+     * and costs two or three queries, not a poll every few milliseconds. Projections of this node notify it; a slow
+     * re-ask every {@value #FALLBACK_MILLIS} ms covers a view written by another control-plane node. The answer is
+     * empty when the view no longer has the object (e.g. a pipeline whose deletion completed).
      */
     public <Q, R> Mono<Optional<R>> awaitView(Q query, Class<R> viewType, Predicate<Optional<R>> ready) {
-        return Mono.defer(() -> Mono.fromFuture(queries.query(query, ResponseTypes.optionalInstanceOf(viewType))))
-                .filter(ready)
-                .repeatWhenEmpty(attempts -> attempts.delayElements(Duration.ofMillis(20)))
-                .timeout(VIEW_WAIT)
-                .onErrorMap(CompletionException.class, Throwable::getCause);
+        Mono<Optional<R>> ask = Mono.defer(() -> Mono.fromFuture(queries.query(query,
+                ResponseTypes.optionalInstanceOf(viewType)))).onErrorMap(CompletionException.class, Throwable::getCause);
+        return Mono.usingWhen(
+                Mono.fromCallable(() -> queries.subscriptionQuery(query, ResponseTypes.optionalInstanceOf(viewType),
+                        ResponseTypes.instanceOf(UUID.class))),
+                subscription -> Flux.concat(ask, Flux.merge(subscription.updates(),
+                                Flux.interval(Duration.ofMillis(FALLBACK_MILLIS))).concatMap(changed -> ask))
+                        .filter(ready)
+                        .next()
+                        .timeout(VIEW_WAIT),
+                subscription -> Mono.fromRunnable(subscription::cancel));
     }
 }

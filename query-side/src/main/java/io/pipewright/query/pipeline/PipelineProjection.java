@@ -20,6 +20,7 @@ import io.pipewright.kernel.pipeline.PluginInstalled;
 import io.pipewright.kernel.pipeline.ProvisionStepStarted;
 import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.SourcePrepared;
+import io.pipewright.kernel.query.FindPipeline;
 import io.pipewright.kernel.query.TaskStateView;
 import io.pipewright.query.Projections;
 import io.pipewright.query.ViewJson;
@@ -31,6 +32,7 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -46,10 +48,12 @@ class PipelineProjection {
 
     private final DatabaseClient database;
     private final ViewJson json;
+    private final QueryUpdateEmitter updates;
 
-    PipelineProjection(DatabaseClient database, ViewJson json) {
+    PipelineProjection(DatabaseClient database, ViewJson json, QueryUpdateEmitter updates) {
         this.json = json;
         this.database = database;
+        this.updates = updates;
     }
 
     @EventHandler
@@ -79,6 +83,7 @@ class PipelineProjection {
                 .bind("sequence", sequence)
                 .then()
                 .block();
+        changed(event.pipelineId());
     }
 
     @EventHandler
@@ -206,5 +211,11 @@ class PipelineProjection {
                 .bind("id", pipelineId)
                 .then()
                 .block();
+        changed(pipelineId);
+    }
+
+    /** Wakes the requests waiting for this pipeline's view (after the handler's unit of work, when there is one). */
+    private void changed(UUID pipelineId) {
+        updates.emit(FindPipeline.class, query -> query.pipelineId().equals(pipelineId), pipelineId);
     }
 }

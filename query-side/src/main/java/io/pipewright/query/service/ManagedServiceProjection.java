@@ -1,5 +1,6 @@
 package io.pipewright.query.service;
 
+import io.pipewright.kernel.query.FindManagedService;
 import io.pipewright.kernel.query.KafkaConnectionView;
 import io.pipewright.kernel.query.PostgresConnectionView;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
@@ -16,12 +17,14 @@ import io.r2dbc.postgresql.codec.Json;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -37,10 +40,12 @@ class ManagedServiceProjection {
 
     private final DatabaseClient database;
     private final ViewJson json;
+    private final QueryUpdateEmitter updates;
 
-    ManagedServiceProjection(DatabaseClient database, ViewJson json) {
+    ManagedServiceProjection(DatabaseClient database, ViewJson json, QueryUpdateEmitter updates) {
         this.database = database;
         this.json = json;
+        this.updates = updates;
     }
 
     @EventHandler
@@ -77,6 +82,7 @@ class ManagedServiceProjection {
                 .bind("sequence", sequence)
                 .then()
                 .block();
+        changed(event.serviceId());
     }
 
     @EventHandler
@@ -96,6 +102,7 @@ class ManagedServiceProjection {
                 .bind("id", event.serviceId())
                 .then()
                 .block();
+        changed(event.serviceId());
     }
 
     @EventHandler
@@ -109,6 +116,12 @@ class ManagedServiceProjection {
                 .bind("id", event.serviceId())
                 .then()
                 .block();
+        changed(event.serviceId());
+    }
+
+    /** Wakes the requests waiting for this service's view (after the handler's unit of work, when there is one). */
+    private void changed(UUID serviceId) {
+        updates.emit(FindManagedService.class, query -> query.serviceId().equals(serviceId), serviceId);
     }
 
     @ResetHandler
