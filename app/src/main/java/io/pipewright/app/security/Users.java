@@ -64,7 +64,8 @@ class Users {
         if (caller.memberships().isEmpty()) {
             return List.of();
         }
-        Map<UUID, String> names = jdbc.query("SELECT organization_id, name FROM organization WHERE organization_id = ANY(?)",
+        Map<UUID, String> names = jdbc.query(
+                        "SELECT organization_id, name FROM organization WHERE organization_id = ANY(?)",
                         (row, number) -> Map.entry(row.getObject(1, UUID.class), row.getString(2)),
                         (Object) caller.organizationIds().toArray(UUID[]::new))
                 .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));

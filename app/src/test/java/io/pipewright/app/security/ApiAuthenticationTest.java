@@ -196,7 +196,7 @@ class ApiAuthenticationTest {
         call(basic(user), "DELETE", "/tokens/" + UUID.randomUUID(), null, 404);
 
         String shortLived = createToken(basic(user), Map.of("name", "short", "expires_at",
-                Instant.now().plusSeconds(3).toString())).get("token").asText();
+                Instant.now().plusSeconds(10).toString())).get("token").asText();
         call(bearer(shortLived), "GET", "/organizations", null, 200);
         await().atMost(Duration.ofSeconds(30)).until(() -> status(bearer(shortLived), "/organizations") == 401);
         assertThat(call(bearer(shortLived), "GET", "/organizations", null, 401).get("title").asText())
