@@ -4,6 +4,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -51,13 +52,7 @@ class SecurityConfiguration {
                         .authenticationEntryPoint((exchange, denied) -> problems.write(exchange,
                                 HttpStatus.UNAUTHORIZED, "Authentication required",
                                 "Send HTTP Basic credentials of a Pipewright user, or an API token as Bearer."))
-                        .accessDeniedHandler((exchange, denied) -> exchange.getPrincipal()
-                                .filter(principal -> principal instanceof CallerAuthentication caller
-                                        && caller.readOnly())
-                                .flatMap(readOnly -> problems.write(exchange, HttpStatus.FORBIDDEN, "Forbidden",
-                                        "This API token is read-only."))
-                                .switchIfEmpty(Mono.defer(() -> problems.write(exchange, HttpStatus.FORBIDDEN,
-                                        "Forbidden", "Your membership does not allow this.")))))
+                        .accessDeniedHandler((exchange, denied) -> forbidden(problems, exchange)))
                 .build();
     }
 
@@ -75,6 +70,18 @@ class SecurityConfiguration {
         HttpMethod method = exchange.getRequest().getMethod();
         boolean reads = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
         return (!operatorOnly || caller.operator()) && (reads || !caller.readOnly());
+    }
+
+    /**
+     * Reads the (verified) caller's request body to its end first: a client still sending it when the answer comes
+     * would see a broken connection instead of the 403.
+     */
+    private static Mono<Void> forbidden(ProblemWriter problems, ServerWebExchange exchange) {
+        return exchange.getRequest().getBody().doOnNext(DataBufferUtils::release).then(exchange.getPrincipal())
+                .map(principal -> principal instanceof CallerAuthentication caller && caller.readOnly())
+                .defaultIfEmpty(false)
+                .flatMap(readOnly -> problems.write(exchange, HttpStatus.FORBIDDEN, "Forbidden", readOnly
+                        ? "This API token is read-only." : "Your membership does not allow this."));
     }
 
     private static Mono<Void> refuse(ProblemWriter problems, ServerWebExchange exchange, Exception refused) {
