@@ -82,8 +82,14 @@ class Authenticator implements ReactiveAuthenticationManager {
     }
 
     private CallerAuthentication checkToken(PresentedCredentials presented) {
-        ApiTokens.Found token = tokens.find(VerifiedCredentials.sha256(presented.secret()))
-                .orElseThrow(CredentialsRefused::invalidToken);
+        Optional<Duration> wait = throttle.retryAfter(presented.clientAddress());
+        if (wait.isPresent()) {
+            throw CredentialsRefused.throttled(wait.get());
+        }
+        ApiTokens.Found token = tokens.find(VerifiedCredentials.sha256(presented.secret())).orElseThrow(() -> {
+            throttle.recordFailure(presented.clientAddress());
+            return CredentialsRefused.invalidToken();
+        });
         if (token.revoked()) {
             throw CredentialsRefused.revokedToken();
         }

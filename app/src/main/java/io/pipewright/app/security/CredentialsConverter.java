@@ -25,7 +25,8 @@ final class CredentialsConverter implements ServerAuthenticationConverter {
         String scheme = authorization.length() > BEARER.length() ? authorization.substring(0, BEARER.length())
                 .toLowerCase() : "";
         if (scheme.equals(BEARER)) {
-            return Mono.just(PresentedCredentials.bearer(authorization.substring(BEARER.length()).trim()));
+            return Mono.just(PresentedCredentials.bearer(authorization.substring(BEARER.length()).trim(),
+                    clientAddress(exchange)));
         }
         if (scheme.startsWith(BASIC)) {
             return basic(authorization.substring(BASIC.length()).trim(), clientAddress(exchange));

@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 /**
  * Counts failed logins per user name and per client address, each in a window that starts at its first failure; at
  * the bound, further password checks for that name or from that address are refused with a 429 until the window ends,
- * so guessing costs the guesser time and the control plane no bcrypt. Counts live in this node's memory, bounded in
- * number; a credential this node has verified already is not throttled (it proves the password without a check).
+ * so guessing costs the guesser time and the control plane no bcrypt. Invalid API tokens count against their address
+ * too (each costs a query). Counts live in this node's memory, bounded in number; a credential this node has verified
+ * already is not throttled (it proves the password without a check).
  */
 @Component
 class LoginThrottle {
@@ -41,11 +42,24 @@ class LoginThrottle {
     }
 
     void recordFailure(String username, String clientAddress) {
+        count(userKey(username));
+        count(addressKey(clientAddress));
+    }
+
+    /** How long the address must wait before its next API token is looked up, if it reached its bound. */
+    Optional<Duration> retryAfter(String clientAddress) {
+        return wait(addressKey(clientAddress), settings.failuresPerAddress(), clock.instant());
+    }
+
+    /** A token that is no token at all (not a revoked or expired one) counts against its address. */
+    void recordFailure(String clientAddress) {
+        count(addressKey(clientAddress));
+    }
+
+    private void count(String key) {
         Instant now = clock.instant();
-        for (String key : new String[] {userKey(username), addressKey(clientAddress)}) {
-            failures.asMap().compute(key, (ignored, counted) -> counted == null || ended(counted, now)
-                    ? new Failures(now, 1) : new Failures(counted.windowStart(), counted.count() + 1));
-        }
+        failures.asMap().compute(key, (ignored, counted) -> counted == null || ended(counted, now)
+                ? new Failures(now, 1) : new Failures(counted.windowStart(), counted.count() + 1));
     }
 
     private Optional<Duration> wait(String key, int bound, Instant now) {

@@ -24,8 +24,8 @@ final class PresentedCredentials extends AbstractAuthenticationToken {
         return new PresentedCredentials(username, password, clientAddress);
     }
 
-    static PresentedCredentials bearer(String token) {
-        return new PresentedCredentials(null, token, null);
+    static PresentedCredentials bearer(String token, String clientAddress) {
+        return new PresentedCredentials(null, token, clientAddress);
     }
 
     boolean isBearer() {
