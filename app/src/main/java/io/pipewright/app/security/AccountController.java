@@ -12,6 +12,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -43,7 +44,7 @@ class AccountController {
 
     @GetMapping("/organizations")
     Mono<List<Users.OrganizationView>> organizations(Caller caller) {
-        return blocking(() -> users.organizationsOf(caller.username()));
+        return blocking(() -> users.organizationsOf(caller));
     }
 
     record NewOrganization(String name) {
@@ -87,13 +88,7 @@ class AccountController {
                     + "dots, hyphens or underscores, starting with a letter or digit");
         }
         if (violations.required("password", request.password())) {
-            violations.check("password", request.password().length() >= MIN_PASSWORD
-                    && request.password().length() <= MAX_PASSWORD, "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD
-                    + " characters");
-            violations.check("password", request.password().chars().noneMatch(Character::isISOControl),
-                    "must not contain control characters");
-            violations.check("password", Passwords.fitsBcrypt(request.password()),
-                    "must be at most " + Passwords.BCRYPT_MAX_BYTES + " bytes in UTF-8 (bcrypt reads no further)");
+            checkPassword(violations, request.password());
         }
         violations.throwIfAny();
         boolean operator = Boolean.TRUE.equals(request.operator());
@@ -104,6 +99,45 @@ class AccountController {
             users.saveUser(request.username(), encoder.encode(request.password()), operator);
             return ResponseEntity.status(HttpStatus.CREATED).body(new UserView(request.username(), operator));
         });
+    }
+
+    record UserChange(String password, Boolean operator) {
+
+        @Override
+        public String toString() {
+            return "UserChange[operator=" + operator + "]";
+        }
+    }
+
+    /**
+     * Sets a user's password, operator flag or both; what their remembered verifications and API tokens grant
+     * follows at once on this node and within seconds on others.
+     */
+    @PatchMapping("/operator/users/{username}")
+    Mono<UserView> changeUser(@PathVariable String username, @RequestBody UserChange request) {
+        Violations violations = new Violations();
+        violations.check("password", request.password() != null || request.operator() != null,
+                "password or operator is required");
+        if (request.password() != null) {
+            checkPassword(violations, request.password());
+        }
+        violations.throwIfAny();
+        return blocking(() -> {
+            String hash = request.password() == null ? null : encoder.encode(request.password());
+            if (!users.updateUser(username, hash, request.operator())) {
+                throw CommandRefused.notFound("user " + username + " not found");
+            }
+            return new UserView(username, users.account(username).map(Users.Account::operator).orElse(false));
+        });
+    }
+
+    private static void checkPassword(Violations violations, String password) {
+        violations.check("password", password.length() >= MIN_PASSWORD && password.length() <= MAX_PASSWORD,
+                "must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+        violations.check("password", password.chars().noneMatch(Character::isISOControl),
+                "must not contain control characters");
+        violations.check("password", Passwords.fitsBcrypt(password),
+                "must be at most " + Passwords.BCRYPT_MAX_BYTES + " bytes in UTF-8 (bcrypt reads no further)");
     }
 
     record MembershipRequest(List<String> permissions) {

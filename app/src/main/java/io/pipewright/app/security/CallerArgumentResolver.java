@@ -10,17 +10,13 @@ import org.springframework.web.reactive.result.method.HandlerMethodArgumentResol
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-/** Lets controllers take a {@link Caller} parameter without knowing Spring Security. */
+/**
+ * Lets controllers take a {@link Caller} parameter without knowing Spring Security: the caller and their memberships
+ * as the authentication found them, so a request reads its memberships at most once (none when remembered).
+ */
 @Configuration(proxyBeanMethods = false)
 class CallerArgumentResolver implements WebFluxConfigurer, HandlerMethodArgumentResolver {
-
-    private final Memberships memberships;
-
-    CallerArgumentResolver(Memberships memberships) {
-        this.memberships = memberships;
-    }
 
     @Override
     public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
@@ -35,10 +31,7 @@ class CallerArgumentResolver implements WebFluxConfigurer, HandlerMethodArgument
     @Override
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
                                         ServerWebExchange exchange) {
-        // Memberships are read with JDBC: off the event loop.
         return ReactiveSecurityContextHolder.getContext()
-                .map(context -> context.getAuthentication().getName())
-                .publishOn(Schedulers.boundedElastic())
-                .map(memberships::callerNamed);
+                .map(context -> ((CallerAuthentication) context.getAuthentication()).caller());
     }
 }

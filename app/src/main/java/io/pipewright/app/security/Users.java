@@ -1,64 +1,54 @@
 package io.pipewright.app.security;
 
 import io.pipewright.kernel.access.Caller;
-import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetails;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * Users, organizations and memberships in PostgreSQL: what HTTP Basic checks a request against (bcrypt hashes) and
- * which organizations, with which permissions, its caller has. Operators get the ADMIN role (/operator, /actuator).
- * An unknown username is checked against a hash of a random password, so it costs the same bcrypt verification as a
- * wrong password and its answer takes as long.
+ * Users, organizations and memberships in PostgreSQL: what a password is checked against (bcrypt hashes) and which
+ * organizations, with which permissions, its caller has. Operators get the ADMIN role (/operator, /actuator). Every
+ * change to what a user's credentials grant (password, operator flag, memberships) raises the user's
+ * {@code auth_version} in the same statement and forgets the user's remembered verifications on this node; other
+ * nodes see the new version within seconds ({@link VerifiedCredentials}).
  */
 @Component
-class Users implements ReactiveUserDetailsService, Memberships {
+class Users {
 
     static final String OPERATOR_ROLE = "ADMIN";
 
     private final JdbcTemplate jdbc;
-    private final UserDetails unknownUser;
+    private final VerifiedCredentials verified;
 
-    Users(JdbcTemplate jdbc, PasswordEncoder encoder) {
+    Users(JdbcTemplate jdbc, VerifiedCredentials verified) {
         this.jdbc = jdbc;
-        byte[] unguessable = new byte[32];
-        new SecureRandom().nextBytes(unguessable);
-        // Refused even if its password matched: credentials expired are checked after the password.
-        this.unknownUser = User.withUsername("unknown user")
-                .password(encoder.encode(Base64.getEncoder().encodeToString(unguessable)))
-                .credentialsExpired(true).roles().build();
+        this.verified = verified;
     }
 
-    @Override
-    public Mono<UserDetails> findByUsername(String username) {
-        return Mono.fromCallable(() -> find(username).orElse(unknownUser)).subscribeOn(Schedulers.boundedElastic());
+    /** What a password of the user is checked against, and the version of the user it was read at. */
+    record Account(String username, String passwordHash, boolean operator, long authVersion) {
+
+        @Override
+        public String toString() {
+            return "Account[username=" + username + ", operator=" + operator + "]";
+        }
     }
 
-    private Optional<UserDetails> find(String username) {
-        return jdbc.query("SELECT username, password_hash, operator FROM app_user WHERE username = ?",
-                (row, number) -> {
-                    User.UserBuilder user = User.withUsername(row.getString("username"))
-                            .password(row.getString("password_hash"));
-                    return row.getBoolean("operator") ? user.roles(OPERATOR_ROLE).build() : user.roles().build();
-                }, username).stream().findFirst();
+    Optional<Account> account(String username) {
+        return jdbc.query("SELECT username, password_hash, operator, auth_version FROM app_user WHERE username = ?",
+                (row, number) -> new Account(row.getString("username"), row.getString("password_hash"),
+                        row.getBoolean("operator"), row.getLong("auth_version")), username).stream().findFirst();
     }
 
-    @Override
-    public Caller callerNamed(String username) {
+    Caller callerNamed(String username) {
         return new Caller(username, memberships(username));
     }
 
@@ -69,13 +59,20 @@ class Users implements ReactiveUserDetailsService, Memberships {
                 ORDER BY joined_at, organization_id""", Users::toMembership, username);
     }
 
-    List<OrganizationView> organizationsOf(String username) {
-        return jdbc.query("""
-                SELECT o.organization_id, o.name, m.permissions FROM membership m
-                JOIN organization o USING (organization_id)
-                WHERE m.username = ? ORDER BY m.joined_at, o.organization_id""",
-                (row, number) -> new OrganizationView(row.getObject("organization_id", UUID.class),
-                        row.getString("name"), permissions(row)), username);
+    /** The caller's organizations in their order, with the permissions the caller has there (a token's, if one). */
+    List<OrganizationView> organizationsOf(Caller caller) {
+        if (caller.memberships().isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, String> names = jdbc.query(
+                        "SELECT organization_id, name FROM organization WHERE organization_id = ANY(?)",
+                        (row, number) -> Map.entry(row.getObject(1, UUID.class), row.getString(2)),
+                        (Object) caller.organizationIds().toArray(UUID[]::new))
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return caller.memberships().stream().filter(membership -> names.containsKey(membership.organizationId()))
+                .map(membership -> new OrganizationView(membership.organizationId(),
+                        names.get(membership.organizationId()), membership.permissions()))
+                .toList();
     }
 
     void createOrganization(UUID organizationId, String name) {
@@ -97,7 +94,19 @@ class Users implements ReactiveUserDetailsService, Memberships {
         jdbc.update("""
                 INSERT INTO app_user (username, password_hash, operator) VALUES (?, ?, ?)
                 ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash,
-                    operator = excluded.operator""", username, passwordHash, operator);
+                    operator = excluded.operator, auth_version = app_user.auth_version + 1""",
+                username, passwordHash, operator);
+        verified.forgetUser(username);
+    }
+
+    /** Sets the password hash, the operator flag or both (null: unchanged); false if there is no such user. */
+    boolean updateUser(String username, String passwordHash, Boolean operator) {
+        boolean found = jdbc.update("""
+                UPDATE app_user SET password_hash = coalesce(?, password_hash), operator = coalesce(?, operator),
+                    auth_version = auth_version + 1
+                WHERE username = ?""", passwordHash, operator, username) > 0;
+        verified.forgetUser(username);
+        return found;
     }
 
     Optional<String> passwordHash(String username) {
@@ -107,9 +116,13 @@ class Users implements ReactiveUserDetailsService, Memberships {
 
     void saveMembership(String username, UUID organizationId, Set<String> permissions) {
         jdbc.update("""
-                INSERT INTO membership (username, organization_id, permissions) VALUES (?, ?, ?::text[])
-                ON CONFLICT (username, organization_id) DO UPDATE SET permissions = excluded.permissions""",
+                WITH saved AS (
+                    INSERT INTO membership (username, organization_id, permissions) VALUES (?, ?, ?::text[])
+                    ON CONFLICT (username, organization_id) DO UPDATE SET permissions = excluded.permissions
+                    RETURNING username)
+                UPDATE app_user SET auth_version = auth_version + 1 WHERE username IN (SELECT username FROM saved)""",
                 username, organizationId, permissions.toArray(String[]::new));
+        verified.forgetUser(username);
     }
 
     private static Caller.Membership toMembership(ResultSet row, int number) throws SQLException {

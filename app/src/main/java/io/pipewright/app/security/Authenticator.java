@@ -1,0 +1,103 @@
+package io.pipewright.app.security;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Checks presented credentials. A password or token verified a moment ago is found in {@link VerifiedCredentials}
+ * and costs no bcrypt and no query; otherwise a password is checked with bcrypt against the stored hash (an unknown
+ * user name against a hash of a random password, so it costs the same), unless the throttle says to wait, and a
+ * token is looked up by its SHA-256. Memberships are read once, here, and travel with the authentication.
+ */
+@Component
+class Authenticator implements ReactiveAuthenticationManager {
+
+    private final Users users;
+    private final ApiTokens tokens;
+    private final PasswordEncoder encoder;
+    private final VerifiedCredentials verified;
+    private final LoginThrottle throttle;
+    private final String unknownUserHash;
+    private final Clock clock = Clock.systemUTC();
+
+    Authenticator(Users users, ApiTokens tokens, PasswordEncoder encoder, VerifiedCredentials verified,
+                  LoginThrottle throttle) {
+        this.users = users;
+        this.tokens = tokens;
+        this.encoder = encoder;
+        this.verified = verified;
+        this.throttle = throttle;
+        byte[] unguessable = new byte[32];
+        new SecureRandom().nextBytes(unguessable);
+        this.unknownUserHash = encoder.encode(Base64.getEncoder().encodeToString(unguessable));
+    }
+
+    @Override
+    public Mono<Authentication> authenticate(Authentication authentication) {
+        PresentedCredentials presented = (PresentedCredentials) authentication;
+        String key = presented.isBearer() ? VerifiedCredentials.tokenKey(VerifiedCredentials.sha256(presented.secret()))
+                : verified.passwordKey(presented.username(), presented.secret());
+        CallerAuthentication known = verified.find(key);
+        if (known != null) {
+            if (known.expiredAt(clock.instant())) {
+                verified.forget(key);
+                return Mono.error(CredentialsRefused.expiredToken());
+            }
+            return Mono.just(known);
+        }
+        return Mono.fromCallable(() -> presented.isBearer() ? checkToken(presented) : checkPassword(presented))
+                .subscribeOn(Schedulers.boundedElastic())
+                .doOnNext(checked -> verified.remember(key, checked))
+                .cast(Authentication.class);
+    }
+
+    private CallerAuthentication checkPassword(PresentedCredentials presented) {
+        Optional<Duration> wait = throttle.retryAfter(presented.username(), presented.clientAddress());
+        if (wait.isPresent()) {
+            throw CredentialsRefused.throttled(wait.get());
+        }
+        Optional<Users.Account> account = users.account(presented.username());
+        boolean matches = encoder.matches(presented.secret(), account.map(Users.Account::passwordHash)
+                .orElse(unknownUserHash));
+        if (!matches || account.isEmpty()) {
+            throw failed(presented);
+        }
+        Users.Account user = account.get();
+        return CallerAuthentication.ofPassword(users.callerNamed(user.username()), user.operator(),
+                user.authVersion());
+    }
+
+    private CredentialsRefused failed(PresentedCredentials presented) {
+        throttle.recordFailure(presented.username(), presented.clientAddress());
+        return CredentialsRefused.wrongPassword();
+    }
+
+    private CallerAuthentication checkToken(PresentedCredentials presented) {
+        Optional<Duration> wait = throttle.retryAfter(presented.clientAddress());
+        if (wait.isPresent()) {
+            throw CredentialsRefused.throttled(wait.get());
+        }
+        ApiTokens.Found token = tokens.find(VerifiedCredentials.sha256(presented.secret())).orElseThrow(() -> {
+            throttle.recordFailure(presented.clientAddress());
+            return CredentialsRefused.invalidToken();
+        });
+        if (token.revoked()) {
+            throw CredentialsRefused.revokedToken();
+        }
+        if (!clock.instant().isBefore(token.expiresAt())) {
+            throw CredentialsRefused.expiredToken();
+        }
+        return CallerAuthentication.ofToken(token.tokenId(), users.callerNamed(token.username()),
+                token.userOperator(), token.organizationId(), token.readOnly(), token.expiresAt(),
+                token.userAuthVersion());
+    }
+}

@@ -1,0 +1,125 @@
+package io.pipewright.app.security;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Successful verifications, remembered for a short while so a repeated request costs a hash instead of a bcrypt
+ * check and reads nothing from the database. A password is keyed by an HMAC of user name and password under a key
+ * drawn at start and never stored, so the cache holds nothing a password could be recovered from; a token by its
+ * SHA-256. Failures are never remembered. A change to a user on this node forgets that user's entries at once;
+ * every {@code recheck-interval} the versions of the users remembered are compared with the database, so a change
+ * made on another node (which raised the user's {@code auth_version}) is seen within seconds.
+ */
+@Component
+class VerifiedCredentials implements DisposableBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VerifiedCredentials.class);
+
+    private final Cache<String, CallerAuthentication> verified;
+    private final SecretKeySpec key;
+    private final JdbcTemplate jdbc;
+    private final ScheduledExecutorService recheck;
+
+    VerifiedCredentials(SecurityProperties properties, JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+        this.verified = Caffeine.newBuilder().maximumSize(properties.authCache().maxSize())
+                .expireAfterWrite(properties.authCache().lifetime()).build();
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.key = new SecretKeySpec(random, "HmacSHA256");
+        this.recheck = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "verified-credentials-recheck");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = properties.authCache().recheckInterval().toMillis();
+        recheck.scheduleWithFixedDelay(this::recheckSafely, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    String passwordKey(String username, String password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update(username.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return "basic:" + HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException unavailable) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", unavailable);
+        }
+    }
+
+    static String tokenKey(byte[] tokenSha256) {
+        return "token:" + HexFormat.of().formatHex(tokenSha256);
+    }
+
+    static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException unavailable) {
+            throw new IllegalStateException("SHA-256 is unavailable", unavailable);
+        }
+    }
+
+    CallerAuthentication find(String key) {
+        return verified.getIfPresent(key);
+    }
+
+    void remember(String key, CallerAuthentication authentication) {
+        verified.put(key, authentication);
+    }
+
+    void forget(String key) {
+        verified.invalidate(key);
+    }
+
+    void forgetUser(String username) {
+        verified.asMap().values().removeIf(entry -> entry.getName().equals(username));
+    }
+
+    /** Forgets every entry whose user's version in the database is not the one it was read at (or who is gone). */
+    void recheck() {
+        List<String> usernames = verified.asMap().values().stream().map(CallerAuthentication::getName).distinct()
+                .toList();
+        if (usernames.isEmpty()) {
+            return;
+        }
+        Map<String, Long> versions = jdbc.query("SELECT username, auth_version FROM app_user WHERE username = ANY(?)",
+                        (row, number) -> Map.entry(row.getString(1), row.getLong(2)),
+                        (Object) usernames.toArray(String[]::new))
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        verified.asMap().values().removeIf(entry -> !Long.valueOf(entry.authVersion())
+                .equals(versions.get(entry.getName())));
+    }
+
+    private void recheckSafely() {
+        try {
+            recheck();
+        } catch (RuntimeException failed) {
+            LOG.warn("Could not compare the remembered users' versions with the database: {}", failed.toString());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        recheck.shutdownNow();
+    }
+}
