@@ -35,7 +35,7 @@ public final class Page {
         }
         List<T> page = rows.subList(0, limit);
         String next = cursor.apply(page.get(limit - 1));
-        String link = request.replaceQueryParam(parameter, next).replaceQueryParam("limit", limit)
+        String link = request.replaceQueryParam("limit", limit).replaceQueryParam(parameter, next)
                 .build(true).toUriString();
         return ResponseEntity.ok()
                 .header(NEXT_PAGE_TOKEN, next)
