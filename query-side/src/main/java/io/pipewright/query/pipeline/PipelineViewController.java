@@ -57,7 +57,7 @@ class PipelineViewController {
         return pageTokens.tokens().flatMap(tokens -> {
             Keyset after = pageToken == null ? null : tokens.decode(pageToken, listing);
             return views.page(organizationId, filter, after, rows + 1).collectList()
-                    .map(page -> Page.of(page, rows, Page.requested(request), "page_token", last ->
+                    .map(page -> Page.of(page, rows, request, "page_token", last ->
                             tokens.encode(new Keyset(last.createdAt(), last.id()), listing)));
         });
     }
@@ -95,7 +95,7 @@ class PipelineViewController {
         int rows = PageRequest.limit(limit);
         long after = afterSequence(afterSequence);
         return history.page(organizationId, pipelineId, after, rows + 1)
-                .map(page -> Page.of(page, rows, Page.requested(request), "after_sequence",
+                .map(page -> Page.of(page, rows, request, "after_sequence",
                         last -> Long.toString(last.sequence())))
                 .switchIfEmpty(Mono.error(() -> NotFound.of("pipeline")));
     }

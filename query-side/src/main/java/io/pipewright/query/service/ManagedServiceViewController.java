@@ -41,7 +41,7 @@ class ManagedServiceViewController {
         return pageTokens.tokens().flatMap(tokens -> {
             Keyset after = pageToken == null ? null : tokens.decode(pageToken, LISTING);
             return views.page(caller.organizationIds(), after, rows + 1).collectList()
-                    .map(page -> Page.of(page, rows, Page.requested(request), "page_token", last ->
+                    .map(page -> Page.of(page, rows, request, "page_token", last ->
                             tokens.encode(new Keyset(last.createdAt(), last.id()), LISTING)));
         });
     }
