@@ -11,6 +11,7 @@ import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
 import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.kernel.pipeline.ProvisionStepStarted;
+import io.pipewright.query.pipeline.PipelineViews;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -258,6 +259,36 @@ class PaginationTest {
         refused(events + "?after_sequence=first", "after_sequence", "must be a whole number from -1 up");
         notFound(pipelinesOf(OTHER_ORGANIZATION) + "/" + id + "/events?after_sequence=4");
         notFound(pipelinesOf(ORGANIZATION) + "/" + UUID.randomUUID() + "/events?after_sequence=4");
+    }
+
+    /**
+     * The status GET is one query of primary-key lookups: with 5,000 pipelines (each with a health row and an
+     * uncaptured table) in an organization, its plan scans no table whole.
+     */
+    @Test
+    void theStatusIsReadByPrimaryKeysWhateverTheOrganizationsSize() {
+        jdbc.update("""
+                INSERT INTO pipeline_view (id, organization_id, name, pipeline_type, source_service_id,
+                    sink_service_id, status, database_name, tables, topic_prefix, snapshot_mode, created_at,
+                    updated_at, last_sequence)
+                SELECT gen_random_uuid(), ?, 'bulk-' || n, 'cdc_pg_to_kafka', gen_random_uuid(), gen_random_uuid(),
+                    'Running', 'defaultdb', ARRAY['public.orders'], 'shop', 'initial', now(), now(), 0
+                FROM generate_series(1, 5000) AS n""", OTHER_ORGANIZATION);
+        jdbc.update("""
+                INSERT INTO pipeline_health (pipeline_id, source_service_id, sink_service_id, monitored)
+                SELECT id, source_service_id, sink_service_id, true FROM pipeline_view WHERE name LIKE 'bulk-%'""");
+        jdbc.update("""
+                INSERT INTO uncaptured_table (pipeline_id, table_name)
+                SELECT id, 'public.audit' FROM pipeline_view WHERE name LIKE 'bulk-%'""");
+        jdbc.execute("ANALYZE pipeline_view, pipeline_health, uncaptured_table");
+        UUID pipeline = jdbc.queryForObject("SELECT id FROM pipeline_view WHERE name = 'bulk-2500'", UUID.class);
+
+        String plan = String.join("\n", jdbc.queryForList("EXPLAIN " + PipelineViews.STATUS_QUERY
+                .replace(":organizationIds", "ARRAY['" + OTHER_ORGANIZATION + "', '" + ORGANIZATION + "']::uuid[]")
+                .replace(":id", "'" + pipeline + "'::uuid"), String.class));
+
+        assertThat(plan).doesNotContain("Seq Scan")
+                .contains("pipeline_view_pkey", "pipeline_health_pkey", "uncaptured_table_pkey");
     }
 
     /** {@code count} pipelines named {@code prefix<n>}, created a second apart from {@code offsetSeconds} on. */

@@ -30,6 +30,16 @@ public class PipelineViews {
     };
     private static final String LIVE = "status <> '" + PipelineStatus.DELETED.wireName() + "'";
 
+    /**
+     * The status of one pipeline: its view row, its health row and its uncaptured tables, each found by primary key,
+     * so its cost does not grow with the organization's size. Public so a test can show the plan of this very text.
+     */
+    public static final String STATUS_QUERY = "SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, "
+            + "h.last_health_check_at, (SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
+            + "WHERE u.pipeline_id = v.id) AS uncaptured_tables "
+            + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id "
+            + "WHERE v.id = :id AND v.organization_id = ANY(:organizationIds) AND v." + LIVE;
+
     private final DatabaseClient database;
     private final ViewJson json;
     private final StatusWarnings warnings;
@@ -91,14 +101,10 @@ public class PipelineViews {
 
     /**
      * Empty unless the pipeline belongs to one of {@code organizationIds}, so the answer leaks no existence. One query
-     * of primary-key lookups: the view row, its health row and its uncaptured tables.
+     * of primary-key lookups ({@link #STATUS_QUERY}).
      */
     public Mono<PipelineStatusView> status(UUID pipelineId, Collection<UUID> organizationIds) {
-        return database.sql("SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, h.last_health_check_at, "
-                        + "(SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
-                        + "WHERE u.pipeline_id = v.id) AS uncaptured_tables "
-                        + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id "
-                        + "WHERE v.id = :id AND v.organization_id = ANY(:organizationIds) AND v." + LIVE)
+        return database.sql(STATUS_QUERY)
                 .bind("id", pipelineId)
                 .bind("organizationIds", organizationIds.toArray(UUID[]::new))
                 .map(this::toStatus)
