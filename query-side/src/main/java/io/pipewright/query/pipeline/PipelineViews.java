@@ -7,6 +7,7 @@ import io.pipewright.kernel.query.PipelineStatusView;
 import io.pipewright.kernel.query.PipelineView;
 import io.pipewright.kernel.query.TaskStateView;
 import io.pipewright.query.ViewJson;
+import io.pipewright.query.page.Keyset;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
@@ -18,13 +19,26 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Reads the live (not deleted) pipelines from {@code pipeline_view}, never blocking. */
+/**
+ * Reads the live (not deleted) pipelines from {@code pipeline_view}, never blocking; every read is one indexed query
+ * whose cost does not grow with the organization's size.
+ */
 @Component
 public class PipelineViews {
 
     private static final TypeReference<List<TaskStateView>> TASK_STATES = new TypeReference<>() {
     };
     private static final String LIVE = "status <> '" + PipelineStatus.DELETED.wireName() + "'";
+
+    /**
+     * The status of one pipeline: its view row, its health row and its uncaptured tables, each found by primary key,
+     * so its cost does not grow with the organization's size. Public so a test can show the plan of this very text.
+     */
+    public static final String STATUS_QUERY = "SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, "
+            + "h.last_health_check_at, (SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
+            + "WHERE u.pipeline_id = v.id) AS uncaptured_tables "
+            + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id "
+            + "WHERE v.id = :id AND v.organization_id = ANY(:organizationIds) AND v." + LIVE;
 
     private final DatabaseClient database;
     private final ViewJson json;
@@ -36,12 +50,44 @@ public class PipelineViews {
         this.warnings = warnings;
     }
 
-    public Flux<PipelineView> list(UUID organizationId) {
-        return database.sql("SELECT * FROM pipeline_view WHERE organization_id = :organizationId AND " + LIVE
-                        + " ORDER BY created_at, id")
+    /**
+     * At most {@code rows} live pipelines of the organization matching {@code filter}, in creation order, starting
+     * after {@code after} (from the first when null). One query on an index of the organization's live pipelines by
+     * creation time and id (by status first when filtered by it), so a page costs the same at any depth.
+     */
+    Flux<PipelineView> page(UUID organizationId, PipelineFilter filter, Keyset after, int rows) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM pipeline_view WHERE organization_id = :organizationId AND "
+                + LIVE);
+        if (filter.status() != null) {
+            sql.append(" AND status = :status");
+        }
+        String prefixEnd = filter.namePrefix() == null ? null : filter.namePrefixEnd();
+        if (filter.namePrefix() != null) {
+            sql.append(" AND name COLLATE \"C\" >= :namePrefix AND starts_with(name, :namePrefix)");
+        }
+        if (prefixEnd != null) {
+            sql.append(" AND name COLLATE \"C\" < :namePrefixEnd");
+        }
+        if (after != null) {
+            sql.append(" AND (created_at, id) > (:afterCreatedAt, :afterId)");
+        }
+        sql.append(" ORDER BY created_at, id LIMIT :rows");
+        DatabaseClient.GenericExecuteSpec query = database.sql(sql.toString())
                 .bind("organizationId", organizationId)
-                .map(this::toPipeline)
-                .all();
+                .bind("rows", rows);
+        if (filter.status() != null) {
+            query = query.bind("status", filter.status());
+        }
+        if (filter.namePrefix() != null) {
+            query = query.bind("namePrefix", filter.namePrefix());
+        }
+        if (prefixEnd != null) {
+            query = query.bind("namePrefixEnd", prefixEnd);
+        }
+        if (after != null) {
+            query = query.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
+        }
+        return query.map(this::toPipeline).all();
     }
 
     public Mono<PipelineView> find(UUID organizationId, UUID pipelineId) {
@@ -53,13 +99,12 @@ public class PipelineViews {
                 .one();
     }
 
-    /** Empty unless the pipeline belongs to one of {@code organizationIds}, so the answer leaks no existence. */
+    /**
+     * Empty unless the pipeline belongs to one of {@code organizationIds}, so the answer leaks no existence. One query
+     * of primary-key lookups ({@link #STATUS_QUERY}).
+     */
     public Mono<PipelineStatusView> status(UUID pipelineId, Collection<UUID> organizationIds) {
-        return database.sql("SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, h.last_health_check_at, "
-                        + "(SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
-                        + "WHERE u.pipeline_id = v.id) AS uncaptured_tables "
-                        + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id "
-                        + "WHERE v.id = :id AND v.organization_id = ANY(:organizationIds) AND v." + LIVE)
+        return database.sql(STATUS_QUERY)
                 .bind("id", pipelineId)
                 .bind("organizationIds", organizationIds.toArray(UUID[]::new))
                 .map(this::toStatus)

@@ -1,0 +1,60 @@
+package io.pipewright.query.page;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.ProblemDetail;
+
+/** A page token carries its keyset exactly and is refused as a 400 on page_token once anything in it changes. */
+class PageTokensTest {
+
+    private static final Keyset KEYSET = new Keyset(Instant.parse("2026-06-22T10:00:00.123456Z"), UUID.randomUUID());
+    private final PageTokens tokens = new PageTokens("a key of thirty-two bytes, here!".getBytes(StandardCharsets.UTF_8));
+
+    @Test
+    void aTokenGivesBackItsKeysetToTheListingItCameFrom() {
+        String token = tokens.encode(KEYSET, "pipelines\u0000org");
+
+        assertThat(tokens.decode(token, "pipelines\u0000org")).isEqualTo(KEYSET);
+        assertThat(token).matches("[A-Za-z0-9_-]+");
+    }
+
+    @Test
+    void everyAlteredByteIsRefused() {
+        byte[] token = Base64.getUrlDecoder().decode(tokens.encode(KEYSET, "listing"));
+        for (int index = 0; index < token.length; index++) {
+            byte[] tampered = token.clone();
+            tampered[index] ^= 1;
+            String altered = Base64.getUrlEncoder().withoutPadding().encodeToString(tampered);
+            assertRefused(() -> tokens.decode(altered, "listing"));
+        }
+    }
+
+    @Test
+    void aTokenOfAnotherListingOrKeyOrShapeIsRefused() {
+        String token = tokens.encode(KEYSET, "pipelines\u0000org-a");
+
+        assertRefused(() -> tokens.decode(token, "pipelines\u0000org-b"));
+        assertRefused(() -> new PageTokens("another key of thirty-two bytes!".getBytes(StandardCharsets.UTF_8))
+                .decode(token, "pipelines\u0000org-a"));
+        assertRefused(() -> tokens.decode(token.substring(1), "pipelines\u0000org-a"));
+        assertRefused(() -> tokens.decode(token + "AA", "pipelines\u0000org-a"));
+        assertRefused(() -> tokens.decode("not base64!", "pipelines\u0000org-a"));
+        assertRefused(() -> tokens.decode("", "pipelines\u0000org-a"));
+    }
+
+    private static void assertRefused(Runnable decode) {
+        assertThatThrownBy(decode::run)
+                .isInstanceOfSatisfying(InvalidQueryParameter.class, refused -> {
+                    ProblemDetail problem = refused.getBody();
+                    assertThat(problem.getStatus()).isEqualTo(400);
+                    assertThat(problem.getProperties()).containsEntry("field", "page_token")
+                            .containsEntry("rule", "must be a next_page_token this listing returned");
+                });
+    }
+}
