@@ -57,7 +57,7 @@ class ApiBenchmark {
 
     private static final int CREATE_CLIENTS = 16;
     private static final int MINIMUM_REPLAYED_EVENTS = 100_000;
-    private static final String FORMAT = "%-42s %-44s %-50s %s";
+    private static final String FORMAT = "%-42s %-56s %-38s %s";
 
     @DynamicPropertySource
     static void controlPlane(DynamicPropertyRegistry registry) {
@@ -229,9 +229,11 @@ class ApiBenchmark {
     }
 
     private static String row(String figure, Wrk.Result result, String target, Wrk.Result baseline) {
-        String measured = String.format("%.0f/s, p50 %.1f ms, p99 %.1f ms", result.rate(), result.p50Millis(),
-                result.p99Millis());
-        if (result.timeouts() > 0) {
+        String measured = result.timeouts() == result.requests()
+                ? String.format("%.0f/s, every one of %d timed out", result.rate(), result.requests())
+                : String.format("%.0f/s, p50 %.1f ms, p99 %.1f ms", result.rate(), result.p50Millis(),
+                        result.p99Millis());
+        if (result.timeouts() > 0 && result.timeouts() < result.requests()) {
             measured += ", " + result.timeouts() + " timeouts";
         }
         if (baseline != result && result.non2xx() > 0) {
@@ -241,6 +243,6 @@ class ApiBenchmark {
     }
 
     private static String ratio(double rate, Wrk.Result baseline) {
-        return String.format("%.0f %%", 100 * rate / baseline.rate());
+        return String.format("%.1f %%", 100 * rate / baseline.rate());
     }
 }
