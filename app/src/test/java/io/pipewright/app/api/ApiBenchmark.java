@@ -1,0 +1,248 @@
+package io.pipewright.app.api;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pipewright.app.support.ControlPlaneDatabase;
+import io.pipewright.app.support.PipewrightClient;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The API at production speed, in one run on the real stack: N pipelines (default 10,000) of one organization kept
+ * Pending by a registered PostgreSQL source that nothing listens for, loaded by 16 concurrent clients; then the
+ * unauthenticated 401 rate (the server's own ceiling, the baseline), the status GET with Basic and with a Bearer token
+ * at 8 and 64 connections, the first page of the pipeline list, the creates, the idle control plane's CPU, its heap
+ * after GC, and a projection rebuild over at least 100,000 events, each printed with the issue's target and its ratio
+ * to the baseline. The control plane runs with a deployment's settings (BCrypt strength 10, a 60 s health interval,
+ * the default pools), not the tests' faster ones. Not part of the suite: {@code bin/pipewright bench api [--pipelines N]}; figures also in
+ * {@code app/target/bench/api.txt}. Benchmarks print; they assert nothing about time.
+ */
+@Tag("benchmark")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "pipewright.security.bcrypt-strength=10", "pipewright.health.check-interval=PT60S",
+        "pipewright.health.tick=PT5S", "pipewright.failover.primary-watch-interval=PT5S",
+        "spring.datasource.hikari.maximum-pool-size=30", "spring.datasource.hikari.minimum-idle=4",
+        "spring.r2dbc.pool.max-size=10", "db-scheduler.threads=16"})
+@AutoConfigureWebTestClient(timeout = "PT60S")
+@DirtiesContext
+class ApiBenchmark {
+
+    private static final int CREATE_CLIENTS = 16;
+    private static final int MINIMUM_REPLAYED_EVENTS = 100_000;
+    private static final String FORMAT = "%-42s %-56s %-38s %s";
+
+    @DynamicPropertySource
+    static void controlPlane(DynamicPropertyRegistry registry) {
+        ControlPlaneDatabase.registerFreshDatabase(registry);
+    }
+
+    @Autowired
+    WebTestClient web;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    EventStore eventStore;
+    @LocalServerPort
+    int port;
+
+    private final List<String> lines = new ArrayList<>();
+
+    @Test
+    void apiAtProductionSpeed() throws Exception {
+        int pipelines = Integer.getInteger("bench.api.pipelines", 10_000);
+        int seconds = Integer.getInteger("bench.api.seconds", 20);
+        int idleSeconds = Integer.getInteger("bench.api.idle-seconds", 30);
+        String baseUrl = "http://127.0.0.1:" + port;
+        String basic = "Basic " + Base64.getEncoder().encodeToString(
+                "test-admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
+        PipewrightClient api = new PipewrightClient(web, ControlPlaneDatabase.stack());
+        Wrk wrk = Wrk.against(baseUrl, Path.of("target", "bench", "api-wrk"), seconds);
+
+        String sink = api.register(api.sink("bench-kafka", "local", ControlPlaneDatabase.stack().connect().restUrl()));
+        api.awaitServiceRunning(sink);
+        String source = api.register(unreachableSource());
+        PipelineLoad.Created load = PipelineLoad.create(baseUrl, basic, source, sink, pipelines, CREATE_CLIENTS);
+        long pending = jdbc.queryForObject("SELECT count(*) FROM pipeline_view WHERE status = 'Pending'", Long.class);
+
+        lines.add(String.format("API benchmark, %s, %d cores, %s; wrk %d s per run (%d threads, its 2 s timeout)",
+                Instant.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), seconds,
+                Wrk.THREADS));
+        lines.add(String.format("%d pipelines loaded by %d clients in %.1f s (%d Pending after the load)",
+                pipelines, CREATE_CLIENTS, load.elapsedNanos() / 1e9, pending));
+        lines.add(String.format(FORMAT, "figure", "measured", "target", "vs 401"));
+
+        List<String> statusPaths = load.pipelineIds().stream().map(id -> "/pipelines/" + id + "/status").toList();
+        Wrk.Result baseline8 = wrk.run("unauthenticated-8", statusPaths, null, 8);
+        Wrk.Result baseline64 = wrk.run("unauthenticated-64", statusPaths, null, 64);
+        lines.add(row("401 without credentials, 8 connections", baseline8, "baseline", baseline8));
+        lines.add(row("401 without credentials, 64 connections", baseline64, "baseline", baseline64));
+
+        reportStatus("Basic", basic, statusPaths, wrk, baseline8, baseline64);
+        String bearer = bearerToken(baseUrl, basic);
+        if (bearer != null) {
+            reportStatus("Bearer", bearer, statusPaths, wrk, baseline8, baseline64);
+        }
+
+        Wrk.Result list = wrk.run("list-8", List.of(PipewrightClient.PIPELINES + "?limit=100"), basic, 8);
+        lines.add(row("pipeline list ?limit=100, Basic, 8 conn.", list, "≥ 25 % of the 401 rate", baseline8));
+
+        lines.add(String.format(FORMAT, "creates, " + CREATE_CLIENTS + " clients (the load)",
+                String.format("%.1f/s, p50 %.0f ms, p99 %.0f ms", load.perSecond(), load.percentileMillis(50),
+                        load.percentileMillis(99)), "≥ 200/s, p99 ≤ 250 ms", ratio(load.perSecond(), baseline8)));
+
+        double idleCores = idleCpu(idleSeconds);
+        lines.add(String.format(FORMAT, "idle control plane, " + pipelines + " Pending",
+                String.format("%.1f %% of one core over %d s", idleCores * 100, idleSeconds), "< 10 % of one core",
+                "-"));
+        System.gc();
+        long heapMib = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+        lines.add(String.format(FORMAT, "heap after GC", heapMib + " MiB", "-", "-"));
+
+        lines.add(rebuild(api));
+        Path report = Path.of("target", "bench", "api.txt");
+        Files.createDirectories(report.getParent());
+        Files.write(report, lines);
+        lines.forEach(System.out::println);
+    }
+
+    /** A PostgreSQL service on a loopback port that was free a moment ago: its probe never succeeds. */
+    private static Map<String, Object> unreachableSource() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        return Map.of("name", "bench-unreachable-pg", "database_type", "postgresql", "version", "17", "zone",
+                "local", "postgresql", Map.of(
+                        "hosts", List.of(Map.of("host", "127.0.0.1", "port", port, "role", "primary")),
+                        "admin_user", "postgres", "admin_password", "never-used-password",
+                        "hba_management", "external"));
+    }
+
+    private void reportStatus(String scheme, String authorization, List<String> statusPaths, Wrk wrk,
+                              Wrk.Result baseline8, Wrk.Result baseline64) throws IOException, InterruptedException {
+        Wrk.Result at8 = wrk.run(scheme + "-8", statusPaths, authorization, 8);
+        Wrk.Result at64 = wrk.run(scheme + "-64", statusPaths, authorization, 64);
+        lines.add(row("status GET, " + scheme + ", 8 connections", at8, "≥ 50 % of the 401 rate; p99 ≤ 25 ms",
+                baseline8));
+        lines.add(row("status GET, " + scheme + ", 64 connections", at64, "≥ 50 % of the 401 rate; no timeouts",
+                baseline64));
+    }
+
+    /**
+     * A token from {@code POST /tokens} when the control plane has it; null, with a line saying why, when it answers
+     * anything but a token.
+     */
+    private String bearerToken(String baseUrl, String basic) throws IOException, InterruptedException {
+        String body = "{\"name\": \"api-benchmark\", \"expires_at\": \"" + Instant.now().plus(Duration.ofHours(2))
+                + "\"}";
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(baseUrl + "/tokens")).header("Authorization", basic)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode token = response.statusCode() / 100 == 2 ? PipewrightClient.read(response.body()).get("token") : null;
+        if (token == null || !token.isTextual()) {
+            lines.add(String.format(FORMAT, "status GET, Bearer",
+                    "skipped: POST /tokens answered " + response.statusCode() + " without a token", "-", "-"));
+            return null;
+        }
+        return "Bearer " + token.asText();
+    }
+
+    /** The share of one core this process used over the window, while nothing called it. */
+    private static double idleCpu(int seconds) throws InterruptedException {
+        long cpuBefore = processCpuNanos();
+        long started = System.nanoTime();
+        Thread.sleep(seconds * 1_000L);
+        return (double) (processCpuNanos() - cpuBefore) / (System.nanoTime() - started);
+    }
+
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+    }
+
+    /**
+     * One rebuild of the views over at least {@value #MINIMUM_REPLAYED_EVENTS} events, watched through
+     * {@code GET /operator/projections} until every projection has handled the event that was last when it started.
+     * When the pipelines' and services' own events are fewer, {@link FillerEvents} tops them up first, and the views
+     * catch up on those before the rebuild starts.
+     */
+    private String rebuild(PipewrightClient api) {
+        long own = storedEvents();
+        long filler = FillerEvents.append(api, eventStore, jdbc, MINIMUM_REPLAYED_EVENTS - own);
+        long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+        awaitViewsAt(api, head);
+        long events = storedEvents();
+        long started = System.nanoTime();
+        api.call("POST", "/operator/projections/rebuild", null, 202);
+        awaitViewsAt(api, head);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return String.format(FORMAT, "rebuild",
+                String.format("%.0f events/s (%d events in %.1f s; %d appended as filler)", events / seconds,
+                        events, seconds, filler), "≥ 20,000 events/s", "-");
+    }
+
+    private long storedEvents() {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+    }
+
+    private static void awaitViewsAt(PipewrightClient api, long head) {
+        await().atMost(Duration.ofHours(1)).pollInterval(Duration.ofMillis(100))
+                .until(() -> caughtUp(api.get("/operator/projections"), head));
+    }
+
+    private static boolean caughtUp(JsonNode projections, long head) {
+        for (JsonNode projection : projections) {
+            if (!projection.get("running").asBoolean() || projection.get("replaying").asBoolean()
+                    || !projection.path("position").isNumber() || projection.get("position").asLong() < head) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String row(String figure, Wrk.Result result, String target, Wrk.Result baseline) {
+        String measured = result.timeouts() == result.requests()
+                ? String.format("%.0f/s, every one of %d timed out", result.rate(), result.requests())
+                : String.format("%.0f/s, p50 %.1f ms, p99 %.1f ms", result.rate(), result.p50Millis(),
+                        result.p99Millis());
+        if (result.timeouts() > 0 && result.timeouts() < result.requests()) {
+            measured += ", " + result.timeouts() + " timeouts";
+        }
+        if (baseline != result && result.non2xx() > 0) {
+            measured += ", " + result.non2xx() + " not 2xx";
+        }
+        return String.format(FORMAT, figure, measured, target, ratio(result.rate(), baseline));
+    }
+
+    private static String ratio(double rate, Wrk.Result baseline) {
+        return String.format("%.1f %%", 100 * rate / baseline.rate());
+    }
+}
