@@ -29,14 +29,29 @@ import io.pipewright.kernel.service.ManagedServiceDeregistered;
 import io.pipewright.kernel.service.ManagedServiceStatusChanged;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
+import io.pipewright.kernel.pipeline.PipelineResumed;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,17 +64,22 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** Closed after the class: its database is its own, and an idle context still holds connections and threads. */
+/**
+ * Closed after the class: its database is its own, and an idle context still holds connections and threads. The
+ * processors take batches of {@value #BATCH_SIZE} events here, so a pipeline's events span many batches.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
 @DirtiesContext
 class ProjectionRebuildTest {
 
     private static final Instant T0 = Instant.parse("2026-06-22T08:00:00Z");
+    private static final int BATCH_SIZE = 50;
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         ControlPlaneDatabase.registerFreshDatabase(registry);
+        registry.add("pipewright.projections.batch-size", () -> BATCH_SIZE);
     }
 
     @Autowired
@@ -70,6 +90,10 @@ class ProjectionRebuildTest {
     JdbcTemplate jdbc;
     @Autowired
     EventProcessingConfiguration processing;
+    @Autowired
+    TokenStore tokens;
+    @Autowired
+    DataSource dataSource;
 
     private ControlPlaneApi api;
 
@@ -104,8 +128,54 @@ class ProjectionRebuildTest {
         assertThat(snapshot(pipelines, services)).isEqualTo(before);
     }
 
+    /**
+     * Events of 40 pipelines and 10 services interleaved one by one, so that each row changes in many batches and a
+     * batch changes many rows. The views are compared whole, row by row, before and after a rebuild, and again after
+     * the processors were sent back to the middle of the stream without clearing the views: events delivered again,
+     * in batches cut elsewhere, change nothing.
+     */
     @Test
-    void theProjectionsAreListedWithTheirPosition() {
+    void aRebuildAndARedeliveryLeaveEveryRowOfEveryViewAsItWas() {
+        List<List<DomainEventMessage<?>>> streams = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            streams.add(pipelineLife(UUID.randomUUID(), i));
+        }
+        for (int i = 0; i < 10; i++) {
+            streams.add(serviceLife(UUID.randomUUID(), i));
+        }
+        List<EventMessage<?>> interleaved = new ArrayList<>();
+        while (streams.stream().anyMatch(stream -> !stream.isEmpty())) {
+            for (List<DomainEventMessage<?>> stream : streams) {
+                if (!stream.isEmpty()) {
+                    interleaved.add(stream.remove(0));
+                }
+            }
+        }
+        for (int from = 0; from < interleaved.size(); from += 100) {
+            eventStore.publish(interleaved.subList(from, Math.min(from + 100, interleaved.size())));
+        }
+        awaitCaughtUp();
+        assertEveryLifeEndedAsItsEventsSay();
+        Map<String, String> before = tables();
+
+        api.postExpectingAccepted("/operator/projections/rebuild");
+        awaitCaughtUp();
+        assertThat(tables()).isEqualTo(before);
+
+        long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+        long middle = head - interleaved.size() / 2 - 7;
+        for (StreamingEventProcessor processor : projectionProcessors()) {
+            processor.shutDown();
+            tokens.storeToken(GapAwareTrackingToken.newInstance(middle, new TreeSet<>()), processor.getName(), 0);
+            tokens.releaseClaim(processor.getName(), 0);
+            processor.start();
+        }
+        awaitCaughtUp();
+        assertThat(tables()).isEqualTo(before);
+    }
+
+    @Test
+    void theProjectionsAreListedWithTheirPositionAndWhatRemains() throws SQLException {
         runningPipeline();
         runningKafka();
         awaitCaughtUp();
@@ -119,7 +189,37 @@ class ProjectionRebuildTest {
             assertThat(projection.get("replaying").asBoolean()).isFalse();
             assertThat(projection.get("error").asBoolean()).isFalse();
             assertThat(projection.get("position").asLong()).isEqualTo(head);
+            assertThat(projection.get("remaining").asLong()).isZero();
+            assertThat(projection.get("events_per_second").isNull()).isTrue();
         }
+
+        StreamingEventProcessor pipelineViews = projectionProcessors().get(0);
+        pipelineViews.shutDown();
+        try {
+            JsonNode stopped = byName(api.get("/operator/projections"), "pipeline-views");
+            assertThat(stopped.get("running").asBoolean()).isFalse();
+            assertThat(stopped.get("remaining").isNull()).isTrue();
+        } finally {
+            pipelineViews.start();
+        }
+
+        // The view table locked by another session: the processor runs but cannot write, so new events remain.
+        try (Connection locking = dataSource.getConnection()) {
+            locking.setAutoCommit(false);
+            try (Statement lock = locking.createStatement()) {
+                lock.execute("LOCK TABLE pipeline_view IN EXCLUSIVE MODE");
+            }
+            runningPipeline();
+            long newHead = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+            Projected.patiently().untilAsserted(() -> {
+                JsonNode behind = byName(api.get("/operator/projections"), "pipeline-views");
+                assertThat(behind.get("running").asBoolean()).isTrue();
+                assertThat(behind.get("remaining").asLong()).isPositive()
+                        .isEqualTo(newHead - behind.get("position").asLong());
+            });
+            locking.rollback();
+        }
+        awaitCaughtUp();
     }
 
     /** Every view the API serves for these pipelines and services, keyed by its URI. */
@@ -261,6 +361,116 @@ class ProjectionRebuildTest {
         EventHistory.ofService(eventStore, id)
                 .append(postgresRegistered(id, OTHER_ORGANIZATION, "foreign-pg-" + id, T0), "someone");
         return id;
+    }
+
+    /** What the last events of {@link #pipelineLife} and {@link #serviceLife} leave in the views, row by row. */
+    private void assertEveryLifeEndedAsItsEventsSay() {
+        for (int number = 0; number < 40; number++) {
+            Map<String, Object> row = jdbc.queryForMap("SELECT status, error_message, connector_name, provision_step,"
+                    + " updated_at, last_sequence FROM pipeline_view WHERE name = ?", "life-" + number);
+            String status = switch (number % 3) {
+                case 0 -> "Deleted";
+                case 1 -> "Paused";
+                default -> "Running";
+            };
+            int last = number % 3 == 0 ? 17 : number % 3 == 1 ? 16 : 15;
+            assertThat(row.get("status")).as("pipeline %d", number).isEqualTo(status);
+            assertThat(row.get("error_message")).as("pipeline %d", number).isNull();
+            assertThat((String) row.get("connector_name")).as("pipeline %d", number).startsWith("mdb-pipeline-");
+            assertThat(row.get("provision_step")).as("pipeline %d", number).isEqualTo("create_connector");
+            assertThat(((Timestamp) row.get("updated_at")).toInstant()).as("pipeline %d", number)
+                    .isEqualTo(T0.plusSeconds(number + last));
+            assertThat(row.get("last_sequence")).as("pipeline %d", number).isEqualTo((long) last);
+        }
+        for (int number = 0; number < 10; number++) {
+            Map<String, Object> row = jdbc.queryForMap("SELECT status, status_reason, deregistered_at, updated_at,"
+                    + " last_sequence FROM managed_service_view WHERE name IN (?, ?)", "kafka-life-" + number,
+                    "pg-life-" + number);
+            boolean running = number % 2 == 0;
+            boolean deregistered = number % 4 == 0;
+            assertThat(row.get("status")).as("service %d", number).isEqualTo(running ? "Running" : "Pending");
+            assertThat(row.get("status_reason")).as("service %d", number)
+                    .isEqualTo(running ? null : "connection refused 30");
+            assertThat(row.get("deregistered_at") != null).as("service %d", number).isEqualTo(deregistered);
+            assertThat(((Timestamp) row.get("updated_at")).toInstant()).as("service %d", number)
+                    .isEqualTo(T0.plusSeconds(number + (deregistered ? 31 : 30)));
+            assertThat(row.get("last_sequence")).as("service %d", number).isEqualTo(deregistered ? 31L : 30L);
+        }
+    }
+
+    /** Every row of both views, as JSON in the order of their ids. */
+    private Map<String, String> tables() {
+        Map<String, String> tables = new LinkedHashMap<>();
+        for (String table : List.of("pipeline_view", "managed_service_view")) {
+            tables.put(table, jdbc.queryForObject("SELECT json_agg(row_to_json(v) ORDER BY v.id)::text FROM " + table
+                    + " v", String.class));
+        }
+        return tables;
+    }
+
+    /** A pipeline that is provisioned, runs, fails, runs, is paused and resumed; every third one is then deleted. */
+    private static List<DomainEventMessage<?>> pipelineLife(UUID id, int number) {
+        Instant at = T0.plusSeconds(number);
+        List<Object> events = new ArrayList<>(List.of(pipelineCreated(id, ORGANIZATION, "life-" + number, at),
+                new ProvisionStepStarted(id, ProvisionStep.ENSURE_NETWORK, at.plusSeconds(1)),
+                new PeeringEnsured(id, "peering-" + number, at.plusSeconds(2)),
+                new ProvisionStepStarted(id, ProvisionStep.INSTALL_PLUGIN, at.plusSeconds(3)),
+                new PluginInstalled(id, "debezium", at.plusSeconds(4)),
+                new ProvisionStepStarted(id, ProvisionStep.PREPARE_SOURCE, at.plusSeconds(5)),
+                new SourcePrepared(id, "pw_role_" + number, at.plusSeconds(6)),
+                new ProvisionStepStarted(id, ProvisionStep.CREATE_PUBLICATION, at.plusSeconds(7)),
+                new PublicationCreated(id, "pw_pub_" + number, at.plusSeconds(8)),
+                new ProvisionStepStarted(id, ProvisionStep.CREATE_CONNECTOR, at.plusSeconds(9)),
+                new ConnectorCreated(id, "mdb-pipeline-" + id, at.plusSeconds(10)),
+                new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), at.plusSeconds(11)),
+                new PipelineFailed(id, null, "connector task failed: " + number, at.plusSeconds(12)),
+                new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), at.plusSeconds(13)),
+                new PipelinePaused(id, PauseCause.REQUESTED, at.plusSeconds(14)),
+                new PipelineResumed(id, PauseCause.REQUESTED, at.plusSeconds(15))));
+        if (number % 3 == 0) {
+            events.add(new PipelineDeletionRequested(id, PipelineStatus.RUNNING, null, at.plusSeconds(16)));
+            events.add(new PipelineDeleted(id, at.plusSeconds(17)));
+        } else if (number % 3 == 1) {
+            events.add(new PipelinePaused(id, PauseCause.REQUESTED, at.plusSeconds(16)));
+        }
+        return messages("Pipeline", id, events);
+    }
+
+    /** A service whose probe flips between Running and Pending 30 times; every fourth one is then deregistered. */
+    private static List<DomainEventMessage<?>> serviceLife(UUID id, int number) {
+        Instant at = T0.plusSeconds(number);
+        List<Object> events = new ArrayList<>();
+        events.add(number % 2 == 0 ? kafkaRegistered(id, ORGANIZATION, "kafka-life-" + number, at)
+                : postgresRegistered(id, ORGANIZATION, "pg-life-" + number, at));
+        for (int i = 1; i <= 30; i++) {
+            boolean running = (i + number) % 2 == 0;
+            events.add(new ManagedServiceStatusChanged(id, running ? ServiceStatus.RUNNING : ServiceStatus.PENDING,
+                    running ? null : "connection refused " + i, Map.of(), at.plusSeconds(i)));
+        }
+        if (number % 4 == 0) {
+            events.add(new ManagedServiceDeregistered(id, at.plusSeconds(31)));
+        }
+        return messages("ManagedService", id, events);
+    }
+
+    private static List<DomainEventMessage<?>> messages(String type, UUID id, List<Object> events) {
+        List<DomainEventMessage<?>> messages = new ArrayList<>();
+        for (int sequence = 0; sequence < events.size(); sequence++) {
+            messages.add(new GenericDomainEventMessage<>(type, id.toString(), sequence, events.get(sequence),
+                    MetaData.with("actor", "test")));
+        }
+        return messages;
+    }
+
+    private List<StreamingEventProcessor> projectionProcessors() {
+        return List.of(processing.eventProcessor("pipeline-views", StreamingEventProcessor.class).orElseThrow(),
+                processing.eventProcessor("service-views", StreamingEventProcessor.class).orElseThrow());
+    }
+
+    private static JsonNode byName(JsonNode projections, String name) {
+        return StreamSupport.stream(projections.spliterator(), false)
+                .filter(projection -> projection.get("name").asText().equals(name))
+                .findFirst().orElseThrow();
     }
 
     private static List<UUID> ids(JsonNode views) {

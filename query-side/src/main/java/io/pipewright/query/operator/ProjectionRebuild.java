@@ -7,16 +7,25 @@ import java.util.OptionalLong;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.stereotype.Component;
 
-/** Resets the query side's projections so they rebuild their views from the whole event store. */
+/**
+ * Resets the query side's projections so they rebuild their views from the whole event store, and tells how far
+ * they are: position, events remaining, and the speed of a rebuild this node started.
+ */
 @Component
 class ProjectionRebuild {
 
     private final EventProcessingConfiguration processing;
+    private final StreamableMessageSource<?> events;
+    private volatile Started started;
 
-    ProjectionRebuild(EventProcessingConfiguration processing) {
+    ProjectionRebuild(EventProcessingConfiguration processing, EventStore events) {
         this.processing = processing;
+        this.events = events;
     }
 
     /**
@@ -25,6 +34,7 @@ class ProjectionRebuild {
      */
     synchronized void rebuild() {
         List<StreamingEventProcessor> processors = processors();
+        started = new Started(System.nanoTime(), position(events.createTailToken()).orElse(0));
         try {
             processors.forEach(StreamingEventProcessor::shutDown);
             processors.forEach(StreamingEventProcessor::resetTokens);
@@ -34,7 +44,8 @@ class ProjectionRebuild {
     }
 
     List<ProjectionStatus> statuses() {
-        return processors().stream().map(ProjectionRebuild::status).toList();
+        long head = position(events.createHeadToken()).orElse(0);
+        return processors().stream().map(processor -> status(processor, head)).toList();
     }
 
     private List<StreamingEventProcessor> processors() {
@@ -44,7 +55,7 @@ class ProjectionRebuild {
                 .toList();
     }
 
-    private static ProjectionStatus status(StreamingEventProcessor processor) {
+    private ProjectionStatus status(StreamingEventProcessor processor, long head) {
         Collection<EventTrackerStatus> segments = processor.processingStatus().values();
         // Right after a start no segment is claimed yet; its replay has not begun, let alone ended.
         boolean replaying = processor.isRunning()
@@ -55,8 +66,27 @@ class ProjectionRebuild {
                 .map(OptionalLong::getAsLong)
                 .min(Long::compare)
                 .orElse(null);
-        return new ProjectionStatus(processor.getName(), processor.isRunning(), replaying, position,
-                processor.isError());
+        Long remaining = processor.isRunning() ? Math.max(0, head - (position == null ? 0 : position)) : null;
+        return new ProjectionStatus(processor.getName(), processor.isRunning(), replaying, position, remaining,
+                replaying ? eventsPerSecond(position) : null, processor.isError());
+    }
+
+    /** The average speed since this node started the rebuild; null when it started none, or none has been handled. */
+    private Long eventsPerSecond(Long position) {
+        Started rebuild = started;
+        if (rebuild == null || position == null) {
+            return null;
+        }
+        double seconds = (System.nanoTime() - rebuild.nanoTime()) / 1e9;
+        return seconds <= 0 ? null : Math.round(Math.max(0, position - rebuild.tail()) / seconds);
+    }
+
+    private static OptionalLong position(TrackingToken token) {
+        return token == null ? OptionalLong.empty() : token.position();
+    }
+
+    /** When the last rebuild of this node started, and the position before the first event it replays. */
+    private record Started(long nanoTime, long tail) {
     }
 
     /**

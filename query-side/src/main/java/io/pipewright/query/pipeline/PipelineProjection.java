@@ -24,7 +24,9 @@ import io.pipewright.kernel.query.FindPipeline;
 import io.pipewright.kernel.query.TaskStateView;
 import io.pipewright.query.Projections;
 import io.pipewright.query.ViewJson;
+import io.pipewright.query.ViewRows;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,128 +40,113 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@code pipeline_view} in step with the pipelines' events. Each row remembers the sequence number of the last
- * event applied and every statement is guarded by it, so an event delivered twice (at-least-once, or a replay over
- * a view that was not cleared) changes nothing. A deleted pipeline keeps its row with status Deleted.
+ * Keeps {@code pipeline_view} in step with the pipelines' events, written a batch of events at a time and guarded by
+ * the sequence number of the last event applied ({@link ViewRows}), so an event delivered twice changes nothing. A
+ * deleted pipeline keeps its row with status Deleted.
  */
 @Component
 @ProcessingGroup(Projections.PIPELINE_VIEWS)
 class PipelineProjection {
 
-    private final DatabaseClient database;
+    private final ViewRows rows;
     private final ViewJson json;
-    private final QueryUpdateEmitter updates;
 
     PipelineProjection(DatabaseClient database, ViewJson json, QueryUpdateEmitter updates) {
         this.json = json;
-        this.database = database;
-        this.updates = updates;
+        this.rows = new ViewRows(database, "pipeline_view",
+                pipelineId -> updates.emit(FindPipeline.class, query -> query.pipelineId().equals(pipelineId),
+                        pipelineId));
     }
 
     @EventHandler
     void on(PipelineCreated event, @SequenceNumber long sequence) {
         PipelineConfig config = event.config();
-        database.sql("""
-                        INSERT INTO pipeline_view (id, organization_id, name, pipeline_type, source_service_id,
-                            sink_service_id, status, database_name, tables, topic_prefix, snapshot_mode,
-                            replica_identity_full, created_at, updated_at, last_sequence)
-                        VALUES (:id, :organizationId, :name, :pipelineType, :sourceServiceId, :sinkServiceId, :status,
-                            :databaseName, :tables, :topicPrefix, :snapshotMode, :replicaIdentityFull, :createdAt,
-                            :createdAt, :sequence)
-                        ON CONFLICT (id) DO NOTHING""")
-                .bind("id", event.pipelineId())
-                .bind("organizationId", event.organizationId())
-                .bind("name", event.name())
-                .bind("pipelineType", event.pipelineType())
-                .bind("sourceServiceId", event.sourceServiceId())
-                .bind("sinkServiceId", event.sinkServiceId())
-                .bind("status", PipelineStatus.PENDING.wireName())
-                .bind("replicaIdentityFull", event.config().replicaIdentityFull())
-                .bind("databaseName", config.databaseName())
-                .bind("tables", config.tables().toArray(String[]::new))
-                .bind("topicPrefix", config.topicPrefix())
-                .bind("snapshotMode", config.snapshotMode().debeziumValue())
-                .bind("createdAt", event.createdAt())
-                .bind("sequence", sequence)
-                .then()
-                .block();
-        changed(event.pipelineId());
+        Map<String, Object> columns = new LinkedHashMap<>();
+        columns.put("organization_id", event.organizationId());
+        columns.put("name", event.name());
+        columns.put("pipeline_type", event.pipelineType());
+        columns.put("source_service_id", event.sourceServiceId());
+        columns.put("sink_service_id", event.sinkServiceId());
+        columns.put("status", PipelineStatus.PENDING.wireName());
+        columns.put("database_name", config.databaseName());
+        columns.put("tables", config.tables().toArray(String[]::new));
+        columns.put("topic_prefix", config.topicPrefix());
+        columns.put("snapshot_mode", config.snapshotMode().debeziumValue());
+        columns.put("replica_identity_full", config.replicaIdentityFull());
+        columns.put("created_at", event.createdAt());
+        columns.put("updated_at", event.createdAt());
+        rows.insert(event.pipelineId(), sequence, columns);
     }
 
     @EventHandler
     void on(ProvisionStepStarted event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.startedAt(), ", status = :status, provision_step = :step",
-                Map.of("status", PipelineStatus.PROVISIONING.wireName(), "step", event.step().wireName()));
+        update(event.pipelineId(), sequence, event.startedAt(), Map.of(
+                "status", PipelineStatus.PROVISIONING.wireName(), "provision_step", event.step().wireName()));
     }
 
     @EventHandler
     void on(PeeringEnsured event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.completedAt(), "", Map.of());
+        update(event.pipelineId(), sequence, event.completedAt(), Map.of());
     }
 
     @EventHandler
     void on(PluginInstalled event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.completedAt(), "", Map.of());
+        update(event.pipelineId(), sequence, event.completedAt(), Map.of());
     }
 
     @EventHandler
     void on(SourcePrepared event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.completedAt(), "", Map.of());
+        update(event.pipelineId(), sequence, event.completedAt(), Map.of());
     }
 
     @EventHandler
     void on(PublicationCreated event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.completedAt(), "", Map.of());
+        update(event.pipelineId(), sequence, event.completedAt(), Map.of());
     }
 
     @EventHandler
     void on(ConnectorCreated event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.completedAt(), ", connector_name = :connectorName",
-                Map.of("connectorName", Parameter.fromOrEmpty(event.resource(), String.class)));
+        update(event.pipelineId(), sequence, event.completedAt(),
+                Map.of("connector_name", text(event.resource())));
     }
 
     @EventHandler
     void on(PipelineRunning event, @SequenceNumber long sequence) {
-        List<TaskStateView> tasks = taskViews(event.taskStates());
-        update(event.pipelineId(), sequence, event.at(), ", status = :status, error_message = NULL"
-                        + ", connector_state = :connectorState, task_states = :taskStates",
-                Map.of("status", PipelineStatus.RUNNING.wireName(),
-                        "connectorState", Parameter.fromOrEmpty(event.connectorState(), String.class),
-                        "taskStates", json.write(tasks)));
+        update(event.pipelineId(), sequence, event.at(), Map.of("status", PipelineStatus.RUNNING.wireName(),
+                "error_message", text(null),
+                "connector_state", text(event.connectorState()),
+                "task_states", json.write(taskViews(event.taskStates()))));
     }
 
     @EventHandler
     void on(PipelineFailed event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.at(), ", status = :status, error_message = :errorMessage",
-                Map.of("status", PipelineStatus.FAILED.wireName(),
-                        "errorMessage", Parameter.fromOrEmpty(event.errorMessage(), String.class)));
+        update(event.pipelineId(), sequence, event.at(), Map.of("status", PipelineStatus.FAILED.wireName(),
+                "error_message", text(event.errorMessage())));
     }
 
     /** The error shown while a connector or task failed (its trace), cleared once they run again. */
     @EventHandler
     void on(ConnectorHealthChanged event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.at(), ", connector_state = :connectorState"
-                        + ", task_states = :taskStates, error_message = :errorMessage",
-                Map.of("connectorState", Parameter.fromOrEmpty(event.connectorState(), String.class),
-                        "taskStates", json.write(taskViews(event.taskStates())),
-                        "errorMessage", Parameter.fromOrEmpty(event.errorMessage(), String.class)));
+        update(event.pipelineId(), sequence, event.at(), Map.of("connector_state", text(event.connectorState()),
+                "task_states", json.write(taskViews(event.taskStates())),
+                "error_message", text(event.errorMessage())));
     }
 
     @EventHandler
     void on(ConnectorRestarted event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.at(), "", Map.of());
+        update(event.pipelineId(), sequence, event.at(), Map.of());
     }
 
     @EventHandler
     void on(FailoverDetected event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.at(), ", error_message = :errorMessage",
-                Map.of("errorMessage", "source failover: re-pointing the connector from " + event.from() + " to the "
-                        + "new primary " + event.to()));
+        update(event.pipelineId(), sequence, event.at(), Map.of("error_message",
+                "source failover: re-pointing the connector from " + event.from() + " to the new primary "
+                        + event.to()));
     }
 
     @EventHandler
     void on(ConnectorRepointed event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.at(), ", error_message = NULL", Map.of());
+        update(event.pipelineId(), sequence, event.at(), Map.of("error_message", text(null)));
     }
 
     @EventHandler
@@ -188,34 +175,28 @@ class PipelineProjection {
 
     @ResetHandler
     void clear() {
-        database.sql("DELETE FROM pipeline_view").then().block();
+        rows.clear();
     }
 
     /** A transient error (a failover, a failed step that was retried) is over once the pipeline runs again. */
     private void becomeRunning(UUID pipelineId, long sequence, Instant at) {
-        update(pipelineId, sequence, at, ", status = :status, error_message = NULL",
-                Map.of("status", PipelineStatus.RUNNING.wireName()));
+        update(pipelineId, sequence, at, Map.of("status", PipelineStatus.RUNNING.wireName(),
+                "error_message", text(null)));
     }
 
     private void changeStatus(UUID pipelineId, long sequence, Instant at, PipelineStatus status) {
-        update(pipelineId, sequence, at, ", status = :status", Map.of("status", status.wireName()));
+        update(pipelineId, sequence, at, Map.of("status", status.wireName()));
     }
 
-    /** {@code assignments} are further {@code , column = :parameter} items, bound from {@code values}. */
-    private void update(UUID pipelineId, long sequence, Instant at, String assignments, Map<String, ?> values) {
-        database.sql("UPDATE pipeline_view SET updated_at = :at, last_sequence = :sequence" + assignments
-                        + " WHERE id = :id AND last_sequence < :sequence")
-                .bindValues(values)
-                .bind("at", at)
-                .bind("sequence", sequence)
-                .bind("id", pipelineId)
-                .then()
-                .block();
-        changed(pipelineId);
+    /** A text column's value, which may be NULL. */
+    private static Parameter text(String value) {
+        return Parameter.fromOrEmpty(value, String.class);
     }
 
-    /** Wakes the requests waiting for this pipeline's view (after the handler's unit of work, when there is one). */
-    private void changed(UUID pipelineId) {
-        updates.emit(FindPipeline.class, query -> query.pipelineId().equals(pipelineId), pipelineId);
+    /** Sets {@code columns} and the time of the change. */
+    private void update(UUID pipelineId, long sequence, Instant at, Map<String, ?> columns) {
+        Map<String, Object> assignments = new LinkedHashMap<>(columns);
+        assignments.put("updated_at", at);
+        rows.update(pipelineId, sequence, assignments);
     }
 }

@@ -1,0 +1,152 @@
+package io.pipewright.query;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+
+/**
+ * The rows of one view table, written the way a projection's processor hands it events: in batches. The changes
+ * that the events of one batch make are folded per row and sent in one R2DBC transaction just before the batch's
+ * unit of work commits (where the processor stores its token), so replaying a million events costs one statement per
+ * row changed in each batch, not one round trip per event.
+ * <p>
+ * Every row remembers the sequence number of the last event applied ({@code last_sequence}) and every statement is
+ * guarded by it, so writing a batch again (it is delivered at least once, and its bounds may differ the second time)
+ * leaves the row as applying each event once would. That holds because a change only assigns columns: a column ends
+ * with the value of the last event that set it, whether or not earlier events of the fold were applied before.
+ * Events of one row arrive in their order (one aggregate's events are never split across segments).
+ * <p>
+ * {@code changed} is told each row's id once its batch is written (a {@code QueryUpdateEmitter} defers it further,
+ * to after the unit of work's commit).
+ */
+public final class ViewRows {
+
+    private static final Pattern NAME = Pattern.compile("[a-z_]+");
+    private static final String SEQUENCE = "last_sequence";
+
+    private final DatabaseClient database;
+    private final TransactionalOperator transaction;
+    private final String table;
+    private final Consumer<UUID> changed;
+
+    public ViewRows(DatabaseClient database, String table, Consumer<UUID> changed) {
+        requireName(table);
+        this.database = database;
+        this.transaction = TransactionalOperator.create(new R2dbcTransactionManager(database.getConnectionFactory()));
+        this.table = table;
+        this.changed = changed;
+    }
+
+    /**
+     * A new row. If it exists already (the event delivered again), it takes these values only when it is older than
+     * {@code sequence}, like an update.
+     */
+    public void insert(UUID id, long sequence, Map<String, ?> columns) {
+        batch().change(id, sequence, columns, true);
+    }
+
+    /** Assigns {@code columns} of the row with this id, unless it already shows an event at or after {@code sequence}. */
+    public void update(UUID id, long sequence, Map<String, ?> columns) {
+        batch().change(id, sequence, columns, false);
+    }
+
+    /** Deletes every row at once (a projection's reset, which runs while its processor is stopped). */
+    public void clear() {
+        database.sql("DELETE FROM " + table).then().block();
+    }
+
+    /** The batch of the current unit of work, written before it commits; without one, a batch of this change alone. */
+    private Batch batch() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return new Batch(true);
+        }
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        return unitOfWork.getOrComputeResource(ViewRows.class.getName() + "/" + table, key -> {
+            Batch batch = new Batch(false);
+            unitOfWork.onPrepareCommit(committing -> batch.write());
+            return batch;
+        });
+    }
+
+    private static void requireName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a plain SQL name: " + name);
+        }
+    }
+
+    /** The changes of one batch, one entry per row in the order the rows were first changed. */
+    private final class Batch {
+
+        private final boolean writeAtOnce;
+        private final Map<UUID, RowChange> rows = new LinkedHashMap<>();
+
+        Batch(boolean writeAtOnce) {
+            this.writeAtOnce = writeAtOnce;
+        }
+
+        void change(UUID id, long sequence, Map<String, ?> columns, boolean insert) {
+            columns.keySet().forEach(ViewRows::requireName);
+            RowChange row = rows.computeIfAbsent(id, RowChange::new);
+            row.insert |= insert;
+            row.sequence = Math.max(row.sequence, sequence);
+            row.columns.putAll(columns);
+            if (writeAtOnce) {
+                write();
+            }
+        }
+
+        void write() {
+            if (rows.isEmpty()) {
+                return;
+            }
+            List<RowChange> changes = new ArrayList<>(rows.values());
+            rows.clear();
+            Flux.fromIterable(changes)
+                    .concatMap(row -> statement(row).then())
+                    .as(transaction::transactional)
+                    .blockLast();
+            changes.forEach(row -> changed.accept(row.id));
+        }
+
+        private DatabaseClient.GenericExecuteSpec statement(RowChange row) {
+            List<String> names = new ArrayList<>(row.columns.keySet());
+            String sql;
+            if (row.insert) {
+                StringBuilder assignments = new StringBuilder();
+                names.forEach(name -> assignments.append(name).append(" = EXCLUDED.").append(name).append(", "));
+                sql = "INSERT INTO " + table + " (id, " + String.join(", ", names) + ", " + SEQUENCE + ") VALUES (:id, :"
+                        + String.join(", :", names) + ", :" + SEQUENCE + ") ON CONFLICT (id) DO UPDATE SET "
+                        + assignments + SEQUENCE + " = EXCLUDED." + SEQUENCE + " WHERE " + table + "." + SEQUENCE
+                        + " < EXCLUDED." + SEQUENCE;
+            } else {
+                StringBuilder assignments = new StringBuilder();
+                names.forEach(name -> assignments.append(name).append(" = :").append(name).append(", "));
+                sql = "UPDATE " + table + " SET " + assignments + SEQUENCE + " = :" + SEQUENCE + " WHERE id = :id AND "
+                        + SEQUENCE + " < :" + SEQUENCE;
+            }
+            return database.sql(sql).bindValues(row.columns).bind("id", row.id).bind(SEQUENCE, row.sequence);
+        }
+    }
+
+    private static final class RowChange {
+
+        final UUID id;
+        final Map<String, Object> columns = new LinkedHashMap<>();
+        boolean insert;
+        long sequence = -1;
+
+        RowChange(UUID id) {
+            this.id = id;
+        }
+    }
+}
