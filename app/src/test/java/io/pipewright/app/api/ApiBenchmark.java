@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -70,6 +72,8 @@ class ApiBenchmark {
     JdbcTemplate jdbc;
     @Autowired
     EventStore eventStore;
+    @Autowired
+    EventProcessingConfiguration processing;
     @LocalServerPort
     int port;
 
@@ -126,7 +130,7 @@ class ApiBenchmark {
         long heapMib = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
         lines.add(String.format(FORMAT, "heap after GC", heapMib + " MiB", "-", "-"));
 
-        lines.add(rebuild(api));
+        lines.addAll(rebuilds(api));
         Path report = Path.of("target", "bench", "api.txt");
         Files.createDirectories(report.getParent());
         Files.write(report, lines);
@@ -189,24 +193,38 @@ class ApiBenchmark {
     }
 
     /**
-     * One rebuild of the views over at least {@value #MINIMUM_REPLAYED_EVENTS} events, watched through
-     * {@code GET /operator/projections} until every projection has handled the event that was last when it started.
-     * When the pipelines' and services' own events are fewer, {@link FillerEvents} tops them up first, and the views
-     * catch up on those before the rebuild starts.
+     * Two rebuilds of the views over at least {@value #MINIMUM_REPLAYED_EVENTS} events, each watched through
+     * {@code GET /operator/projections} until every projection has handled the event that was last when it started:
+     * the first in a JVM that never replayed before (the replay's code is still being compiled), the second warm.
+     * When the pipelines' and services' own events are fewer, {@link FillerEvents} tops them up first, and every
+     * event processor (the sagas too) catches up on those before the rebuild starts, so the replay runs alone.
      */
-    private String rebuild(PipewrightClient api) {
+    private List<String> rebuilds(PipewrightClient api) {
         long own = storedEvents();
         long filler = FillerEvents.append(api, eventStore, jdbc, MINIMUM_REPLAYED_EVENTS - own);
         long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
-        awaitViewsAt(api, head);
+        awaitEveryProcessorAt(head);
         long events = storedEvents();
-        long started = System.nanoTime();
-        api.call("POST", "/operator/projections/rebuild", null, 202);
-        awaitViewsAt(api, head);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return String.format(FORMAT, "rebuild",
-                String.format("%.0f events/s (%d events in %.1f s; %d appended as filler)", events / seconds,
-                        events, seconds, filler), "≥ 20,000 events/s", "-");
+        List<String> rows = new ArrayList<>();
+        for (String which : List.of("rebuild", "rebuild again (warm)")) {
+            long started = System.nanoTime();
+            api.call("POST", "/operator/projections/rebuild", null, 202);
+            awaitViewsAt(api, head);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            rows.add(String.format(FORMAT, which,
+                    String.format("%.0f events/s (%d events in %.1f s; %d appended as filler)", events / seconds,
+                            events, seconds, filler), "≥ 20,000 events/s", "-"));
+        }
+        return rows;
+    }
+
+    /** Waits until every event processor of this control plane has handled the event at {@code head}. */
+    private void awaitEveryProcessorAt(long head) {
+        await().atMost(Duration.ofHours(1)).pollInterval(Duration.ofMillis(200)).until(() -> processing
+                .eventProcessors().values().stream()
+                .map(processor -> (StreamingEventProcessor) processor)
+                .allMatch(processor -> processor.processingStatus().values().stream().anyMatch(segment ->
+                        segment.getCurrentPosition().orElse(-1) >= head)));
     }
 
     private long storedEvents() {
