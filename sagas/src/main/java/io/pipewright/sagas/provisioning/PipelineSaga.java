@@ -94,11 +94,6 @@ public class PipelineSaga {
     static final Duration STABLE_AFTER = Duration.ofMinutes(10);
     static final int STEP_ATTEMPTS = 8;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    /**
-     * While it waits for its services, a pipeline is woken by their status changes; this slow re-check only covers a
-     * change it could have missed, so that thousands of Pending pipelines cost an idle control plane next to nothing.
-     */
-    static final Duration RECHECK_WHILE_WAITING = Duration.ofMinutes(10);
     static final String SERVICE_ID = "serviceId";
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineSaga.class);
@@ -146,10 +141,13 @@ public class PipelineSaga {
         waitingForServices = true;
         SagaLifecycle.associateWith(SERVICE_ID, sourceServiceId.toString());
         SagaLifecycle.associateWith(SERVICE_ID, sinkServiceId.toString());
-        deadlines.schedule(Duration.ZERO, CHECK_SERVICES);
+        checkServices();
     }
 
-    /** A service of a pipeline that waits for them changed: look again now, instead of polling. */
+    /**
+     * A service of a pipeline that waits for them changed: look again now, in a deadline of its own, so that a service
+     * that thousands of pipelines wait for wakes each in its own short transaction, not all in this one.
+     */
     @SagaEventHandler(associationProperty = SERVICE_ID)
     void on(ManagedServiceStatusChanged changed) {
         if (waitingForServices) {
@@ -158,6 +156,12 @@ public class PipelineSaga {
         }
     }
 
+    /**
+     * Starts provisioning once both services run, fails the pipeline when they never can; otherwise it waits, without
+     * polling, for the next status change of either service (the saga is associated with both), which is the only
+     * thing that can change the answer. Reads the services' own event streams in the control plane's database; no
+     * external call, so it may run right in the creation's handler.
+     */
     @DeadlineHandler(deadlineName = CHECK_SERVICES)
     void checkServices() {
         Optional<ServiceRecord> source = services.find(sourceServiceId);
@@ -170,10 +174,8 @@ public class PipelineSaga {
             }
             if (Preconditions.ready(source.get(), sink.get())) {
                 send(new StartProvisionStep(pipelineId, ProvisionStep.first()));
-                return;
             }
         }
-        deadlines.schedule(RECHECK_WHILE_WAITING, CHECK_SERVICES);
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)

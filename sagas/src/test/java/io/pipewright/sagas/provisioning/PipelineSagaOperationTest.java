@@ -23,7 +23,9 @@ import io.pipewright.kernel.pipeline.RestartConnector;
 import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
+import io.pipewright.kernel.service.ServiceType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -72,8 +74,12 @@ class PipelineSagaOperationTest {
     void setUp() {
         fixture = new SagaTestFixture<>(PipelineSaga.class);
         fixture.registerResource(connector);
-        fixture.registerResource((ServiceDirectory) serviceId -> Optional.of(new ServiceRecord(serviceId, null,
-                "local", null, null, ServiceStatus.RUNNING, Map.of())));
+        fixture.registerResource((ServiceDirectory) serviceId -> Optional.of(serviceId.equals(SOURCE)
+                ? new ServiceRecord(SOURCE, new ServiceDescription("orders-pg", ServiceType.POSTGRESQL, "17", "local",
+                null, null, null, List.of()), "local", null, null, ServiceStatus.RUNNING, Map.of())
+                : new ServiceRecord(SINK, new ServiceDescription("events-kafka", ServiceType.KAFKA, "4.3", "local",
+                null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "local", null, null,
+                ServiceStatus.RUNNING, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, ServiceStatus.RUNNING))));
         fixture.registerResource(gate);
         fixture.registerCommandGateway(CommandGateway.class);
     }

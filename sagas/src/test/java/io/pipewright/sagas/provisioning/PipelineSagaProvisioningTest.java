@@ -73,25 +73,28 @@ class PipelineSagaProvisioningTest {
     }
 
     @Test
-    void bothServicesRunningStartTheFirstStep() throws Exception {
-        fixture.givenAPublished(CREATED)
-                .whenTimeElapses(Duration.ZERO)
-                .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK));
+    void bothServicesRunningStartTheFirstStepRightAway() {
+        fixture.givenNoPriorActivity()
+                .whenAggregate(ID.toString()).publishes(CREATED)
+                .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK))
+                .expectNoScheduledDeadlines();
     }
 
+    /** Nothing polls: a Pending pipeline costs nothing until a service of it changes, and then it looks again. */
     @Test
     void aPipelineWaitingForItsServicesIsWokenByTheirStatusChangeNotByPolling() throws Exception {
         sinkStatus = ServiceStatus.PENDING;
-        fixture.givenAPublished(CREATED)
-                .whenTimeElapses(Duration.ZERO)
+        fixture.givenNoPriorActivity()
+                .whenAggregate(ID.toString()).publishes(CREATED)
                 .expectNoDispatchedCommands()
-                .expectScheduledDeadlineWithName(PipelineSaga.RECHECK_WHILE_WAITING, PipelineSaga.CHECK_SERVICES);
+                .expectNoScheduledDeadlines();
+        fixture.whenTimeElapses(Duration.ofDays(1))
+                .expectNoDispatchedCommands();
         sinkStatus = ServiceStatus.RUNNING;
         fixture.whenAggregate(SINK.toString()).publishes(new ManagedServiceStatusChanged(SINK,
                         ServiceStatus.RUNNING, null, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON,
                         ServiceStatus.RUNNING), NOW))
-                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.CHECK_SERVICES)
-                .expectNoScheduledDeadlineWithName(PipelineSaga.RECHECK_WHILE_WAITING, PipelineSaga.CHECK_SERVICES);
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.CHECK_SERVICES);
         fixture.whenTimeElapses(Duration.ZERO)
                 .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK));
     }
