@@ -59,6 +59,8 @@ class PaginationTest {
     JdbcTemplate jdbc;
     @Autowired
     EventProcessingConfiguration processing;
+    @Autowired
+    PipelineViews pipelineViews;
 
     private Projected projected;
     private final Instant start = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -292,6 +294,58 @@ class PaginationTest {
 
         assertThat(plan).doesNotContain("Seq Scan")
                 .contains("pipeline_view_pkey", "pipeline_health_pkey", "uncaptured_table_pkey");
+    }
+
+    /**
+     * A lookup by id reads one row, however many pipelines its organization has. R2DBC prepares each statement once
+     * per connection, and PostgreSQL keeps a generic plan for it from the sixth execution on, planned with what the
+     * table looked like then: here while the organization had ten pipelines, before it grew to 3,010, as when an
+     * organization is loaded fast (the state a create's wait for its view and the status GET meet). Counted from
+     * PostgreSQL's own statistics of the view's indexes.
+     */
+    @Test
+    void aLookupByIdReadsOneRowHoweverManyPipelinesTheOrganizationHas() {
+        UUID growing = UUID.randomUUID();
+        insertPipelines(growing, "young-", 10);
+        UUID young = jdbc.queryForObject("SELECT id FROM pipeline_view WHERE name = 'young-5'", UUID.class);
+        for (int i = 0; i < 30; i++) {
+            lookUp(growing, young);
+        }
+        insertPipelines(growing, "grown-", 3000);
+        UUID pipeline = jdbc.queryForObject("SELECT id FROM pipeline_view WHERE name = 'grown-1500'", UUID.class);
+        long scansBefore = viewIndexStatistic("idx_scan");
+        long readBefore = viewIndexStatistic("idx_tup_read");
+
+        int lookups = 40;
+        for (int i = 0; i < lookups; i++) {
+            lookUp(growing, pipeline);
+        }
+
+        // Each backend reports its counts when idle, within seconds; the projections may read a few rows meanwhile. A
+        // single lookup through an index of the organization's pipelines would read all of them.
+        Projected.patiently().until(() -> viewIndexStatistic("idx_scan") - scansBefore >= 3L * lookups);
+        assertThat(viewIndexStatistic("idx_tup_read") - readBefore).isLessThan(3L * lookups + 100);
+    }
+
+    private void lookUp(UUID organization, UUID pipeline) {
+        assertThat(pipelineViews.find(organization, pipeline).block()).isNotNull();
+        assertThat(pipelineViews.status(pipeline, List.of(organization)).block()).isNotNull();
+        assertThat(pipelineViews.find(UUID.randomUUID(), pipeline).block()).isNull();
+    }
+
+    private void insertPipelines(UUID organization, String prefix, int count) {
+        jdbc.update("""
+                INSERT INTO pipeline_view (id, organization_id, name, pipeline_type, source_service_id,
+                    sink_service_id, status, database_name, tables, topic_prefix, snapshot_mode, created_at,
+                    updated_at, last_sequence)
+                SELECT gen_random_uuid(), ?, ? || n, 'cdc_pg_to_kafka', gen_random_uuid(), gen_random_uuid(),
+                    'Pending', 'defaultdb', ARRAY['public.orders'], 'shop', 'initial', now(), now(), 0
+                FROM generate_series(1, ?) AS n""", organization, prefix, count);
+    }
+
+    private long viewIndexStatistic(String column) {
+        return jdbc.queryForObject("SELECT sum(" + column + ") FROM pg_stat_user_indexes WHERE relname = 'pipeline_view'",
+                Long.class);
     }
 
     /** {@code count} pipelines named {@code prefix<n>}, created a second apart from {@code offsetSeconds} on. */

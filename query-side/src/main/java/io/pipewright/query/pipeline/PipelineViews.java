@@ -13,6 +13,7 @@ import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -33,12 +34,18 @@ public class PipelineViews {
     /**
      * The status of one pipeline: its view row, its health row and its uncaptured tables, each found by primary key,
      * so its cost does not grow with the organization's size. Public so a test can show the plan of this very text.
+     * <p>
+     * A lookup by id names nothing but the id: its organization and liveness are checked on the row it found. With
+     * them in the WHERE clause, PostgreSQL may plan the prepared statement (R2DBC prepares and caches it) on an index
+     * of the organization's live pipelines while the table is young and not yet analyzed, and keep that plan: each
+     * lookup then reads every pipeline of the organization.
      */
     public static final String STATUS_QUERY = "SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, "
             + "h.last_health_check_at, (SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
             + "WHERE u.pipeline_id = v.id) AS uncaptured_tables "
-            + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id "
-            + "WHERE v.id = :id AND v.organization_id = ANY(:organizationIds) AND v." + LIVE;
+            + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id WHERE v.id = :id";
+    /** One pipeline's view row by id alone, like {@link #STATUS_QUERY}. */
+    public static final String FIND_QUERY = "SELECT * FROM pipeline_view WHERE id = :id";
 
     private final DatabaseClient database;
     private final ViewJson json;
@@ -91,12 +98,11 @@ public class PipelineViews {
     }
 
     public Mono<PipelineView> find(UUID organizationId, UUID pipelineId) {
-        return database.sql("SELECT * FROM pipeline_view WHERE id = :id AND organization_id = :organizationId AND "
-                        + LIVE)
+        return database.sql(FIND_QUERY)
                 .bind("id", pipelineId)
-                .bind("organizationId", organizationId)
                 .map(this::toPipeline)
-                .one();
+                .one()
+                .filter(view -> view.organizationId().equals(organizationId) && isLive(view.status()));
     }
 
     /**
@@ -106,9 +112,15 @@ public class PipelineViews {
     public Mono<PipelineStatusView> status(UUID pipelineId, Collection<UUID> organizationIds) {
         return database.sql(STATUS_QUERY)
                 .bind("id", pipelineId)
-                .bind("organizationIds", organizationIds.toArray(UUID[]::new))
-                .map(this::toStatus)
-                .one();
+                .map(row -> organizationIds.contains(row.get("organization_id", UUID.class))
+                        && isLive(row.get("status", String.class)) ? Optional.of(toStatus(row))
+                        : Optional.<PipelineStatusView>empty())
+                .one()
+                .flatMap(Mono::justOrEmpty);
+    }
+
+    private static boolean isLive(String status) {
+        return !PipelineStatus.DELETED.wireName().equals(status);
     }
 
     private PipelineView toPipeline(Readable row) {

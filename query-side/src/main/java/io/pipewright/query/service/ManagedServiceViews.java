@@ -11,6 +11,7 @@ import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -51,15 +52,19 @@ public class ManagedServiceViews {
         return query.map(this::toService).all();
     }
 
-    /** Empty unless the service belongs to one of {@code organizationIds}, so the answer leaks no existence. */
+    /**
+     * Empty unless the service belongs to one of {@code organizationIds}, so the answer leaks no existence. Found by
+     * id alone, its organization and registration checked on the row, so the plan is always the primary key's (see
+     * {@code PipelineViews.STATUS_QUERY}).
+     */
     public Mono<ManagedServiceView> find(UUID serviceId, Collection<UUID> organizationIds) {
-        return database.sql("""
-                        SELECT * FROM managed_service_view
-                        WHERE id = :id AND organization_id = ANY(:organizationIds) AND deregistered_at IS NULL""")
+        return database.sql("SELECT * FROM managed_service_view WHERE id = :id")
                 .bind("id", serviceId)
-                .bind("organizationIds", organizationIds.toArray(UUID[]::new))
-                .map(this::toService)
-                .one();
+                .map(row -> organizationIds.contains(row.get("organization_id", UUID.class))
+                        && row.get("deregistered_at", Instant.class) == null ? Optional.of(toService(row))
+                        : Optional.<ManagedServiceView>empty())
+                .one()
+                .flatMap(Mono::justOrEmpty);
     }
 
     private ManagedServiceView toService(Readable row) {
