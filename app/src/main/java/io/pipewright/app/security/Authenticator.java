@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -46,18 +47,30 @@ class Authenticator implements ReactiveAuthenticationManager {
         PresentedCredentials presented = (PresentedCredentials) authentication;
         String key = presented.isBearer() ? VerifiedCredentials.tokenKey(VerifiedCredentials.sha256(presented.secret()))
                 : verified.passwordKey(presented.username(), presented.secret());
-        CallerAuthentication known = verified.find(key);
-        if (known != null) {
-            if (known.expiredAt(clock.instant())) {
-                verified.forget(key);
-                return Mono.error(CredentialsRefused.expiredToken());
-            }
-            return Mono.just(known);
+        VerifiedCredentials.Remembered known = verified.find(key);
+        if (known == null) {
+            return check(key, presented).cast(Authentication.class);
         }
-        return Mono.fromCallable(() -> presented.isBearer() ? checkToken(presented) : checkPassword(presented))
-                .subscribeOn(Schedulers.boundedElastic())
-                .doOnNext(checked -> verified.remember(key, checked))
-                .cast(Authentication.class);
+        if (known.authentication().expiredAt(clock.instant())) {
+            verified.forget(key);
+            return Mono.error(CredentialsRefused.expiredToken());
+        }
+        if (known.refreshDue()) {
+            // Answered from memory; the credentials are verified anew meanwhile, and forgotten if refused (a throttle
+            // or an unreachable database is no refusal: the entry then lives out its lifetime).
+            check(key, presented).subscribe(checked -> { }, failed -> {
+                if (failed instanceof CredentialsRefused refused && refused.status() != HttpStatus.TOO_MANY_REQUESTS) {
+                    verified.forget(key);
+                }
+            });
+        }
+        return Mono.just(known.authentication());
+    }
+
+    /** One check of these credentials at a time, off the event loop (bcrypt, a query), shared by who asks meanwhile. */
+    private Mono<CallerAuthentication> check(String key, PresentedCredentials presented) {
+        return verified.checkOnce(key, Mono.fromCallable(() -> presented.isBearer() ? checkToken(presented)
+                : checkPassword(presented)).subscribeOn(Schedulers.boundedElastic()));
     }
 
     private CallerAuthentication checkPassword(PresentedCredentials presented) {

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,10 +21,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 /**
  * Successful verifications, remembered for a short while so a repeated request costs a hash instead of a bcrypt
- * check and reads nothing from the database. A password is keyed by an HMAC of user name and password under a key
+ * check and reads nothing from the database. A client that keeps sending the same credentials never waits for a
+ * bcrypt check again: once an entry is half its lifetime old, the next request is answered from it and verifies the
+ * credentials anew in the background, and requests that find nothing at the same moment share one check (no
+ * stampede of checks when an entry expires under load). A password is keyed by an HMAC of user name and password under a key
  * drawn at start and never stored, so the cache holds nothing a password could be recovered from; a token by its
  * SHA-256. Failures are never remembered. A change to a user on this node forgets that user's entries at once;
  * every {@code recheck-interval} the versions of the users remembered are compared with the database, so a change
@@ -34,7 +39,9 @@ class VerifiedCredentials implements DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(VerifiedCredentials.class);
 
-    private final Cache<String, CallerAuthentication> verified;
+    private final Cache<String, Remembered> verified;
+    private final Map<String, Mono<CallerAuthentication>> checking = new ConcurrentHashMap<>();
+    private final long refreshAfterNanos;
     private final SecretKeySpec key;
     private final JdbcTemplate jdbc;
     private final ScheduledExecutorService recheck;
@@ -43,6 +50,7 @@ class VerifiedCredentials implements DisposableBean {
         this.jdbc = jdbc;
         this.verified = Caffeine.newBuilder().maximumSize(properties.authCache().maxSize())
                 .expireAfterWrite(properties.authCache().lifetime()).build();
+        this.refreshAfterNanos = properties.authCache().lifetime().toNanos() / 2;
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         this.key = new SecretKeySpec(random, "HmacSHA256");
@@ -79,12 +87,24 @@ class VerifiedCredentials implements DisposableBean {
         }
     }
 
-    CallerAuthentication find(String key) {
+    /** What was remembered for this key; null when nothing is. */
+    Remembered find(String key) {
         return verified.getIfPresent(key);
     }
 
     void remember(String key, CallerAuthentication authentication) {
-        verified.put(key, authentication);
+        verified.put(key, new Remembered(authentication, System.nanoTime() + refreshAfterNanos));
+    }
+
+    /**
+     * Runs {@code check} for this key unless one is running: callers that come meanwhile get its outcome, a success
+     * is remembered. Failures are shared, never remembered.
+     */
+    Mono<CallerAuthentication> checkOnce(String key, Mono<CallerAuthentication> check) {
+        return checking.computeIfAbsent(key, running -> check
+                .doOnNext(checked -> remember(running, checked))
+                .doFinally(signal -> checking.remove(running))
+                .cache());
     }
 
     void forget(String key) {
@@ -92,13 +112,13 @@ class VerifiedCredentials implements DisposableBean {
     }
 
     void forgetUser(String username) {
-        verified.asMap().values().removeIf(entry -> entry.getName().equals(username));
+        verified.asMap().values().removeIf(entry -> entry.authentication().getName().equals(username));
     }
 
     /** Forgets every entry whose user's version in the database is not the one it was read at (or who is gone). */
     void recheck() {
-        List<String> usernames = verified.asMap().values().stream().map(CallerAuthentication::getName).distinct()
-                .toList();
+        List<String> usernames = verified.asMap().values().stream().map(entry -> entry.authentication().getName())
+                .distinct().toList();
         if (usernames.isEmpty()) {
             return;
         }
@@ -106,8 +126,8 @@ class VerifiedCredentials implements DisposableBean {
                         (row, number) -> Map.entry(row.getString(1), row.getLong(2)),
                         (Object) usernames.toArray(String[]::new))
                 .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        verified.asMap().values().removeIf(entry -> !Long.valueOf(entry.authVersion())
-                .equals(versions.get(entry.getName())));
+        verified.asMap().values().removeIf(entry -> !Long.valueOf(entry.authentication().authVersion())
+                .equals(versions.get(entry.authentication().getName())));
     }
 
     private void recheckSafely() {
@@ -115,6 +135,14 @@ class VerifiedCredentials implements DisposableBean {
             recheck();
         } catch (RuntimeException failed) {
             LOG.warn("Could not compare the remembered users' versions with the database: {}", failed.toString());
+        }
+    }
+
+    /** A verification, and from when on a request that finds it also verifies the credentials anew. */
+    record Remembered(CallerAuthentication authentication, long refreshFromNanos) {
+
+        boolean refreshDue() {
+            return System.nanoTime() - refreshFromNanos >= 0;
         }
     }
 

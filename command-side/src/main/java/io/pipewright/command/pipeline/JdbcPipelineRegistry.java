@@ -1,6 +1,8 @@
 package io.pipewright.command.pipeline;
 
 import io.pipewright.kernel.CommandRefused;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,10 +17,21 @@ class JdbcPipelineRegistry implements PipelineRegistry {
         this.jdbc = jdbc;
     }
 
+    /**
+     * One query for both services. FOR SHARE: a concurrent deregistration waits for this pipeline's claim, then counts
+     * it. Found by id alone and their organization checked on the rows, so the plan is always the primary key's.
+     */
     @Override
     public void requireServices(UUID organizationId, UUID sourceServiceId, UUID sinkServiceId) {
-        requireService(organizationId, sourceServiceId, "source");
-        requireService(organizationId, sinkServiceId, "sink");
+        Set<UUID> registered = new HashSet<>();
+        jdbc.query("SELECT service_id, organization_id FROM service_registry WHERE service_id IN (?, ?) FOR SHARE",
+                row -> {
+                    if (organizationId.equals(row.getObject("organization_id", UUID.class))) {
+                        registered.add(row.getObject("service_id", UUID.class));
+                    }
+                }, sourceServiceId, sinkServiceId);
+        requireService(registered, sourceServiceId, "source");
+        requireService(registered, sinkServiceId, "sink");
     }
 
     @Override
@@ -43,12 +56,8 @@ class JdbcPipelineRegistry implements PipelineRegistry {
         jdbc.update("UPDATE pipeline_registry SET deletion_requested = true WHERE pipeline_id = ?", pipelineId);
     }
 
-    private void requireService(UUID organizationId, UUID serviceId, String role) {
-        // FOR SHARE: a concurrent deregistration waits for this pipeline's claim, then counts it.
-        boolean registered = !jdbc.queryForList(
-                "SELECT 1 FROM service_registry WHERE service_id = ? AND organization_id = ? FOR SHARE",
-                serviceId, organizationId).isEmpty();
-        if (!registered) {
+    private static void requireService(Set<UUID> registered, UUID serviceId, String role) {
+        if (!registered.contains(serviceId)) {
             throw CommandRefused.notFound(role + " service " + serviceId + " not found in this organization");
         }
     }

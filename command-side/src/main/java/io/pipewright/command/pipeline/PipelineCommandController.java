@@ -46,9 +46,8 @@ class PipelineCommandController {
         requirePermission(caller, organizationId);
         UUID pipelineId = UUID.randomUUID();
         return Mono.fromCallable(() -> request.toCommand(organizationId, pipelineId, maxTables))
-                .flatMap(command -> dispatch.send(command, caller))
-                .then(dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
-                        Optional::isPresent))
+                .flatMap(command -> dispatch.sendAndAwaitNewView(command, caller,
+                        new FindPipeline(organizationId, pipelineId), PipelineView.class))
                 .map(PipelineCommandController::accepted);
     }
 

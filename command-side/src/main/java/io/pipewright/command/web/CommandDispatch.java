@@ -67,16 +67,32 @@ public class CommandDispatch {
      * empty when the view no longer has the object (e.g. a pipeline whose deletion completed).
      */
     public <Q, R> Mono<Optional<R>> awaitView(Q query, Class<R> viewType, Predicate<Optional<R>> ready) {
+        return watchView(query, viewType, ready, Mono.empty(), true);
+    }
+
+    /**
+     * Sends a command that creates an object, then waits until its view shows it (the answer is then present). The
+     * wait is registered before the command is sent, so no notice of the projection can come before it, and the view
+     * is read only when a projection says it wrote the row (or by the slow re-ask): one query per create, not two.
+     * A refused command fails the answer as {@link #send} does.
+     */
+    public <Q, R> Mono<Optional<R>> sendAndAwaitNewView(Object command, Caller caller, Q query, Class<R> viewType) {
+        return watchView(query, viewType, Optional::isPresent, send(command, caller), false);
+    }
+
+    private <Q, R> Mono<Optional<R>> watchView(Q query, Class<R> viewType, Predicate<Optional<R>> ready,
+                                               Mono<Void> first, boolean askAtOnce) {
         Mono<Optional<R>> ask = Mono.defer(() -> Mono.fromFuture(queries.query(query,
                 ResponseTypes.optionalInstanceOf(viewType)))).onErrorMap(CompletionException.class, Throwable::getCause);
         return Mono.usingWhen(
                 Mono.fromCallable(() -> queries.subscriptionQuery(query, ResponseTypes.optionalInstanceOf(viewType),
                         ResponseTypes.instanceOf(UUID.class))),
-                subscription -> Flux.concat(ask, Flux.merge(subscription.updates(),
-                                Flux.interval(Duration.ofMillis(FALLBACK_MILLIS))).concatMap(changed -> ask))
+                subscription -> first.then(Flux.concat(askAtOnce ? ask : Mono.<Optional<R>>empty(),
+                                Flux.merge(subscription.updates(), Flux.interval(Duration.ofMillis(FALLBACK_MILLIS)))
+                                        .concatMap(changed -> ask))
                         .filter(ready)
                         .next()
-                        .timeout(VIEW_WAIT),
+                        .timeout(VIEW_WAIT)),
                 subscription -> Mono.fromRunnable(subscription::cancel));
     }
 }

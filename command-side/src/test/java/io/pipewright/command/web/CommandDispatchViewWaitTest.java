@@ -1,8 +1,11 @@
 package io.pipewright.command.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pipewright.kernel.access.Caller;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -33,10 +36,10 @@ class CommandDispatchViewWaitTest {
     private final AtomicReference<Thing> stored = new AtomicReference<>();
     private final AtomicInteger asked = new AtomicInteger();
     private final QueryUpdateEmitter updates = SimpleQueryUpdateEmitter.builder().build();
+    private final SimpleQueryBus bus = SimpleQueryBus.builder().queryUpdateEmitter(updates).build();
     private final CommandDispatch dispatch;
 
     CommandDispatchViewWaitTest() {
-        SimpleQueryBus bus = SimpleQueryBus.builder().queryUpdateEmitter(updates).build();
         bus.subscribe(FindThing.class.getName(), Thing.class, query -> {
             asked.incrementAndGet();
             return CompletableFuture.completedFuture(stored.get());
@@ -82,5 +85,42 @@ class CommandDispatchViewWaitTest {
         stored.set(new Thing(id, "Pending"));
         assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
         assertThat(asked.get()).isLessThanOrEqualTo(3);
+    }
+
+    /**
+     * A create registers its wait before the command goes out: the projection's notice may come while the command is
+     * still being answered, and the view is then read once, not first in vain and again.
+     */
+    @Test
+    void aCreateReadsItsNewViewOnceWhenTheProjectionSaysItWroteIt() {
+        UUID id = UUID.randomUUID();
+        CommandGateway commands = Mockito.mock(CommandGateway.class);
+        Mockito.when(commands.send(Mockito.any())).thenAnswer(command -> {
+            stored.set(new Thing(id, "Pending"));
+            updates.emit(FindThing.class, query -> query.id().equals(id), id);
+            return CompletableFuture.completedFuture(null);
+        });
+        CommandDispatch creating = new CommandDispatch(commands, DefaultQueryGateway.builder()
+                .queryBus(bus).build());
+
+        Optional<Thing> answer = creating.sendAndAwaitNewView(new Object(), new Caller("someone", List.of()),
+                new FindThing(id), Thing.class).block(Duration.ofSeconds(5));
+
+        assertThat(answer).contains(new Thing(id, "Pending"));
+        assertThat(asked.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedCreateFailsWithoutWaiting() {
+        CommandGateway commands = Mockito.mock(CommandGateway.class);
+        Mockito.when(commands.send(Mockito.any())).thenReturn(CompletableFuture.failedFuture(
+                new IllegalStateException("refused")));
+        CommandDispatch creating = new CommandDispatch(commands, DefaultQueryGateway.builder()
+                .queryBus(bus).build());
+
+        assertThatThrownBy(() -> creating.sendAndAwaitNewView(new Object(), new Caller("someone", List.of()),
+                new FindThing(UUID.randomUUID()), Thing.class).block(Duration.ofSeconds(5)))
+                .hasMessageContaining("refused");
+        assertThat(asked.get()).isZero();
     }
 }
