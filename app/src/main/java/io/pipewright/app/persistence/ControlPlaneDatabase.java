@@ -2,6 +2,7 @@ package io.pipewright.app.persistence;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.r2dbc.pool.PoolingConnectionFactoryProvider;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -68,6 +69,9 @@ class ControlPlaneDatabase {
                 .option(ConnectionFactoryOptions.PASSWORD, properties.determinePassword())
                 .option(PoolingConnectionFactoryProvider.INITIAL_SIZE, 1)
                 .option(PoolingConnectionFactoryProvider.MAX_SIZE, maxPoolSize)
+                // Rows in PostgreSQL's binary format: a timestamp is 8 bytes, not text parsed through a
+                // DateTimeFormatter with optional sections, which was the largest cost of reading a page of views.
+                .option(PostgresqlConnectionFactoryProvider.FORCE_BINARY, true)
                 .build();
         return ConnectionFactories.get(options);
     }

@@ -42,6 +42,7 @@ class VerifiedCredentials implements DisposableBean {
     private final Cache<String, Remembered> verified;
     private final Map<String, Mono<CallerAuthentication>> checking = new ConcurrentHashMap<>();
     private final long refreshAfterNanos;
+    private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
     private final SecretKeySpec key;
     private final JdbcTemplate jdbc;
     private final ScheduledExecutorService recheck;
@@ -64,12 +65,18 @@ class VerifiedCredentials implements DisposableBean {
     }
 
     String passwordKey(String username, String password) {
+        Mac mac = this.mac.get();
+        mac.update(username.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return "basic:" + HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A MAC under this process's key; looking one up costs more than computing it, so each thread keeps its own. */
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            mac.update(username.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return "basic:" + HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException unavailable) {
             throw new IllegalStateException("HmacSHA256 is unavailable", unavailable);
         }
