@@ -1,6 +1,8 @@
 package io.pipewright.app.web;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -15,6 +17,15 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class JsonConfiguration {
+
+    /**
+     * Jackson reads and writes properties through generated lambdas instead of reflection: serializing a page of 100
+     * pipelines was a quarter of the list's CPU.
+     */
+    @Bean
+    Module fasterPropertyAccess() {
+        return new BlackbirdModule();
+    }
 
     @Bean
     Jackson2ObjectMapperBuilderCustomizer wireFormat() {

@@ -26,6 +26,7 @@ public final class PageTokens {
     private static final String RULE = "must be a next_page_token this listing returned";
 
     private final SecretKeySpec key;
+    private final ThreadLocal<Mac> hmac = ThreadLocal.withInitial(this::newMac);
 
     public PageTokens(byte[] key) {
         this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
@@ -70,12 +71,18 @@ public final class PageTokens {
     }
 
     private byte[] mac(byte[] values, String listing) {
+        Mac hmac = this.hmac.get();
+        hmac.update(listing.getBytes(StandardCharsets.UTF_8));
+        hmac.update((byte) 0);
+        return Arrays.copyOf(hmac.doFinal(values), MAC_BYTES);
+    }
+
+    /** A MAC under the key; looking one up costs more than computing it, so each thread keeps its own. */
+    private Mac newMac() {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(key);
-            hmac.update(listing.getBytes(StandardCharsets.UTF_8));
-            hmac.update((byte) 0);
-            return Arrays.copyOf(hmac.doFinal(values), MAC_BYTES);
+            return hmac;
         } catch (GeneralSecurityException missingHmac) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", missingHmac);
         }

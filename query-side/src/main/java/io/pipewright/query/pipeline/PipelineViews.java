@@ -31,6 +31,11 @@ public class PipelineViews {
     };
     private static final String LIVE = "status <> '" + PipelineStatus.DELETED.wireName() + "'";
 
+    /** What a pipeline's view shows, and no more is read: the status' columns and the last sequence stay behind. */
+    private static final String VIEW_COLUMNS = "id, organization_id, name, pipeline_type, source_service_id, "
+            + "sink_service_id, status, provision_step, database_name, tables, topic_prefix, snapshot_mode, "
+            + "replica_identity_full, error_message, created_at, updated_at";
+
     /**
      * The status of one pipeline: its view row, its health row and its uncaptured tables, each found by primary key,
      * so its cost does not grow with the organization's size. Public so a test can show the plan of this very text.
@@ -45,7 +50,7 @@ public class PipelineViews {
             + "WHERE u.pipeline_id = v.id) AS uncaptured_tables "
             + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id WHERE v.id = :id";
     /** One pipeline's view row by id alone, like {@link #STATUS_QUERY}. */
-    public static final String FIND_QUERY = "SELECT * FROM pipeline_view WHERE id = :id";
+    public static final String FIND_QUERY = "SELECT " + VIEW_COLUMNS + " FROM pipeline_view WHERE id = :id";
 
     private final DatabaseClient database;
     private final ViewJson json;
@@ -63,7 +68,7 @@ public class PipelineViews {
      * creation time and id (by status first when filtered by it), so a page costs the same at any depth.
      */
     Flux<PipelineView> page(UUID organizationId, PipelineFilter filter, Keyset after, int rows) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM pipeline_view WHERE organization_id = :organizationId AND "
+        StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM pipeline_view WHERE organization_id = :organizationId AND "
                 + LIVE);
         if (filter.status() != null) {
             sql.append(" AND status = :status");
