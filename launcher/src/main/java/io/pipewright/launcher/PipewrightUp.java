@@ -56,6 +56,7 @@ public final class PipewrightUp {
             forgetPreviousRun(options);
         }
         BootstrapIdentity identity = BootstrapIdentity.loadOrCreate(options.bootstrapFile());
+        LauncherLogging.toFile(controlPlaneLog(options));
 
         LocalStack stack = LocalStack.builder()
                 .workDirectory(options.stackDirectory())
@@ -120,12 +121,17 @@ public final class PipewrightUp {
         properties.put("pipewright.endpoints.allowed", EMBEDDED_STACK_ENDPOINTS);
         properties.put("pipewright.host-paths.allowed-roots",
                 stack.workDirectory().toAbsolutePath().normalize().toString());
-        properties.put("logging.file.name", options.logDirectory().resolve("control-plane.log").toString());
-        properties.put("logging.pattern.console", "");
+        properties.put("logging.file.name", controlPlaneLog(options).toString());
+        // The console shows what the launcher prints for a person; the control plane logs to its file only.
+        properties.put("logging.threshold.console", "OFF");
         return new SpringApplicationBuilder(PipewrightApplication.class)
                 .properties(properties)
                 .registerShutdownHook(false)
                 .run();
+    }
+
+    private static Path controlPlaneLog(UpOptions options) {
+        return options.logDirectory().resolve("control-plane.log");
     }
 
     private static void refuseWhenAlreadyUp(Path upFile) {

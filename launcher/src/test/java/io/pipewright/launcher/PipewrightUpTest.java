@@ -78,6 +78,9 @@ class PipewrightUpTest {
         stop(up);
         assertThat(upFile()).doesNotExist();
         assertNoneAlive(pids);
+        // A newcomer's first screen: the launcher's own lines, no log lines and no logging error.
+        assertThat(Files.readString(workDirectory.resolve("up-0.out")))
+                .doesNotContain("ch.qos.logback", "Empty or null pattern", "Started PipewrightApplication", " INFO ");
 
         Process again = launch("--keep-data");
         JsonNode kept = awaitUpFile(again);
