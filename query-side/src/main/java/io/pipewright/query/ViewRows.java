@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -26,8 +27,7 @@ import reactor.core.publisher.Flux;
  * with the value of the last event that set it, whether or not earlier events of the fold were applied before.
  * Events of one row arrive in their order (one aggregate's events are never split across segments).
  * <p>
- * {@code changed} is told each row's id once its batch is written (a {@code QueryUpdateEmitter} defers it further,
- * to after the unit of work's commit).
+ * {@code changed} is told each row's id once its batch is committed, so whoever it wakes reads the new row.
  */
 public final class ViewRows {
 
@@ -141,7 +141,8 @@ public final class ViewRows {
     private static final class RowChange {
 
         final UUID id;
-        final Map<String, Object> columns = new LinkedHashMap<>();
+        /** Sorted, so that one set of columns is always one statement text (one prepared statement per connection). */
+        final Map<String, Object> columns = new TreeMap<>();
         boolean insert;
         long sequence = -1;
 

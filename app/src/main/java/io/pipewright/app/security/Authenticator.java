@@ -67,10 +67,14 @@ class Authenticator implements ReactiveAuthenticationManager {
         return Mono.just(known.authentication());
     }
 
-    /** One check of these credentials at a time, off the event loop (bcrypt, a query), shared by who asks meanwhile. */
+    /**
+     * One check of these credentials from this client address at a time, off the event loop (bcrypt, a query), shared
+     * by who asks meanwhile (the throttle counts per address, so its answer is only shared within one); a success is
+     * remembered under {@code key}.
+     */
     private Mono<CallerAuthentication> check(String key, PresentedCredentials presented) {
-        return verified.checkOnce(key, Mono.fromCallable(() -> presented.isBearer() ? checkToken(presented)
-                : checkPassword(presented)).subscribeOn(Schedulers.boundedElastic()));
+        return verified.checkOnce(key, presented.clientAddress(), Mono.fromCallable(() -> presented.isBearer()
+                ? checkToken(presented) : checkPassword(presented)).subscribeOn(Schedulers.boundedElastic()));
     }
 
     private CallerAuthentication checkPassword(PresentedCredentials presented) {

@@ -104,13 +104,15 @@ class VerifiedCredentials implements DisposableBean {
     }
 
     /**
-     * Runs {@code check} for this key unless one is running: callers that come meanwhile get its outcome, a success
-     * is remembered. Failures are shared, never remembered.
+     * Runs {@code check} for this key and client address unless one is running: callers that come meanwhile get its
+     * outcome, a success is remembered under {@code key}. Failures are shared, never remembered.
      */
-    Mono<CallerAuthentication> checkOnce(String key, Mono<CallerAuthentication> check) {
-        return checking.computeIfAbsent(key, running -> check
-                .doOnNext(checked -> remember(running, checked))
-                .doFinally(signal -> checking.remove(running))
+    Mono<CallerAuthentication> checkOnce(String key, String clientAddress, Mono<CallerAuthentication> check) {
+        String running = key + " " + clientAddress;
+        // Out of the map before the outcome reaches anyone, so a request sent after it (a retry) checks afresh.
+        return checking.computeIfAbsent(running, ignored -> check
+                .doOnNext(checked -> remember(key, checked))
+                .doOnTerminate(() -> checking.remove(running))
                 .cache());
     }
 

@@ -19,17 +19,14 @@ class JdbcPipelineRegistry implements PipelineRegistry {
 
     /**
      * One query for both services. FOR SHARE: a concurrent deregistration waits for this pipeline's claim, then counts
-     * it. Found by id alone and their organization checked on the rows, so the plan is always the primary key's.
+     * it; only this organization's rows are locked.
      */
     @Override
     public void requireServices(UUID organizationId, UUID sourceServiceId, UUID sinkServiceId) {
-        Set<UUID> registered = new HashSet<>();
-        jdbc.query("SELECT service_id, organization_id FROM service_registry WHERE service_id IN (?, ?) FOR SHARE",
-                row -> {
-                    if (organizationId.equals(row.getObject("organization_id", UUID.class))) {
-                        registered.add(row.getObject("service_id", UUID.class));
-                    }
-                }, sourceServiceId, sinkServiceId);
+        Set<UUID> registered = new HashSet<>(jdbc.queryForList("""
+                        SELECT service_id FROM service_registry
+                        WHERE service_id IN (?, ?) AND organization_id = ? FOR SHARE""",
+                UUID.class, sourceServiceId, sinkServiceId, organizationId));
         requireService(registered, sourceServiceId, "source");
         requireService(registered, sinkServiceId, "sink");
     }

@@ -141,7 +141,9 @@ public class PipelineSaga {
         waitingForServices = true;
         SagaLifecycle.associateWith(SERVICE_ID, sourceServiceId.toString());
         SagaLifecycle.associateWith(SERVICE_ID, sinkServiceId.toString());
-        checkServices();
+        if (servicesDecide()) {
+            deadlines.schedule(Duration.ZERO, CHECK_SERVICES);
+        }
     }
 
     /**
@@ -159,23 +161,44 @@ public class PipelineSaga {
     /**
      * Starts provisioning once both services run, fails the pipeline when they never can; otherwise it waits, without
      * polling, for the next status change of either service (the saga is associated with both), which is the only
-     * thing that can change the answer. Reads the services' own event streams in the control plane's database; no
-     * external call, so it may run right in the creation's handler.
+     * thing that can change the answer. Runs in a deadline, so the command it sends has a unit of work of its own and
+     * a failure is retried.
      */
     @DeadlineHandler(deadlineName = CHECK_SERVICES)
     void checkServices() {
+        decision().ifPresent(this::send);
+    }
+
+    /**
+     * Whether the services already decide the pipeline's fate (both run, or they never can): only then does a new
+     * pipeline need its check deadline, so a Pending one costs no deadline at all. A read of the services' own event
+     * streams in the control plane's database; when it fails, the answer is yes, and the deadline reads again.
+     */
+    private boolean servicesDecide() {
+        try {
+            return decision().isPresent();
+        } catch (RuntimeException unreadable) {
+            LOG.warn("Pipeline {} could not read its services yet, checking again in a deadline: {}", pipelineId,
+                    unreadable.toString());
+            return true;
+        }
+    }
+
+    /** The command the services' states call for now: start the first step, fail the pipeline, or none (wait). */
+    private Optional<Object> decision() {
         Optional<ServiceRecord> source = services.find(sourceServiceId);
         Optional<ServiceRecord> sink = services.find(sinkServiceId);
-        if (source.isPresent() && sink.isPresent()) {
-            Optional<String> problem = Preconditions.terminalProblem(source.get(), sink.get());
-            if (problem.isPresent()) {
-                send(new FailPipeline(pipelineId, problem.get()));
-                return;
-            }
-            if (Preconditions.ready(source.get(), sink.get())) {
-                send(new StartProvisionStep(pipelineId, ProvisionStep.first()));
-            }
+        if (source.isEmpty() || sink.isEmpty()) {
+            return Optional.empty();
         }
+        Optional<String> problem = Preconditions.terminalProblem(source.get(), sink.get());
+        if (problem.isPresent()) {
+            return Optional.of(new FailPipeline(pipelineId, problem.get()));
+        }
+        if (Preconditions.ready(source.get(), sink.get())) {
+            return Optional.of(new StartProvisionStep(pipelineId, ProvisionStep.first()));
+        }
+        return Optional.empty();
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)

@@ -55,11 +55,13 @@ class PipelineSagaProvisioningTest {
     private final Deque<ConnectorControl.ConnectorStatus> observations = new ArrayDeque<>();
     private final List<ProvisionStep> converged = new ArrayList<>();
     private ServiceStatus sinkStatus = ServiceStatus.RUNNING;
+    private boolean unreadable;
 
     @BeforeEach
     void setUp() {
         fixture = new SagaTestFixture<>(PipelineSaga.class);
-        fixture.registerResource((ServiceDirectory) serviceId -> Optional.of(serviceId.equals(SOURCE)
+        fixture.registerResource((ServiceDirectory) serviceId -> unreadable ? failToRead()
+                : Optional.of(serviceId.equals(SOURCE)
                 ? new ServiceRecord(SOURCE, new ServiceDescription("orders-pg", ServiceType.POSTGRESQL, "17",
                 "se-sto1", null, null, null, List.of()), "europe", null, null, ServiceStatus.RUNNING, Map.of())
                 : new ServiceRecord(SINK, new ServiceDescription("events-kafka", ServiceType.KAFKA, "4.3",
@@ -72,12 +74,27 @@ class PipelineSagaProvisioningTest {
         fixture.registerCommandGateway(CommandGateway.class);
     }
 
+    /** The command goes out from a deadline of its own (its own unit of work, retried), not from the event's. */
     @Test
-    void bothServicesRunningStartTheFirstStepRightAway() {
+    void bothServicesRunningStartTheFirstStepRightAway() throws Exception {
         fixture.givenNoPriorActivity()
                 .whenAggregate(ID.toString()).publishes(CREATED)
-                .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK))
-                .expectNoScheduledDeadlines();
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.CHECK_SERVICES);
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK));
+    }
+
+    @Test
+    void servicesThatCannotBeReadAtCreationAreCheckedAgainInADeadline() throws Exception {
+        unreadable = true;
+        fixture.givenNoPriorActivity()
+                .whenAggregate(ID.toString()).publishes(CREATED)
+                .expectNoDispatchedCommands()
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.CHECK_SERVICES);
+        unreadable = false;
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new StartProvisionStep(ID, ProvisionStep.ENSURE_NETWORK));
     }
 
     /** Nothing polls: a Pending pipeline costs nothing until a service of it changes, and then it looks again. */
@@ -221,5 +238,9 @@ class PipelineSagaProvisioningTest {
         public void repoint(PipelineSpec pipeline, SourceNode primary) {
             throw new UnsupportedOperationException("not part of provisioning");
         }
+    }
+
+    private static Optional<ServiceRecord> failToRead() {
+        throw new IllegalStateException("the event store is not reachable");
     }
 }
