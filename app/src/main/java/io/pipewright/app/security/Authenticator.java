@@ -55,7 +55,7 @@ class Authenticator implements ReactiveAuthenticationManager {
             verified.forget(key);
             return Mono.error(CredentialsRefused.expiredToken());
         }
-        if (known.refreshDue()) {
+        if (verified.refreshDue(known)) {
             // Answered from memory; the credentials are verified anew meanwhile, and forgotten if refused (a throttle
             // or an unreachable database is no refusal: the entry then lives out its lifetime).
             check(key, presented).subscribe(checked -> { }, failed -> {

@@ -2,6 +2,7 @@ package io.pipewright.app.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -19,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -42,15 +44,23 @@ class VerifiedCredentials implements DisposableBean {
     private final Cache<String, Remembered> verified;
     private final Map<String, Mono<CallerAuthentication>> checking = new ConcurrentHashMap<>();
     private final long refreshAfterNanos;
+    private final Ticker ticker;
     private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
     private final SecretKeySpec key;
     private final JdbcTemplate jdbc;
     private final ScheduledExecutorService recheck;
 
+    @Autowired
     VerifiedCredentials(SecurityProperties properties, JdbcTemplate jdbc) {
+        this(properties, jdbc, Ticker.systemTicker());
+    }
+
+    /** {@code ticker} tells the time of both the expiry and the refresh (a test's own clock). */
+    VerifiedCredentials(SecurityProperties properties, JdbcTemplate jdbc, Ticker ticker) {
         this.jdbc = jdbc;
+        this.ticker = ticker;
         this.verified = Caffeine.newBuilder().maximumSize(properties.authCache().maxSize())
-                .expireAfterWrite(properties.authCache().lifetime()).build();
+                .expireAfterWrite(properties.authCache().lifetime()).ticker(ticker).build();
         this.refreshAfterNanos = properties.authCache().lifetime().toNanos() / 2;
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
@@ -100,7 +110,12 @@ class VerifiedCredentials implements DisposableBean {
     }
 
     void remember(String key, CallerAuthentication authentication) {
-        verified.put(key, new Remembered(authentication, System.nanoTime() + refreshAfterNanos));
+        verified.put(key, new Remembered(authentication, ticker.read() + refreshAfterNanos));
+    }
+
+    /** Whether a request that finds this entry should also verify its credentials anew (half its lifetime passed). */
+    boolean refreshDue(Remembered remembered) {
+        return ticker.read() - remembered.refreshFromNanos() >= 0;
     }
 
     /**
@@ -149,10 +164,6 @@ class VerifiedCredentials implements DisposableBean {
 
     /** A verification, and from when on a request that finds it also verifies the credentials anew. */
     record Remembered(CallerAuthentication authentication, long refreshFromNanos) {
-
-        boolean refreshDue() {
-            return System.nanoTime() - refreshFromNanos >= 0;
-        }
     }
 
     @Override

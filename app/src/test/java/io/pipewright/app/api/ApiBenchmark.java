@@ -202,6 +202,7 @@ class ApiBenchmark {
     private static double idleCpu(int seconds) throws InterruptedException {
         long cpuBefore = processCpuNanos();
         long started = System.nanoTime();
+        // The window is the measurement: the control plane is left alone for it, nothing waits on a condition.
         Thread.sleep(seconds * 1_000L);
         return (double) (processCpuNanos() - cpuBefore) / (System.nanoTime() - started);
     }

@@ -14,13 +14,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * A client that keeps sending the same password never waits for bcrypt after its first request: requests that find
@@ -34,7 +34,10 @@ class RememberedVerificationTest {
     private final SecurityProperties properties = new SecurityProperties(new SecurityProperties.AuthCache(100,
             LIFETIME, Duration.ofMinutes(5)), new SecurityProperties.Throttle(10, 100, Duration.ofMinutes(1)),
             new SecurityProperties.Tokens(Duration.ofDays(1)));
-    private final VerifiedCredentials verified = new VerifiedCredentials(properties, mock(JdbcTemplate.class));
+    /** The cache's clock, moved by the test: entries age exactly as much as it says, with no waiting. */
+    private final AtomicLong now = new AtomicLong();
+    private final VerifiedCredentials verified = new VerifiedCredentials(properties, mock(JdbcTemplate.class),
+            now::get);
     private final BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(4);
     private final Users users = mock(Users.class);
     private final Authenticator authenticator = new Authenticator(users, mock(ApiTokens.class), encoder, verified,
@@ -46,7 +49,7 @@ class RememberedVerificationTest {
     }
 
     @Test
-    void requestsArrivingTogetherShareOneCheck() throws InterruptedException {
+    void requestsArrivingTogetherShareOneCheck() {
         CountDownLatch checking = new CountDownLatch(1);
         when(users.account("alice")).thenAnswer(asked -> {
             checking.await();
@@ -54,10 +57,10 @@ class RememberedVerificationTest {
         });
         when(users.callerNamed("alice")).thenReturn(new Caller("alice", List.of()));
 
-        Flux<Authentication> sixteen = Flux.range(0, 16)
-                .flatMap(request -> authenticator.authenticate(password("right-password")));
-        var answers = sixteen.collectList().subscribeOn(Schedulers.boundedElastic()).toFuture();
-        Thread.sleep(200);
+        // All sixteen are subscribed by the time toFuture returns; the one check waits for the latch meanwhile.
+        var answers = Flux.range(0, 16)
+                .flatMap(request -> authenticator.authenticate(password("right-password")))
+                .collectList().toFuture();
         checking.countDown();
 
         assertThat(answers.join()).hasSize(16).allMatch(answer -> answer.getName().equals("alice"));
@@ -65,13 +68,13 @@ class RememberedVerificationTest {
     }
 
     @Test
-    void aRememberedPasswordIsVerifiedAnewInTheBackgroundAndForgottenOnceItChanged() throws InterruptedException {
+    void aRememberedPasswordIsVerifiedAnewInTheBackgroundAndForgottenOnceItChanged() {
         when(users.account("alice")).thenReturn(account("right-password"));
         when(users.callerNamed("alice")).thenReturn(new Caller("alice", List.of()));
         authenticate("right-password");
         verify(users, times(1)).account("alice");
 
-        Thread.sleep(LIFETIME.toMillis() / 2 + 50);
+        advance(LIFETIME.dividedBy(2).plusMillis(50));
         when(users.account("alice")).thenReturn(account("changed-on-another-node"));
         assertThat(authenticate("right-password").getName()).as("answered from memory").isEqualTo("alice");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(users, times(2)).account("alice"));
@@ -84,19 +87,25 @@ class RememberedVerificationTest {
     }
 
     @Test
-    void aClientThatKeepsAskingWaitsForNoCheckWhileItsPasswordStaysRight() throws InterruptedException {
+    void aClientThatKeepsAskingWaitsForNoCheckWhileItsPasswordStaysRight() {
         when(users.account("alice")).thenReturn(account("right-password"));
         when(users.callerNamed("alice")).thenReturn(new Caller("alice", List.of()));
         authenticate("right-password");
+        String key = verified.passwordKey("alice", "right-password");
 
         // Three lifetimes of steady requests: each finds the entry, refreshed before it could expire.
         for (int round = 0; round < 30; round++) {
-            Thread.sleep(LIFETIME.toMillis() / 10);
-            assertThat(verified.find(verified.passwordKey("alice", "right-password"))).as("round %d", round)
-                    .isNotNull();
+            advance(LIFETIME.dividedBy(10));
+            assertThat(verified.find(key)).as("round %d", round).isNotNull();
             authenticate("right-password");
+            // A refresh this request started has ended (renewed the entry) before the clock moves on.
+            await().atMost(Duration.ofSeconds(5)).until(() -> !verified.refreshDue(verified.find(key)));
         }
         verify(users, atLeast(3)).account("alice");
+    }
+
+    private void advance(Duration duration) {
+        now.addAndGet(duration.toNanos());
     }
 
     private Authentication authenticate(String password) {

@@ -54,6 +54,7 @@ class CommandDispatchViewWaitTest {
         CompletableFuture<Optional<Thing>> waiting = dispatch.awaitView(new FindThing(id), Thing.class,
                 view -> view.map(thing -> thing.state().equals("Running")).orElse(false)).toFuture();
         for (int write = 0; write < 3; write++) {
+            // A projection that takes its time between writes; the count of queries must not depend on it.
             Thread.sleep(100);
             stored.set(new Thing(id, write == 2 ? "Running" : "Provisioning"));
             updates.emit(FindThing.class, query -> query.id().equals(id), id);
