@@ -84,7 +84,8 @@ class ApiBenchmark {
         int pipelines = Integer.getInteger("bench.api.pipelines", 10_000);
         int seconds = Integer.getInteger("bench.api.seconds", 20);
         int idleSeconds = Integer.getInteger("bench.api.idle-seconds", 30);
-        int warmUpSeconds = Integer.getInteger("bench.api.warm-up-seconds", 5);
+        int warmUpSeconds = Integer.getInteger("bench.api.warm-up-seconds", 10);
+        int warmUpRounds = Integer.getInteger("bench.api.warm-up-rounds", 2);
         String baseUrl = "http://127.0.0.1:" + port;
         String basic = "Basic " + Base64.getEncoder().encodeToString(
                 "test-admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
@@ -106,8 +107,10 @@ class ApiBenchmark {
 
         List<String> statusPaths = load.pipelineIds().stream().map(id -> "/pipelines/" + id + "/status").toList();
         String bearer = bearerToken(baseUrl, basic);
-        warmUp(Wrk.against(baseUrl, Path.of("target", "bench", "api-wrk"), warmUpSeconds), statusPaths, basic,
-                bearer);
+        Wrk warmUpWrk = Wrk.against(baseUrl, Path.of("target", "bench", "api-wrk"), warmUpSeconds);
+        for (int round = 1; round <= warmUpRounds; round++) {
+            warmUp(warmUpWrk, round, statusPaths, basic, bearer);
+        }
         Wrk.Result baseline8 = wrk.run("unauthenticated-8", statusPaths, null, 8);
         Wrk.Result baseline64 = wrk.run("unauthenticated-64", statusPaths, null, 64);
         lines.add(row("401 without credentials, 8 connections", baseline8, "baseline", baseline8));
@@ -141,18 +144,21 @@ class ApiBenchmark {
     }
 
     /**
-     * Runs each kind of request once, unmeasured, so that the runs measured compare paths the JIT compiled alike (the
-     * first measured run would otherwise pay for compiling its path, the later ones not). The creates, measured
-     * before, are the control plane's first requests and include that cost.
+     * Runs each kind of request, unmeasured, so that the runs measured compare paths the JIT compiled alike (the
+     * first measured run would otherwise pay for compiling its path, the later ones not). One round of 5 s was not
+     * enough: the compiler threads still took a tenth of the machine during the first authenticated run, which then
+     * read a third lower than the same path a minute later; the rounds repeat every kind so that code shared by the
+     * kinds is recompiled for all of them before anything is measured. The creates, measured before, are the
+     * control plane's first requests and include that cost.
      */
-    private static void warmUp(Wrk wrk, List<String> statusPaths, String basic, String bearer)
+    private static void warmUp(Wrk wrk, int round, List<String> statusPaths, String basic, String bearer)
             throws IOException, InterruptedException {
-        wrk.run("warm-up-unauthenticated", statusPaths, null, 8);
-        wrk.run("warm-up-basic", statusPaths, basic, 8);
+        wrk.run("warm-up-" + round + "-unauthenticated", statusPaths, null, 8);
+        wrk.run("warm-up-" + round + "-basic", statusPaths, basic, 8);
         if (bearer != null) {
-            wrk.run("warm-up-bearer", statusPaths, bearer, 8);
+            wrk.run("warm-up-" + round + "-bearer", statusPaths, bearer, 8);
         }
-        wrk.run("warm-up-list", List.of(PipewrightClient.PIPELINES + "?limit=100"), basic, 8);
+        wrk.run("warm-up-" + round + "-list", List.of(PipewrightClient.PIPELINES + "?limit=100"), basic, 8);
     }
 
     /** A PostgreSQL service on a loopback port that was free a moment ago: its probe never succeeds. */
