@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * Sends commands from WebFlux handlers and waits for the views to show their effect, so that what a 2xx answer
@@ -27,6 +28,11 @@ import reactor.core.scheduler.Schedulers;
 public class CommandDispatch {
 
     public static final String ACTOR = "actor";
+    /**
+     * The HTTP request's id: a key of the Reactor context the web layer puts it in, and of the command's metadata,
+     * from where it reaches everything the command causes (see the app's {@code PipelineLogContext}).
+     */
+    public static final String REQUEST_ID = "request_id";
     private static final Duration VIEW_WAIT = Duration.ofSeconds(10);
     static final long FALLBACK_MILLIS = 500;
 
@@ -43,10 +49,15 @@ public class CommandDispatch {
     }
 
     public <R> Mono<R> sendForResult(Object command, Caller caller) {
-        return Mono.fromFuture(() -> commands.<R>send(GenericCommandMessage.asCommandMessage(command)
-                        .andMetaData(MetaData.with(ACTOR, caller.username()))))
+        return Mono.deferContextual(context -> Mono.fromFuture(() -> commands.<R>send(
+                        GenericCommandMessage.asCommandMessage(command).andMetaData(metaData(caller, context)))))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(CompletionException.class, Throwable::getCause);
+    }
+
+    private static MetaData metaData(Caller caller, ContextView context) {
+        MetaData actor = MetaData.with(ACTOR, caller.username());
+        return context.<String>getOrEmpty(REQUEST_ID).map(id -> actor.and(REQUEST_ID, id)).orElse(actor);
     }
 
     /**

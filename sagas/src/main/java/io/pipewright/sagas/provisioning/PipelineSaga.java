@@ -219,8 +219,10 @@ public class PipelineSaga {
     private void convergeStep() {
         try {
             String resource = steps.of(step).converge(spec());
+            LOG.info("Pipeline {} completed step {}", pipelineId, step.wireName());
             send(new CompleteProvisionStep(pipelineId, step, resource));
         } catch (StepFailed failed) {
+            LOG.warn("Pipeline {} failed at step {}: {}", pipelineId, step.wireName(), failed.getMessage());
             send(new FailPipeline(pipelineId, step.wireName() + ": " + failed.getMessage()));
         } catch (RuntimeException transientFailure) {
             attempts++;
