@@ -1,5 +1,6 @@
 package io.pipewright.adapters.provisioning;
 
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.sagas.health.PublicationRefresh;
@@ -42,7 +43,7 @@ class AllTablesPublications implements PublicationRefresh {
         }
         List<Capturing> capturing = jdbc.query("""
                         SELECT id, name, source_service_id, sink_service_id, database_name, topic_prefix, snapshot_mode,
-                               replica_identity_full
+                               replica_identity_full, decimal_handling_mode
                         FROM pipeline_view
                         WHERE id = ANY(?) AND cardinality(tables) = 0 AND status IN ('Running', 'Paused')""",
                 statement -> statement.setArray(1, statement.getConnection().createArrayOf("uuid",
@@ -51,7 +52,9 @@ class AllTablesPublications implements PublicationRefresh {
                         row.getObject("source_service_id", UUID.class), row.getObject("sink_service_id", UUID.class),
                         new PipelineConfig(row.getString("database_name"), List.of(), row.getString("topic_prefix"),
                                 SnapshotMode.fromDebeziumValue(row.getString("snapshot_mode")).orElseThrow(),
-                                row.getBoolean("replica_identity_full"))));
+                                row.getBoolean("replica_identity_full"),
+                                DecimalHandlingMode.fromDebeziumValue(row.getString("decimal_handling_mode"))
+                                        .orElseThrow())));
         for (Capturing pipeline : capturing) {
             try {
                 Optional<ServiceRecord> source = services.find(pipeline.sourceServiceId());

@@ -117,8 +117,7 @@ class ConnectorDeployment {
         // creates a plain slot on older versions.
         config.put("slot.failover", "true");
         config.put("snapshot.mode", pipeline.config().snapshotMode().debeziumValue());
-        // Exact decimals: numeric would otherwise arrive as base64 bytes.
-        config.put("decimal.handling.mode", "string");
+        config.put("decimal.handling.mode", pipeline.config().decimalHandlingMode().debeziumValue());
         // The reference's envelope is plain JSON (before, after, source, op), without Connect's schema wrapper.
         config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("key.converter.schemas.enable", "false");

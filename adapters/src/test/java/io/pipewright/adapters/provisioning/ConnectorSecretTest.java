@@ -3,6 +3,7 @@ package io.pipewright.adapters.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.kernel.policy.HostPathPolicy;
@@ -98,7 +99,8 @@ class ConnectorSecretTest {
                 "4", "local", null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "local",
                 null, new KafkaEndpoint("127.0.0.1:9092", new KafkaConnectEndpoint("http://127.0.0.1:8083",
                 PluginInstallation.PREINSTALLED, null, secretsDirectory.toString())), ServiceStatus.RUNNING, Map.of());
-        PipelineConfig config = new PipelineConfig("defaultdb", List.of(), "test", SnapshotMode.INITIAL, false);
+        PipelineConfig config = new PipelineConfig("defaultdb", List.of(), "test", SnapshotMode.INITIAL, false,
+                DecimalHandlingMode.DOUBLE);
         return new PipelineSpec(UUID.randomUUID(), "secret", config, null, sink, false);
     }
 }

@@ -9,6 +9,7 @@ import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.adapters.support.LocalEndpoints;
 import io.pipewright.kernel.policy.HostPathPolicy;
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.kernel.service.HbaManagement;
@@ -336,7 +337,7 @@ class HbaEntryOnSourceTest {
                 null, new KafkaEndpoint("127.0.0.1:9092", new KafkaConnectEndpoint("http://127.0.0.1:8083",
                 PluginInstallation.PREINSTALLED, null, null)), ServiceStatus.RUNNING, Map.of());
         PipelineConfig config = new PipelineConfig(database, List.of(), "test",
-                SnapshotMode.INITIAL, false);
+                SnapshotMode.INITIAL, false, DecimalHandlingMode.DOUBLE);
         return IntStream.range(0, PIPELINES)
                 .mapToObj(unused -> new PipelineSpec(UUID.randomUUID(), "hba", config, source, sink, false)).toList();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
@@ -82,7 +83,7 @@ class MonitoredPipelinesTest {
         UUID id = UUID.randomUUID();
         monitored.on(new PipelineCreated(id, UUID.randomUUID(), "p-" + id, "cdc_pg_to_kafka", UUID.randomUUID(),
                 UUID.randomUUID(), new PipelineConfig("defaultdb", List.of("public.orders"), "shop",
-                SnapshotMode.INITIAL, false), false, NOW));
+                SnapshotMode.INITIAL, false, DecimalHandlingMode.DOUBLE), false, NOW));
         return id;
     }
 

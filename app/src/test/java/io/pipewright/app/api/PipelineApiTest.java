@@ -79,7 +79,26 @@ class PipelineApiTest {
                 .jsonPath("$.config.topic_prefix").isEqualTo(name)
                 .jsonPath("$.config.snapshot_mode").isEqualTo("initial")
                 .jsonPath("$.config.replica_identity_full").isEqualTo(false)
+                .jsonPath("$.config.decimal_handling_mode").isEqualTo("double")
                 .jsonPath("$.created_at").isNotEmpty();
+    }
+
+    @Test
+    void theDecimalHandlingModeIsOneOfDebeziumsAndTheViewShowsIt() {
+        long eventsBefore = eventCount();
+        assertRefused(with("config", Map.of("tables", List.of("orders"), "decimal_handling_mode", "float")),
+                "config.decimal_handling_mode", "must be one of double, string, precise");
+        assertRefused(with("config", Map.of("tables", List.of("orders"), "decimal_handling_mode", "")),
+                "config.decimal_handling_mode", "must be one of double, string, precise");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+
+        for (String mode : List.of("double", "string", "precise")) {
+            String id = (String) post(web, PIPELINES, with("config", Map.of("tables", List.of("orders"),
+                    "decimal_handling_mode", mode))).expectStatus().isAccepted()
+                    .expectBody(Map.class).returnResult().getResponseBody().get("id");
+            get(web, PIPELINES + "/" + id).expectStatus().isOk()
+                    .expectBody().jsonPath("$.config.decimal_handling_mode").isEqualTo(mode);
+        }
     }
 
     @Test

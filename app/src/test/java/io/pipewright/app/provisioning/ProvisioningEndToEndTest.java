@@ -1,6 +1,7 @@
 package io.pipewright.app.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +19,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -126,6 +131,80 @@ class ProvisioningEndToEndTest {
         assertThat(events.toString()).doesNotContain(stack.source().superuserPassword());
         assertThat(events.get(0).get("caused_by").asText()).isEqualTo("test-admin");
         assertThat(events.get(1).get("caused_by").asText()).isEqualTo("reconciler");
+    }
+
+    /**
+     * A {@code numeric(10,2)} of 99.95, read from the snapshot and from an insert: a JSON number by default, as in the
+     * reference's envelope; exact as a string when asked; Connect's Decimal (the unscaled 9995 in base64, its scale
+     * only in the schema, which the plain-JSON envelope leaves out) for {@code precise}.
+     */
+    @Test
+    void numericColumnsArriveAsTheReferenceShowsOrAsAsked() throws Exception {
+        String table = "priced_" + suffix;
+        PostgresServer database = stack.source();
+        database.execute(LocalStack.SOURCE_DATABASE, "CREATE TABLE public." + table
+                + " (id bigint PRIMARY KEY, total numeric(10,2) NOT NULL)");
+        database.execute(LocalStack.SOURCE_DATABASE, "INSERT INTO public." + table + " VALUES (1, 99.95)");
+        String source = api.register(api.source("source-" + suffix + "-local", "local"));
+        String sink = api.register(api.sink("kafka-" + suffix + "-localtrue", "local", stack.connect().restUrl()));
+        api.awaitServiceRunning(source);
+        api.awaitServiceRunning(sink);
+
+        Map<String, String> pipelines = new LinkedHashMap<>();
+        for (String mode : List.of("default", "string", "precise")) {
+            Map<String, Object> config = new HashMap<>(Map.of("tables", List.of(table),
+                    "topic_prefix", "priced-" + mode + "-" + suffix));
+            if (!mode.equals("default")) {
+                config.put("decimal_handling_mode", mode);
+            }
+            pipelines.put(mode, api.call("POST", "/organizations/" + ORGANIZATION + "/pipelines", Map.of(
+                    "name", "priced-" + mode + "-" + suffix, "pipeline_type", "cdc_pg_to_kafka",
+                    "source_service_id", source, "sink_service_id", sink, "config", config), 202)
+                    .get("id").asText());
+        }
+        for (String id : pipelines.values()) {
+            api.awaitStatus(id, "Running", Duration.ofMinutes(4));
+        }
+        assertThat(api.get("/organizations/" + ORGANIZATION + "/pipelines/" + pipelines.get("default"))
+                .at("/config/decimal_handling_mode").asText()).isEqualTo("double");
+
+        Map<String, KafkaConsumer<String, String>> consumers = new LinkedHashMap<>();
+        Map<String, List<JsonNode>> received = new LinkedHashMap<>();
+        try {
+            for (String mode : pipelines.keySet()) {
+                KafkaConsumer<String, String> consumer = ChangeTopics.consumer(stack,
+                        "priced-" + mode + "-" + suffix + ".public." + table);
+                consumers.put(mode, consumer);
+                received.put(mode, new ArrayList<>(ChangeTopics.snapshot(consumer)));
+            }
+            database.execute(LocalStack.SOURCE_DATABASE, "INSERT INTO public." + table + " VALUES (2, 99.95)");
+            consumers.forEach((mode, consumer) -> received.get(mode).addAll(ChangeTopics.poll(consumer, 1)));
+        } finally {
+            consumers.values().forEach(KafkaConsumer::close);
+        }
+
+        received.values().forEach(changes -> assertThat(changes)
+                .extracting(change -> change.get("op").asText(), change -> change.at("/after/id").asLong())
+                .containsExactly(tuple("r", 1L), tuple("c", 2L)));
+        assertThat(received.get("default")).allSatisfy(change -> {
+            assertThat(change.at("/after/total").isNumber()).isTrue();
+            assertThat(change.at("/after/total").toString()).isEqualTo("99.95");
+        });
+        assertThat(received.get("string")).allSatisfy(change -> {
+            assertThat(change.at("/after/total").isTextual()).isTrue();
+            assertThat(change.at("/after/total").asText()).isEqualTo("99.95");
+        });
+        assertThat(received.get("precise")).allSatisfy(change ->
+                assertThat(change.at("/after/total").asText()).isEqualTo(Base64.getEncoder().encodeToString(
+                        new BigDecimal("99.95").unscaledValue().toByteArray())));
+
+        for (String id : pipelines.values()) {
+            api.call("DELETE", "/organizations/" + ORGANIZATION + "/pipelines/" + id, null, 202);
+        }
+        for (String id : pipelines.values()) {
+            await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        }
+        database.execute(LocalStack.SOURCE_DATABASE, "DROP TABLE public." + table);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pipewright.app.query;
 
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.SnapshotMode;
@@ -31,7 +32,7 @@ final class Fixtures {
     static PipelineCreated pipelineCreated(UUID pipelineId, UUID organizationId, String name, Instant at) {
         return new PipelineCreated(pipelineId, organizationId, name, "cdc_pg_to_kafka", UUID.randomUUID(),
                 UUID.randomUUID(), new PipelineConfig("defaultdb", List.of("public.orders", "public.customers"),
-                "shop", SnapshotMode.INITIAL, false), false, at);
+                "shop", SnapshotMode.INITIAL, false, DecimalHandlingMode.DOUBLE), false, at);
     }
 
     static ManagedServiceRegistered postgresRegistered(UUID serviceId, UUID organizationId, String name, Instant at) {

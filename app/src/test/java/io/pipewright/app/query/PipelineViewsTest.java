@@ -115,7 +115,8 @@ class PipelineViewsTest {
                 "tables", List.of("public.orders", "public.customers"),
                 "topic_prefix", "shop",
                 "snapshot_mode", "initial",
-                "replica_identity_full", false)));
+                "replica_identity_full", false,
+                "decimal_handling_mode", "double")));
         assertThat(pending.get("error_message").isNull()).isTrue();
         assertThat(pending.get("created_at").asText()).isEqualTo("2026-06-22T10:00:00Z");
         assertThat(pending.get("updated_at").asText()).isEqualTo("2026-06-22T10:00:00Z");

@@ -2,6 +2,7 @@ package io.pipewright.command.pipeline;
 
 import io.pipewright.kernel.pipeline.ConnectorCreated;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineRunning;
@@ -27,7 +28,7 @@ final class PipelineHistory {
     static final UUID SOURCE = UUID.randomUUID();
     static final UUID SINK = UUID.randomUUID();
     static final PipelineConfig CONFIG = new PipelineConfig("defaultdb",
-            List.of("public.orders", "public.customers"), "shop", SnapshotMode.INITIAL, false);
+            List.of("public.orders", "public.customers"), "shop", SnapshotMode.INITIAL, false, DecimalHandlingMode.DOUBLE);
     static final PipelineCreated CREATED = new PipelineCreated(ID, ORG, "orders-cdc", "cdc_pg_to_kafka",
             SOURCE, SINK, CONFIG, false, NOW);
 

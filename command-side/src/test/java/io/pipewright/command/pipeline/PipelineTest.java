@@ -9,6 +9,7 @@ import io.pipewright.kernel.pipeline.CompleteProvisionStep;
 import io.pipewright.kernel.pipeline.CompleteTeardownStep;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
 import io.pipewright.kernel.pipeline.CreatePipeline;
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.DeletePipeline;
 import io.pipewright.kernel.pipeline.FailPipeline;
 import io.pipewright.kernel.pipeline.CompleteProvisioning;
@@ -67,6 +68,17 @@ class PipelineTest {
                 .expectSuccessfulHandlerExecution()
                 .expectEvents(CREATED);
         assertThat(registry.names).containsEntry(ORG + "/orders-cdc", ID);
+    }
+
+    @Test
+    void theCreatedEventCarriesTheDecimalHandlingModeAsked() {
+        PipelineConfig exactDecimals = new PipelineConfig("defaultdb", List.of("public.orders"), "shop",
+                SnapshotMode.INITIAL, false, DecimalHandlingMode.STRING);
+        fixture.givenNoPriorActivity()
+                .when(new CreatePipeline(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK, exactDecimals, false))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new PipelineCreated(ID, ORG, "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK,
+                        exactDecimals, false, NOW));
     }
 
     @Test

@@ -73,6 +73,7 @@ class PipelineProjection {
         columns.put("topic_prefix", config.topicPrefix());
         columns.put("snapshot_mode", config.snapshotMode().debeziumValue());
         columns.put("replica_identity_full", config.replicaIdentityFull());
+        columns.put("decimal_handling_mode", config.decimalHandlingMode().debeziumValue());
         columns.put("created_at", event.createdAt());
         columns.put("updated_at", event.createdAt());
         rows.insert(event.pipelineId(), sequence, columns);

@@ -10,6 +10,7 @@ import io.pipewright.kernel.pipeline.FailPipeline;
 import io.pipewright.kernel.pipeline.FailoverDetected;
 import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
@@ -50,7 +51,7 @@ class PipelineSagaOperationTest {
     private static final UUID SINK = UUID.randomUUID();
     private static final PipelineCreated CREATED = new PipelineCreated(ID, UUID.randomUUID(), "orders-cdc",
             "cdc_pg_to_kafka", SOURCE, SINK, new PipelineConfig("defaultdb", List.of(), "shop", SnapshotMode.INITIAL,
-            false), false, NOW);
+            false, DecimalHandlingMode.DOUBLE), false, NOW);
     private static final List<TaskState> RUNNING_TASK = List.of(new TaskState(0, "RUNNING"));
     private static final List<TaskState> FAILED_TASK = List.of(new TaskState(0, "FAILED"));
     private static final PipelineRunning RUNNING = new PipelineRunning(ID, "RUNNING", RUNNING_TASK, NOW);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pipewright.kernel.pipeline.CompleteProvisionStep;
 import io.pipewright.kernel.pipeline.CompleteProvisioning;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
@@ -47,7 +48,8 @@ class PipelineSagaProvisioningTest {
     private static final UUID SOURCE = UUID.randomUUID();
     private static final UUID SINK = UUID.randomUUID();
     private static final PipelineCreated CREATED = new PipelineCreated(ID, ORG, "orders-cdc", "cdc_pg_to_kafka",
-            SOURCE, SINK, new PipelineConfig("defaultdb", List.of(), "shop", SnapshotMode.INITIAL, false), false, NOW);
+            SOURCE, SINK, new PipelineConfig("defaultdb", List.of(), "shop", SnapshotMode.INITIAL, false,
+            DecimalHandlingMode.DOUBLE), false, NOW);
     private static final List<TaskState> RUNNING_TASK = List.of(new TaskState(0, "RUNNING"));
 
     private SagaTestFixture<PipelineSaga> fixture;

@@ -8,12 +8,18 @@ import java.util.List;
  * means all tables (only when the request said {@code all_tables}: those that have a replica identity, tables
  * created later included once a health check sees them). {@code replicaIdentityFull}: a captured table without a
  * primary key may be given REPLICA IDENTITY FULL (restored on delete) instead of being refused.
+ * {@code decimalHandlingMode}: how numeric values arrive in Kafka. A config recorded before it existed (an older
+ * {@code PipelineCreated}, a saga's stored state) reads back without it, as null, and means the default,
+ * {@link DecimalHandlingMode#DOUBLE}.
  */
 public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
-                             boolean replicaIdentityFull) {
+                             boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode) {
 
     public PipelineConfig {
         tables = List.copyOf(tables);
+        if (decimalHandlingMode == null) {
+            decimalHandlingMode = DecimalHandlingMode.DOUBLE;
+        }
     }
 
     public boolean capturesAllTables() {

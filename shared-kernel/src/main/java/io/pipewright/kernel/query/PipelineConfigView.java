@@ -2,8 +2,9 @@ package io.pipewright.kernel.query;
 
 import java.util.List;
 
+/** A pipeline's {@code config} as the API shows it: wire values, defaults applied. */
 public record PipelineConfigView(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
-                                 boolean replicaIdentityFull) {
+                                 boolean replicaIdentityFull, String decimalHandlingMode) {
 
     public PipelineConfigView {
         tables = List.copyOf(tables);
