@@ -26,8 +26,8 @@ class ConnectorConfigTest {
     }
 
     @Test
-    void byDefaultNumericValuesAreJsonNumbersAsInTheReference() {
-        assertThat(desired(null)).containsEntry("decimal.handling.mode", "double")
+    void aPipelineRecordedBeforeTheFieldKeepsTheStringsItsConnectorWasCreatedWith() {
+        assertThat(desired(null)).containsEntry("decimal.handling.mode", "string")
                 .containsEntry("snapshot.mode", "no_data")
                 .containsEntry("value.converter.schemas.enable", "false");
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A {@code PipelineCreated} stored before a config field existed still loads through the control plane's serializer
- * and means that field's default; a saga's stored config reads back through the same record constructor.
+ * and means what the pipeline did before (for {@code decimal_handling_mode}: string, what its connector was created
+ * with); a saga's stored config reads back through the same record constructor.
  */
 class OlderPipelineEventsTest {
 
@@ -34,10 +35,10 @@ class OlderPipelineEventsTest {
     private final Serializer serializer = new AxonSerialization().serializer();
 
     @Test
-    void aPipelineCreatedBeforeDecimalHandlingModeMeansDouble() {
+    void aPipelineCreatedBeforeDecimalHandlingModeKeepsTheStringsItsConnectorWrites() {
         PipelineCreated created = read(BEFORE_DECIMAL_HANDLING_MODE);
 
-        assertThat(created.config().decimalHandlingMode()).isEqualTo(DecimalHandlingMode.DOUBLE);
+        assertThat(created.config().decimalHandlingMode()).isEqualTo(DecimalHandlingMode.STRING);
         assertThat(created.config().tables()).isEqualTo(List.of("public.orders"));
         assertThat(created.config().snapshotMode()).isEqualTo(SnapshotMode.INITIAL);
         assertThat(created.config().replicaIdentityFull()).isTrue();

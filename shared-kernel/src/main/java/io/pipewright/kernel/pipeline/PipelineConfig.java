@@ -9,8 +9,9 @@ import java.util.List;
  * created later included once a health check sees them). {@code replicaIdentityFull}: a captured table without a
  * primary key may be given REPLICA IDENTITY FULL (restored on delete) instead of being refused.
  * {@code decimalHandlingMode}: how numeric values arrive in Kafka. A config recorded before it existed (an older
- * {@code PipelineCreated}, a saga's stored state) reads back without it, as null, and means the default,
- * {@link DecimalHandlingMode#DOUBLE}.
+ * {@code PipelineCreated}, a saga's stored state) reads back without it, as null, and means what its connector has
+ * run with since, {@link DecimalHandlingMode#STRING}: its consumers read strings and keep doing so. A new pipeline
+ * that does not ask gets the reference's {@link DecimalHandlingMode#DOUBLE} from the request.
  */
 public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
                              boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode) {
@@ -18,7 +19,7 @@ public record PipelineConfig(String databaseName, List<String> tables, String to
     public PipelineConfig {
         tables = List.copyOf(tables);
         if (decimalHandlingMode == null) {
-            decimalHandlingMode = DecimalHandlingMode.DOUBLE;
+            decimalHandlingMode = DecimalHandlingMode.STRING;
         }
     }
 
