@@ -1,6 +1,7 @@
 package io.pipewright.launcher;
 
 import io.pipewright.app.PipewrightApplication;
+import io.pipewright.cli.PipewrightCli;
 import io.pipewright.localstack.DebeziumPostgresPlugin;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -32,6 +34,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class PipewrightUp {
 
     private static final String CONTROL_PLANE_DATABASE = "pipewright";
+    /** The CLI's commands ({@code bin/pipewright pipelines ...}), answered without starting anything. */
+    private static final Set<String> CLI_COMMANDS = Set.of("pipelines", "services", "tokens");
     /** Exceptions to the endpoint policy for the embedded stack, which listens on loopback. */
     static final String EMBEDDED_STACK_ENDPOINTS = "127.0.0.0/8,::1/128";
 
@@ -39,6 +43,10 @@ public final class PipewrightUp {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && CLI_COMMANDS.contains(args[0])) {
+            PipewrightCli.main(args);
+            return;
+        }
         if (args.length > 0 && args[0].equals("consume")) {
             consume(Arrays.copyOfRange(args, 1, args.length));
             return;
