@@ -136,6 +136,52 @@ class ComposeFileTest {
         });
     }
 
+    /**
+     * The control plane writes each connector's password as an owner-only file into the volume the worker reads it
+     * from: both must run as one user, and both images must create the shared mount points owned by that user (a new
+     * named volume takes the ownership of the directory it is first mounted on).
+     */
+    @Test
+    void theControlPlaneAndTheWorkerRunAsTheUserThatOwnsTheVolumesTheyShare() throws IOException {
+        Object user = services.get("control-plane").get("user");
+        assertThat(user).as("control-plane user").isNotNull().isEqualTo(services.get("kafka-connect").get("user"));
+        List<String> shared = mounts(services.get("control-plane")).stream()
+                .filter(mount -> !mount.bind() && mounts(services.get("kafka-connect")).contains(mount))
+                .map(Mount::target).toList();
+        assertThat(shared).isNotEmpty();
+        for (String service : List.of("control-plane", "kafka-connect")) {
+            String dockerfile = Files.readString(dockerfile(services.get(service))).replace("\\\n", " ");
+            assertThat(dockerfile).as(service + "'s Dockerfile").contains("USER " + user);
+            for (String target : shared) {
+                assertThat(Pattern.compile("chown " + Pattern.quote(user.toString()) + "[^\\n]*" + Pattern.quote(target))
+                        .matcher(dockerfile).find()).as(service + " chowns " + target + " to " + user).isTrue();
+            }
+        }
+    }
+
+    /**
+     * The control plane's image is built from the repository root: what bin/pipewright up keeps there (.pipewright/,
+     * with the admin password and the vault key) and compose's .env must never reach the build context.
+     */
+    @Test
+    void localStateAndSecretsStayOutOfTheBuildContext() throws IOException {
+        Path ignore = dockerfile(services.get("control-plane")).resolveSibling("Dockerfile.dockerignore");
+        List<String> patterns = Files.readAllLines(ignore).stream().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        assertThat(patterns).contains(".pipewright", "**/.pipewright", ".env", "**/.env", ".git", "**/target");
+    }
+
+    /** Each published port can be moved with a variable, so compose starts on a host where the default is taken. */
+    @Test
+    void everyPublishedHostPortCanBeChanged() {
+        Pattern configurable = Pattern.compile("127\\.0\\.0\\.1:\\$\\{[A-Z][A-Z0-9_]*:-[0-9]{1,5}}:[0-9]{1,5}");
+        services.forEach((name, service) -> {
+            for (Object port : list(service.getOrDefault("ports", List.of()))) {
+                assertThat(port.toString()).as(name + " port").matches(configurable);
+            }
+        });
+    }
+
     @Test
     void everyPublishedPortIsBoundToLoopback() {
         services.forEach((name, service) -> {
