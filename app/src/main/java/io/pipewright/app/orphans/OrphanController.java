@@ -37,7 +37,7 @@ class OrphanController {
     }
 
     @GetMapping("/operator/orphans")
-    Mono<List<OrphanView>> list() {
+    Mono<List<OrphanView>> listOrphans() {
         return blocking(ledger::all);
     }
 

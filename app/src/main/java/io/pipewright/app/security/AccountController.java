@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -17,6 +16,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -51,7 +51,8 @@ class AccountController {
     }
 
     @PostMapping("/operator/organizations")
-    Mono<ResponseEntity<Users.OrganizationView>> createOrganization(@RequestBody NewOrganization request) {
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<Users.OrganizationView> createOrganization(@RequestBody NewOrganization request) {
         Violations violations = new Violations();
         if (violations.required("name", request.name())) {
             violations.matches("name", request.name(), ORGANIZATION_NAME,
@@ -64,8 +65,7 @@ class AccountController {
             if (!users.organizationExists(id)) {
                 throw CommandRefused.conflict("an organization named " + request.name() + " exists already");
             }
-            return ResponseEntity.status(HttpStatus.CREATED).body(new Users.OrganizationView(id, request.name(),
-                    Set.of()));
+            return new Users.OrganizationView(id, request.name(), Set.of());
         });
     }
 
@@ -81,7 +81,8 @@ class AccountController {
     }
 
     @PostMapping("/operator/users")
-    Mono<ResponseEntity<UserView>> createUser(@RequestBody NewUser request) {
+    @ResponseStatus(HttpStatus.CREATED)
+    Mono<UserView> createUser(@RequestBody NewUser request) {
         Violations violations = new Violations();
         if (violations.required("username", request.username())) {
             violations.matches("username", request.username(), USERNAME, "must be 3 to 64 lowercase letters, digits, "
@@ -97,7 +98,7 @@ class AccountController {
                 throw CommandRefused.conflict("user " + request.username() + " exists already");
             }
             users.saveUser(request.username(), encoder.encode(request.password()), operator);
-            return ResponseEntity.status(HttpStatus.CREATED).body(new UserView(request.username(), operator));
+            return new UserView(request.username(), operator);
         });
     }
 

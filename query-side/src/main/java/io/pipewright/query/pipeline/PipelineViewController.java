@@ -41,13 +41,13 @@ class PipelineViewController {
 
     /** Live pipelines in creation order, {@code limit} (default 100, at most 1,000) at a time. */
     @GetMapping("/organizations/{organizationId}/pipelines")
-    Mono<ResponseEntity<List<PipelineView>>> list(@PathVariable UUID organizationId,
-                                                  @RequestParam(name = "limit", required = false) String limit,
-                                                  @RequestParam(name = "page_token", required = false) String pageToken,
-                                                  @RequestParam(name = "status", required = false) String status,
-                                                  @RequestParam(name = "name_prefix", required = false)
-                                                  String namePrefix,
-                                                  Caller caller, ServerHttpRequest request) {
+    Mono<ResponseEntity<List<PipelineView>>> listPipelines(
+            @PathVariable UUID organizationId,
+            @RequestParam(name = "limit", required = false) String limit,
+            @RequestParam(name = "page_token", required = false) String pageToken,
+            @RequestParam(name = "status", required = false) String status,
+            @RequestParam(name = "name_prefix", required = false) String namePrefix,
+            Caller caller, ServerHttpRequest request) {
         if (!caller.isMemberOf(organizationId)) {
             return Mono.error(NotFound.of("organization"));
         }
@@ -63,7 +63,7 @@ class PipelineViewController {
     }
 
     @GetMapping("/organizations/{organizationId}/pipelines/{pipelineId}")
-    Mono<PipelineView> get(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
+    Mono<PipelineView> getPipeline(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         if (!caller.isMemberOf(organizationId)) {
             return Mono.error(NotFound.of("pipeline"));
         }

@@ -33,7 +33,7 @@ class ManagedServiceViewController {
 
     /** The services of every organization the caller belongs to, in creation order, {@code limit} at a time. */
     @GetMapping("/managed-services")
-    Mono<ResponseEntity<List<ManagedServiceView>>> list(
+    Mono<ResponseEntity<List<ManagedServiceView>>> listServices(
             @RequestParam(name = "limit", required = false) String limit,
             @RequestParam(name = "page_token", required = false) String pageToken,
             Caller caller, ServerHttpRequest request) {
@@ -47,7 +47,7 @@ class ManagedServiceViewController {
     }
 
     @GetMapping("/managed-services/{serviceId}")
-    Mono<ManagedServiceView> get(@PathVariable UUID serviceId, Caller caller) {
+    Mono<ManagedServiceView> getService(@PathVariable UUID serviceId, Caller caller) {
         return views.find(serviceId, caller.organizationIds())
                 .switchIfEmpty(Mono.error(() -> NotFound.of("service")));
     }
