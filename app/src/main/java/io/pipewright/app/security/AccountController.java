@@ -3,6 +3,8 @@ package io.pipewright.app.security;
 import io.pipewright.command.web.Violations;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.access.Caller;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -26,6 +28,7 @@ import reactor.core.scheduler.Schedulers;
  * (passwords stored as bcrypt hashes) and memberships with their permissions.
  */
 @RestController
+@Tag(name = "Accounts")
 class AccountController {
 
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
@@ -52,6 +55,7 @@ class AccountController {
 
     @PostMapping("/operator/organizations")
     @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "409", description = "An organization of that name exists.")
     Mono<Users.OrganizationView> createOrganization(@RequestBody NewOrganization request) {
         Violations violations = new Violations();
         if (violations.required("name", request.name())) {
@@ -82,6 +86,7 @@ class AccountController {
 
     @PostMapping("/operator/users")
     @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "409", description = "A user of that name exists.")
     Mono<UserView> createUser(@RequestBody NewUser request) {
         Violations violations = new Violations();
         if (violations.required("username", request.username())) {

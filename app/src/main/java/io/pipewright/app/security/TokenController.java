@@ -3,6 +3,8 @@ package io.pipewright.app.security;
 import io.pipewright.command.web.Violations;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.access.Caller;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -27,6 +29,7 @@ import reactor.core.scheduler.Schedulers;
  * creation's answer only.
  */
 @RestController
+@Tag(name = "API tokens")
 class TokenController {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
@@ -53,6 +56,8 @@ class TokenController {
 
     @PostMapping("/tokens")
     @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "403", description = "Sent with an API token: tokens are created with the user's "
+            + "password. Or a browser marked the request cross-site (Sec-Fetch-Site).")
     Mono<CreatedToken> createToken(@RequestBody NewToken request, Caller caller) {
         return ReactiveSecurityContextHolder.getContext().flatMap(context -> {
             if (((CallerAuthentication) context.getAuthentication()).isToken()) {

@@ -9,6 +9,8 @@ import io.pipewright.kernel.pipeline.PipelineStatus;
 import io.pipewright.kernel.pipeline.ResumePipeline;
 import io.pipewright.kernel.query.FindPipeline;
 import io.pipewright.kernel.query.PipelineView;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,7 +31,10 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/organizations/{organizationId}/pipelines")
+@Tag(name = "Pipelines")
 class PipelineCommandController {
+
+    private static final String STATE_CONFLICT = "The pipeline's state does not allow it (the detail says which).";
 
     private final CommandDispatch dispatch;
     private final int maxTables;
@@ -42,6 +47,7 @@ class PipelineCommandController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = "The organization has a pipeline of that name.")
     Mono<PipelineView> createPipeline(@PathVariable UUID organizationId,
                                       @RequestBody CreatePipelineRequest request, Caller caller) {
         requirePermission(caller, organizationId);
@@ -54,6 +60,7 @@ class PipelineCommandController {
 
     @DeleteMapping("/{pipelineId}")
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = STATE_CONFLICT)
     Mono<PipelineView> delete(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         return change(caller, organizationId, pipelineId, new DeletePipeline(pipelineId, organizationId),
                 PipelineStatus.DELETING);
@@ -61,6 +68,7 @@ class PipelineCommandController {
 
     @PostMapping("/{pipelineId}/pause")
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = STATE_CONFLICT)
     Mono<PipelineView> pause(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         return change(caller, organizationId, pipelineId, new PausePipeline(pipelineId, organizationId),
                 PipelineStatus.PAUSED);
@@ -68,6 +76,7 @@ class PipelineCommandController {
 
     @PostMapping("/{pipelineId}/resume")
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = STATE_CONFLICT)
     Mono<PipelineView> resume(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         return change(caller, organizationId, pipelineId, new ResumePipeline(pipelineId, organizationId),
                 PipelineStatus.RUNNING);

@@ -8,6 +8,8 @@ import io.pipewright.kernel.policy.HostPathPolicy;
 import io.pipewright.kernel.query.FindManagedService;
 import io.pipewright.kernel.query.ManagedServiceView;
 import io.pipewright.kernel.service.DeregisterManagedService;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +27,7 @@ import reactor.core.scheduler.Schedulers;
 /** Registers and deregisters services of the caller's organization. */
 @RestController
 @RequestMapping("/managed-services")
+@Tag(name = "Managed services")
 class ManagedServiceCommandController {
 
     private final CommandDispatch dispatch;
@@ -38,6 +41,7 @@ class ManagedServiceCommandController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = "The organization has a service of that name.")
     Mono<ManagedServiceView> register(@RequestBody RegisterServiceRequest request, Caller caller) {
         UUID organizationId = caller.defaultOrganization();
         if (organizationId == null || !caller.may(Caller.SERVICE_CREATE, organizationId)) {
@@ -56,6 +60,7 @@ class ManagedServiceCommandController {
 
     @DeleteMapping("/{serviceId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @ApiResponse(responseCode = "409", description = "A pipeline uses the service.")
     Mono<Void> deregister(@PathVariable UUID serviceId, Caller caller) {
         return dispatch.<UUID>sendForResult(new DeregisterManagedService(serviceId, caller.organizationIds(),
                         permittedOrganizations(caller)), caller)

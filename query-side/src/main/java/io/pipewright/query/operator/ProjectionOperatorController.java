@@ -1,6 +1,7 @@
 package io.pipewright.query.operator;
 
 import io.pipewright.kernel.access.Caller;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import reactor.core.scheduler.Schedulers;
 
 /** The operator's view of the projections, and their rebuild from the event store. */
 @RestController
+@Tag(name = "Operator: projections")
 class ProjectionOperatorController {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionOperatorController.class);

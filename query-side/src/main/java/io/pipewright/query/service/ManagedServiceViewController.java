@@ -7,6 +7,7 @@ import io.pipewright.query.page.Keyset;
 import io.pipewright.query.page.Page;
 import io.pipewright.query.page.PageRequest;
 import io.pipewright.query.page.PageTokenKey;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +20,7 @@ import reactor.core.publisher.Mono;
 
 /** The read endpoints of registered services: the paginated list (see {@link Page}) and one service. */
 @RestController
+@Tag(name = "Managed services")
 class ManagedServiceViewController {
 
     private static final String LISTING = "managed-services";
