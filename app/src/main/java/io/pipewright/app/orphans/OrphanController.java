@@ -3,6 +3,7 @@ package io.pipewright.app.orphans;
 import io.pipewright.kernel.access.Caller;
 import io.pipewright.sagas.orphans.OrphanLedger;
 import io.pipewright.sagas.orphans.OrphanSweep;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +23,7 @@ import reactor.core.scheduler.Schedulers;
  * their removal on request ({@code DELETE}, which looks again first and answers what is still there).
  */
 @RestController
+@Tag(name = "Operator: orphans")
 class OrphanController {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrphanController.class);
@@ -37,7 +39,7 @@ class OrphanController {
     }
 
     @GetMapping("/operator/orphans")
-    Mono<List<OrphanView>> list() {
+    Mono<List<OrphanView>> listOrphans() {
         return blocking(ledger::all);
     }
 

@@ -3,13 +3,14 @@ package io.pipewright.app.security;
 import io.pipewright.command.web.Violations;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.access.Caller;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -26,6 +28,7 @@ import reactor.core.scheduler.Schedulers;
  * (passwords stored as bcrypt hashes) and memberships with their permissions.
  */
 @RestController
+@Tag(name = "Accounts")
 class AccountController {
 
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{2,63}");
@@ -51,7 +54,9 @@ class AccountController {
     }
 
     @PostMapping("/operator/organizations")
-    Mono<ResponseEntity<Users.OrganizationView>> createOrganization(@RequestBody NewOrganization request) {
+    @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "409", description = "An organization of that name exists.")
+    Mono<Users.OrganizationView> createOrganization(@RequestBody NewOrganization request) {
         Violations violations = new Violations();
         if (violations.required("name", request.name())) {
             violations.matches("name", request.name(), ORGANIZATION_NAME,
@@ -64,8 +69,7 @@ class AccountController {
             if (!users.organizationExists(id)) {
                 throw CommandRefused.conflict("an organization named " + request.name() + " exists already");
             }
-            return ResponseEntity.status(HttpStatus.CREATED).body(new Users.OrganizationView(id, request.name(),
-                    Set.of()));
+            return new Users.OrganizationView(id, request.name(), Set.of());
         });
     }
 
@@ -81,7 +85,9 @@ class AccountController {
     }
 
     @PostMapping("/operator/users")
-    Mono<ResponseEntity<UserView>> createUser(@RequestBody NewUser request) {
+    @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "409", description = "A user of that name exists.")
+    Mono<UserView> createUser(@RequestBody NewUser request) {
         Violations violations = new Violations();
         if (violations.required("username", request.username())) {
             violations.matches("username", request.username(), USERNAME, "must be 3 to 64 lowercase letters, digits, "
@@ -97,7 +103,7 @@ class AccountController {
                 throw CommandRefused.conflict("user " + request.username() + " exists already");
             }
             users.saveUser(request.username(), encoder.encode(request.password()), operator);
-            return ResponseEntity.status(HttpStatus.CREATED).body(new UserView(request.username(), operator));
+            return new UserView(request.username(), operator);
         });
     }
 

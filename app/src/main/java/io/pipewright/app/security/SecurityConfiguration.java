@@ -25,13 +25,18 @@ import reactor.core.publisher.Mono;
 
 /**
  * HTTP Basic (as the reference's {@code curl -u} calls expect) or an API token ({@code Authorization: Bearer}) on
- * every endpoint but health, checked by {@link Authenticator}. Before anything else, state-changing requests a browser
- * could send from another site are refused ({@link CrossSiteRequestGuard}), since a browser also sends remembered
- * Basic credentials with them. A read-only token may only read: any other method is a 403.
+ * every endpoint but health and the API's documentation, checked by {@link Authenticator}. Before anything else,
+ * state-changing requests a browser could send from another site are refused ({@link CrossSiteRequestGuard}), since a
+ * browser also sends remembered Basic credentials with them. A read-only token may only read: any other method is a
+ * 403.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({BootstrapProperties.class, SecurityProperties.class})
 class SecurityConfiguration {
+
+    /** The OpenAPI document and its browsable page (springdoc's paths): readable without credentials. */
+    private static final String[] API_DOCUMENTATION = {"/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml",
+            "/swagger-ui.html", "/swagger-ui/**", "/webjars/**"};
 
     @Bean
     SecurityWebFilterChain api(ServerHttpSecurity http, ProblemWriter problems, Authenticator authenticator) {
@@ -51,6 +56,7 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .pathMatchers(HttpMethod.GET, API_DOCUMENTATION).permitAll()
                         .pathMatchers("/operator/**", "/actuator/**").access(allowed(true))
                         .anyExchange().access(allowed(false)))
                 .exceptionHandling(errors -> errors

@@ -3,6 +3,8 @@ package io.pipewright.app.security;
 import io.pipewright.command.web.Violations;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.access.Caller;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -10,13 +12,13 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -27,6 +29,7 @@ import reactor.core.scheduler.Schedulers;
  * creation's answer only.
  */
 @RestController
+@Tag(name = "API tokens")
 class TokenController {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
@@ -52,7 +55,10 @@ class TokenController {
     }
 
     @PostMapping("/tokens")
-    Mono<ResponseEntity<CreatedToken>> create(@RequestBody NewToken request, Caller caller) {
+    @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "403", description = "Sent with an API token: tokens are created with the user's "
+            + "password. Or a browser marked the request cross-site (Sec-Fetch-Site).")
+    Mono<CreatedToken> createToken(@RequestBody NewToken request, Caller caller) {
         return ReactiveSecurityContextHolder.getContext().flatMap(context -> {
             if (((CallerAuthentication) context.getAuthentication()).isToken()) {
                 return Mono.error(CommandRefused.forbidden("API tokens are created with the user's password"));
@@ -62,26 +68,24 @@ class TokenController {
                 ApiTokens.Created created = tokens.create(caller.username(), request.name(), request.organizationId(),
                         Boolean.TRUE.equals(request.readOnly()), expiresAt);
                 ApiTokens.TokenView view = created.token();
-                return ResponseEntity.status(HttpStatus.CREATED).body(new CreatedToken(view.id(), view.name(),
-                        view.organizationId(), view.readOnly(), view.expiresAt(), view.createdAt(),
-                        created.secret()));
+                return new CreatedToken(view.id(), view.name(), view.organizationId(), view.readOnly(),
+                        view.expiresAt(), view.createdAt(), created.secret());
             });
         });
     }
 
     @GetMapping("/tokens")
-    Mono<List<ApiTokens.TokenView>> list(Caller caller) {
+    Mono<List<ApiTokens.TokenView>> listTokens(Caller caller) {
         return blocking(() -> tokens.of(caller.username()));
     }
 
     @DeleteMapping("/tokens/{tokenId}")
-    Mono<ResponseEntity<Void>> revoke(@PathVariable UUID tokenId, Caller caller) {
-        return blocking(() -> {
-            if (!tokens.revoke(caller.username(), tokenId)) {
-                throw CommandRefused.notFound("token " + tokenId + " not found");
-            }
-            return ResponseEntity.noContent().build();
-        });
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> revoke(@PathVariable UUID tokenId, Caller caller) {
+        return blocking(() -> tokens.revoke(caller.username(), tokenId))
+                .filter(Boolean::booleanValue)
+                .switchIfEmpty(Mono.error(() -> CommandRefused.notFound("token " + tokenId + " not found")))
+                .then();
     }
 
     private Instant validated(NewToken request, Caller caller) {

@@ -9,17 +9,19 @@ import io.pipewright.kernel.pipeline.PipelineStatus;
 import io.pipewright.kernel.pipeline.ResumePipeline;
 import io.pipewright.kernel.query.FindPipeline;
 import io.pipewright.kernel.query.PipelineView;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
@@ -29,7 +31,10 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 @RequestMapping("/organizations/{organizationId}/pipelines")
+@Tag(name = "Pipelines")
 class PipelineCommandController {
+
+    private static final String STATE_CONFLICT = "The pipeline's state does not allow it (the detail says which).";
 
     private final CommandDispatch dispatch;
     private final int maxTables;
@@ -41,39 +46,44 @@ class PipelineCommandController {
     }
 
     @PostMapping
-    Mono<ResponseEntity<PipelineView>> create(@PathVariable UUID organizationId,
-                                              @RequestBody CreatePipelineRequest request, Caller caller) {
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = "The organization has a pipeline of that name.")
+    Mono<PipelineView> createPipeline(@PathVariable UUID organizationId,
+                                      @RequestBody CreatePipelineRequest request, Caller caller) {
         requirePermission(caller, organizationId);
         UUID pipelineId = UUID.randomUUID();
         return Mono.fromCallable(() -> request.toCommand(organizationId, pipelineId, maxTables))
                 .flatMap(command -> dispatch.sendAndAwaitNewView(command, caller,
                         new FindPipeline(organizationId, pipelineId), PipelineView.class))
-                .map(PipelineCommandController::accepted);
+                .flatMap(Mono::justOrEmpty);
     }
 
     @DeleteMapping("/{pipelineId}")
-    Mono<ResponseEntity<PipelineView>> delete(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
-                                              Caller caller) {
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = STATE_CONFLICT)
+    Mono<PipelineView> delete(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         return change(caller, organizationId, pipelineId, new DeletePipeline(pipelineId, organizationId),
                 PipelineStatus.DELETING);
     }
 
     @PostMapping("/{pipelineId}/pause")
-    Mono<ResponseEntity<PipelineView>> pause(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
-                                             Caller caller) {
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = STATE_CONFLICT)
+    Mono<PipelineView> pause(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         return change(caller, organizationId, pipelineId, new PausePipeline(pipelineId, organizationId),
                 PipelineStatus.PAUSED);
     }
 
     @PostMapping("/{pipelineId}/resume")
-    Mono<ResponseEntity<PipelineView>> resume(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
-                                              Caller caller) {
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = STATE_CONFLICT)
+    Mono<PipelineView> resume(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         return change(caller, organizationId, pipelineId, new ResumePipeline(pipelineId, organizationId),
                 PipelineStatus.RUNNING);
     }
 
-    private Mono<ResponseEntity<PipelineView>> change(Caller caller, UUID organizationId, UUID pipelineId,
-                                                      Object command, PipelineStatus leadsTo) {
+    private Mono<PipelineView> change(Caller caller, UUID organizationId, UUID pipelineId, Object command,
+                                      PipelineStatus leadsTo) {
         requirePermission(caller, organizationId);
         return dispatch.<Object>sendForResult(command, caller)
                 .onErrorMap(CommandDispatch::isUnknownAggregate, absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
@@ -82,7 +92,7 @@ class PipelineCommandController {
                 .flatMap(changed -> changed ? awaitStatus(organizationId, pipelineId, leadsTo)
                         : dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
                                 view -> true))
-                .map(PipelineCommandController::accepted);
+                .flatMap(Mono::justOrEmpty);
     }
 
     /**
@@ -94,10 +104,6 @@ class PipelineCommandController {
         return dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
                 view -> view.isEmpty() || view.get().status().equals(status.wireName())
                         || view.get().updatedAt().isAfter(sent));
-    }
-
-    private static ResponseEntity<PipelineView> accepted(Optional<PipelineView> view) {
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(view.orElse(null));
     }
 
     /** Not a member: the organization does not exist for the caller. A member without the permission: forbidden. */

@@ -8,16 +8,18 @@ import io.pipewright.kernel.policy.HostPathPolicy;
 import io.pipewright.kernel.query.FindManagedService;
 import io.pipewright.kernel.query.ManagedServiceView;
 import io.pipewright.kernel.service.DeregisterManagedService;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -25,6 +27,7 @@ import reactor.core.scheduler.Schedulers;
 /** Registers and deregisters services of the caller's organization. */
 @RestController
 @RequestMapping("/managed-services")
+@Tag(name = "Managed services")
 class ManagedServiceCommandController {
 
     private final CommandDispatch dispatch;
@@ -37,7 +40,9 @@ class ManagedServiceCommandController {
     }
 
     @PostMapping
-    Mono<ResponseEntity<ManagedServiceView>> register(@RequestBody RegisterServiceRequest request, Caller caller) {
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = "The organization has a service of that name.")
+    Mono<ManagedServiceView> register(@RequestBody RegisterServiceRequest request, Caller caller) {
         UUID organizationId = caller.defaultOrganization();
         if (organizationId == null || !caller.may(Caller.SERVICE_CREATE, organizationId)) {
             throw CommandRefused.forbidden("registering a service needs the " + Caller.SERVICE_CREATE
@@ -50,18 +55,20 @@ class ManagedServiceCommandController {
                 .flatMap(command -> dispatch.send(command, caller))
                 .then(dispatch.awaitView(new FindManagedService(organizationId, serviceId), ManagedServiceView.class,
                         Optional::isPresent))
-                .map(view -> ResponseEntity.status(HttpStatus.ACCEPTED).body(view.orElseThrow()));
+                .map(Optional::orElseThrow);
     }
 
     @DeleteMapping("/{serviceId}")
-    Mono<ResponseEntity<Void>> deregister(@PathVariable UUID serviceId, Caller caller) {
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @ApiResponse(responseCode = "409", description = "A pipeline uses the service.")
+    Mono<Void> deregister(@PathVariable UUID serviceId, Caller caller) {
         return dispatch.<UUID>sendForResult(new DeregisterManagedService(serviceId, caller.organizationIds(),
                         permittedOrganizations(caller)), caller)
                 .onErrorMap(CommandDispatch::isUnknownAggregate,
                         absent -> CommandRefused.notFound(ManagedService.NOT_FOUND))
                 .flatMap(organizationId -> dispatch.awaitView(new FindManagedService(organizationId, serviceId),
                         ManagedServiceView.class, Optional::isEmpty))
-                .thenReturn(ResponseEntity.noContent().build());
+                .then();
     }
 
     private static List<UUID> permittedOrganizations(Caller caller) {

@@ -9,6 +9,9 @@ import io.pipewright.query.page.Keyset;
 import io.pipewright.query.page.Page;
 import io.pipewright.query.page.PageRequest;
 import io.pipewright.query.page.PageTokenKey;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -25,6 +28,7 @@ import reactor.core.publisher.Mono;
  * JSON array with the next page in headers (see {@link Page}).
  */
 @RestController
+@Tag(name = "Pipelines")
 class PipelineViewController {
 
     private static final Pattern SEQUENCE = Pattern.compile("-1|[0-9]{1,18}");
@@ -41,13 +45,17 @@ class PipelineViewController {
 
     /** Live pipelines in creation order, {@code limit} (default 100, at most 1,000) at a time. */
     @GetMapping("/organizations/{organizationId}/pipelines")
-    Mono<ResponseEntity<List<PipelineView>>> list(@PathVariable UUID organizationId,
-                                                  @RequestParam(name = "limit", required = false) String limit,
-                                                  @RequestParam(name = "page_token", required = false) String pageToken,
-                                                  @RequestParam(name = "status", required = false) String status,
-                                                  @RequestParam(name = "name_prefix", required = false)
-                                                  String namePrefix,
-                                                  Caller caller, ServerHttpRequest request) {
+    Mono<ResponseEntity<List<PipelineView>>> listPipelines(
+            @PathVariable UUID organizationId,
+            @RequestParam(name = "limit", required = false) String limit,
+            @RequestParam(name = "page_token", required = false) String pageToken,
+            @Parameter(description = "Only pipelines in this status, as their status field names it (a deleted "
+                    + "pipeline is listed in none).")
+            @RequestParam(name = "status", required = false) String status,
+            @Parameter(description = "Only pipelines whose name starts with this text (literally).",
+                    schema = @Schema(maxLength = PipelineFilter.MAX_PREFIX_LENGTH))
+            @RequestParam(name = "name_prefix", required = false) String namePrefix,
+            Caller caller, ServerHttpRequest request) {
         if (!caller.isMemberOf(organizationId)) {
             return Mono.error(NotFound.of("organization"));
         }
@@ -63,7 +71,7 @@ class PipelineViewController {
     }
 
     @GetMapping("/organizations/{organizationId}/pipelines/{pipelineId}")
-    Mono<PipelineView> get(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
+    Mono<PipelineView> getPipeline(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         if (!caller.isMemberOf(organizationId)) {
             return Mono.error(NotFound.of("pipeline"));
         }

@@ -7,6 +7,7 @@ import io.pipewright.query.page.Keyset;
 import io.pipewright.query.page.Page;
 import io.pipewright.query.page.PageRequest;
 import io.pipewright.query.page.PageTokenKey;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +20,7 @@ import reactor.core.publisher.Mono;
 
 /** The read endpoints of registered services: the paginated list (see {@link Page}) and one service. */
 @RestController
+@Tag(name = "Managed services")
 class ManagedServiceViewController {
 
     private static final String LISTING = "managed-services";
@@ -33,7 +35,7 @@ class ManagedServiceViewController {
 
     /** The services of every organization the caller belongs to, in creation order, {@code limit} at a time. */
     @GetMapping("/managed-services")
-    Mono<ResponseEntity<List<ManagedServiceView>>> list(
+    Mono<ResponseEntity<List<ManagedServiceView>>> listServices(
             @RequestParam(name = "limit", required = false) String limit,
             @RequestParam(name = "page_token", required = false) String pageToken,
             Caller caller, ServerHttpRequest request) {
@@ -47,7 +49,7 @@ class ManagedServiceViewController {
     }
 
     @GetMapping("/managed-services/{serviceId}")
-    Mono<ManagedServiceView> get(@PathVariable UUID serviceId, Caller caller) {
+    Mono<ManagedServiceView> getService(@PathVariable UUID serviceId, Caller caller) {
         return views.find(serviceId, caller.organizationIds())
                 .switchIfEmpty(Mono.error(() -> NotFound.of("service")));
     }
