@@ -2,6 +2,7 @@ package io.pipewright.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -47,8 +48,22 @@ final class ApiClient {
         return call("GET", withQuery(path, query), null).body();
     }
 
-    Answer getPage(String path, Map<String, String> query) {
-        return call("GET", withQuery(path, query), null);
+    /** What a list endpoint answered: its rows, and the token of the page after the last one read, if any. */
+    record Rows(ArrayNode rows, Optional<String> nextPageToken) {
+    }
+
+    /** The first page of a list, or with {@code all} every page, following {@code Next-Page-Token}. */
+    Rows list(String path, Map<String, String> query, boolean all) {
+        ArrayNode rows = JSON.createArrayNode();
+        Map<String, String> pageQuery = new LinkedHashMap<>(query);
+        Optional<String> next;
+        do {
+            Answer page = call("GET", withQuery(path, pageQuery), null);
+            rows.addAll((ArrayNode) page.body());
+            next = page.nextPageToken();
+            next.ifPresent(token -> pageQuery.put("page_token", token));
+        } while (all && next.isPresent());
+        return new Rows(rows, next);
     }
 
     JsonNode send(String method, String path, Object body) {

@@ -1,7 +1,6 @@
 package io.pipewright.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,20 +36,13 @@ final class PipelinesCommand {
              String namePrefix,
              @Option(names = "--limit", description = "Pipelines per page (1 to 1000; default 100).") Integer limit,
              @Option(names = "--all", description = "Follow the pages to the end.") boolean all) {
-        ArrayNode pipelines = ApiClient.JSON.createArrayNode();
-        String pageToken = null;
-        do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("status", status);
-            query.put("name_prefix", namePrefix);
-            query.put("limit", limit == null ? null : limit.toString());
-            query.put("page_token", pageToken);
-            ApiClient.Answer page = root.client().getPage(pipelinesPath(), query);
-            pipelines.addAll((ArrayNode) page.body());
-            pageToken = page.nextPageToken().orElse(null);
-        } while (all && pageToken != null);
-        root.output().rows(pipelines, LIST_COLUMNS);
-        if (pageToken != null) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("status", status);
+        query.put("name_prefix", namePrefix);
+        query.put("limit", limit == null ? null : limit.toString());
+        ApiClient.Rows pipelines = root.client().list(pipelinesPath(), query, all);
+        root.output().rows(pipelines.rows(), LIST_COLUMNS);
+        if (pipelines.nextPageToken().isPresent()) {
             root.output().note("(more: --all, or narrow with --status / --name-prefix)");
         }
         return ExitCode.OK;

@@ -1,6 +1,5 @@
 package io.pipewright.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,18 +24,11 @@ final class ServicesCommand {
     @Command(name = "list", description = "Services you can see.")
     int list(@Option(names = "--limit", description = "Services per page (1 to 1000; default 100).") Integer limit,
              @Option(names = "--all", description = "Follow the pages to the end.") boolean all) {
-        ArrayNode services = ApiClient.JSON.createArrayNode();
-        String pageToken = null;
-        do {
-            Map<String, String> query = new LinkedHashMap<>();
-            query.put("limit", limit == null ? null : limit.toString());
-            query.put("page_token", pageToken);
-            ApiClient.Answer page = root.client().getPage("/managed-services", query);
-            services.addAll((ArrayNode) page.body());
-            pageToken = page.nextPageToken().orElse(null);
-        } while (all && pageToken != null);
-        root.output().rows(services, COLUMNS);
-        if (pageToken != null) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("limit", limit == null ? null : limit.toString());
+        ApiClient.Rows services = root.client().list("/managed-services", query, all);
+        root.output().rows(services.rows(), COLUMNS);
+        if (services.nextPageToken().isPresent()) {
             root.output().note("(more: --all)");
         }
         return ExitCode.OK;

@@ -89,6 +89,12 @@ class CliTest {
 
         Run services = cli(Map.of(), "services", "list", "--all");
         assertThat(services.out()).contains("ID", "STATUS", "cli-source-" + suffix, "cli-kafka-" + suffix);
+        Run firstPage = cli(Map.of(), "services", "list", "--limit", "1");
+        assertThat(firstPage.out().lines().filter(line -> line.contains("cli-"))).hasSize(1);
+        assertThat(firstPage.out()).contains("(more: --all)");
+        assertThat(cli(Map.of(), "services", "list", "--limit", "1", "--all", "-o", "json").json())
+                .extracting(service -> service.get("name").asText())
+                .contains("cli-source-" + suffix, "cli-kafka-" + suffix);
 
         Run created = cli(Map.of(), "pipelines", "create", "--name", "cli-" + suffix, "--source", sourceId,
                 "--sink", sinkId, "--table", "orders", "--topic-prefix", "cli" + suffix, "--wait");
