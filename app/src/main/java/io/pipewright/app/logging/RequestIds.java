@@ -14,7 +14,8 @@ import reactor.util.context.Context;
 
 /**
  * Gives every request an id that its answer shows ({@code X-Request-Id}) and its commands carry into the control
- * plane's logs ({@code request_id}, see {@link PipelineLogContext}), so a client's failed call can be found in the log.
+ * plane's logs ({@code request_id}, see {@link PipelineLogContext}; the web layer's own error log reads it from the
+ * exchange's attributes), so a client's failed call can be found in the log.
  * A client may send its own id (a proxy's or a script's), kept only when it is 1 to 64 letters, digits or
  * {@code . _ : -}; anything else is replaced, never logged.
  */
@@ -29,6 +30,7 @@ class RequestIds implements WebFilter, Ordered {
         String given = exchange.getRequest().getHeaders().getFirst(HEADER);
         String id = given != null && ACCEPTED.matcher(given).matches() ? given : newId();
         exchange.getResponse().getHeaders().set(HEADER, id);
+        exchange.getAttributes().put(CommandDispatch.REQUEST_ID, id);
         return chain.filter(exchange).contextWrite(Context.of(CommandDispatch.REQUEST_ID, id));
     }
 

@@ -11,6 +11,7 @@ import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -53,8 +54,8 @@ public class ProblemHandling extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Object> unexpectedException(Exception failure) {
-        return unexpected(failure);
+    ResponseEntity<Object> unexpectedException(Exception failure, ServerWebExchange exchange) {
+        return unexpected(failure, exchange.getAttribute(CommandDispatch.REQUEST_ID));
     }
 
     @Override
@@ -121,8 +122,16 @@ public class ProblemHandling extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status).body(problem);
     }
 
-    private static ResponseEntity<Object> unexpected(Throwable failure) {
-        LOG.error("Request failed unexpectedly", failure);
+    /** Logged with the request's id (the answer's {@code X-Request-Id}), so the caller's report finds this line. */
+    private static ResponseEntity<Object> unexpected(Throwable failure, String requestId) {
+        if (requestId != null) {
+            MDC.put(CommandDispatch.REQUEST_ID, requestId);
+        }
+        try {
+            LOG.error("Request failed unexpectedly", failure);
+        } finally {
+            MDC.remove(CommandDispatch.REQUEST_ID);
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The control plane failed to handle the request; the cause is in its log.");
         problem.setTitle("Internal error");
