@@ -27,6 +27,11 @@ import reactor.core.publisher.Flux;
  * with the value of the last event that set it, whether or not earlier events of the fold were applied before.
  * Events of one row arrive in their order (one aggregate's events are never split across segments).
  * <p>
+ * A count ({@link #count}) is the one change that adds instead of assigning: it keeps the sequence numbers of the
+ * events it counts and adds only those after the row's {@code last_sequence}, the events the row has not seen. Since
+ * a row has applied every event up to its {@code last_sequence} and none after, a batch written again counts each
+ * event once.
+ * <p>
  * {@code changed} is told each row's id once its batch is committed, so whoever it wakes reads the new row.
  */
 public final class ViewRows {
@@ -58,6 +63,14 @@ public final class ViewRows {
     /** Assigns {@code columns} of the row with this id, unless it already shows an event at or after {@code sequence}. */
     public void update(UUID id, long sequence, Map<String, ?> columns) {
         batch().change(id, sequence, columns, false);
+    }
+
+    /**
+     * Adds one to the number in {@code column} of the row with this id, for the event at {@code sequence}, unless the
+     * row already shows that event (see the class comment); written in the same statement as the row's other changes.
+     */
+    public void count(UUID id, long sequence, String column) {
+        batch().count(id, sequence, column);
     }
 
     /** Deletes every row at once (a projection's reset, which runs while its processor is stopped). */
@@ -96,10 +109,25 @@ public final class ViewRows {
 
         void change(UUID id, long sequence, Map<String, ?> columns, boolean insert) {
             columns.keySet().forEach(ViewRows::requireName);
-            RowChange row = rows.computeIfAbsent(id, RowChange::new);
+            RowChange row = changed(id, sequence);
             row.insert |= insert;
-            row.sequence = Math.max(row.sequence, sequence);
             row.columns.putAll(columns);
+            writeIfAlone();
+        }
+
+        void count(UUID id, long sequence, String column) {
+            requireName(column);
+            changed(id, sequence).counted.computeIfAbsent(column, name -> new ArrayList<>()).add(sequence);
+            writeIfAlone();
+        }
+
+        private RowChange changed(UUID id, long sequence) {
+            RowChange row = rows.computeIfAbsent(id, RowChange::new);
+            row.sequence = Math.max(row.sequence, sequence);
+            return row;
+        }
+
+        private void writeIfAlone() {
             if (writeAtOnce) {
                 write();
             }
@@ -120,21 +148,49 @@ public final class ViewRows {
 
         private DatabaseClient.GenericExecuteSpec statement(RowChange row) {
             List<String> names = new ArrayList<>(row.columns.keySet());
+            StringBuilder assignments = new StringBuilder();
             String sql;
             if (row.insert) {
-                StringBuilder assignments = new StringBuilder();
+                List<String> inserted = new ArrayList<>(names);
+                List<String> values = new ArrayList<>(names.stream().map(name -> ":" + name).toList());
                 names.forEach(name -> assignments.append(name).append(" = EXCLUDED.").append(name).append(", "));
-                sql = "INSERT INTO " + table + " (id, " + String.join(", ", names) + ", " + SEQUENCE + ") VALUES (:id, :"
-                        + String.join(", :", names) + ", :" + SEQUENCE + ") ON CONFLICT (id) DO UPDATE SET "
-                        + assignments + SEQUENCE + " = EXCLUDED." + SEQUENCE + " WHERE " + table + "." + SEQUENCE
-                        + " < EXCLUDED." + SEQUENCE;
+                row.counted.keySet().forEach(name -> {
+                    inserted.add(name);
+                    values.add("cardinality(" + sequences(name) + ")");
+                    assignments.append(name).append(" = ").append(table).append('.').append(name).append(" + ")
+                            .append(unseen(name)).append(", ");
+                });
+                sql = "INSERT INTO " + table + " (id, " + String.join(", ", inserted) + ", " + SEQUENCE
+                        + ") VALUES (:id, " + String.join(", ", values) + ", :" + SEQUENCE
+                        + ") ON CONFLICT (id) DO UPDATE SET " + assignments + SEQUENCE + " = EXCLUDED." + SEQUENCE
+                        + " WHERE " + table + "." + SEQUENCE + " < EXCLUDED." + SEQUENCE;
             } else {
-                StringBuilder assignments = new StringBuilder();
                 names.forEach(name -> assignments.append(name).append(" = :").append(name).append(", "));
+                row.counted.keySet().forEach(name -> assignments.append(name).append(" = ").append(name)
+                        .append(" + ").append(unseen(name)).append(", "));
                 sql = "UPDATE " + table + " SET " + assignments + SEQUENCE + " = :" + SEQUENCE + " WHERE id = :id AND "
                         + SEQUENCE + " < :" + SEQUENCE;
             }
-            return database.sql(sql).bindValues(row.columns).bind("id", row.id).bind(SEQUENCE, row.sequence);
+            DatabaseClient.GenericExecuteSpec statement = database.sql(sql).bindValues(row.columns)
+                    .bind("id", row.id).bind(SEQUENCE, row.sequence);
+            for (Map.Entry<String, List<Long>> counted : row.counted.entrySet()) {
+                statement = statement.bind(countParameter(counted.getKey()), counted.getValue().toArray(Long[]::new));
+            }
+            return statement;
+        }
+
+        /** How many of the counted events come after the last one the stored row has seen (its old last_sequence). */
+        private String unseen(String column) {
+            return "(SELECT count(*) FROM unnest(" + sequences(column) + ") AS counted(sequence)"
+                    + " WHERE counted.sequence > " + table + "." + SEQUENCE + ")";
+        }
+
+        private static String sequences(String column) {
+            return "CAST(:" + countParameter(column) + " AS BIGINT[])";
+        }
+
+        private static String countParameter(String column) {
+            return "counted_" + column;
         }
     }
 
@@ -143,6 +199,8 @@ public final class ViewRows {
         final UUID id;
         /** Sorted, so that one set of columns is always one statement text (one prepared statement per connection). */
         final Map<String, Object> columns = new TreeMap<>();
+        /** The sequence numbers of the events each count column counts, sorted by column for the same reason. */
+        final Map<String, List<Long>> counted = new TreeMap<>();
         boolean insert;
         long sequence = -1;
 

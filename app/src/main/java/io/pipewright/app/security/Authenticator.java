@@ -17,7 +17,8 @@ import reactor.core.scheduler.Schedulers;
  * Checks presented credentials. A password or token verified a moment ago is found in {@link VerifiedCredentials}
  * and costs no bcrypt and no query; otherwise a password is checked with bcrypt against the stored hash (an unknown
  * user name against a hash of a random password, so it costs the same), unless the throttle says to wait, and a
- * token is looked up by its SHA-256. Memberships are read once, here, and travel with the authentication.
+ * token is looked up by its SHA-256. Memberships are read once, here, and travel with the authentication. The
+ * {@link ScrapeToken} is recognized before anything else and grants no user.
  */
 @Component
 class Authenticator implements ReactiveAuthenticationManager {
@@ -27,16 +28,18 @@ class Authenticator implements ReactiveAuthenticationManager {
     private final PasswordEncoder encoder;
     private final VerifiedCredentials verified;
     private final LoginThrottle throttle;
+    private final ScrapeToken scrapeToken;
     private final String unknownUserHash;
     private final Clock clock = Clock.systemUTC();
 
     Authenticator(Users users, ApiTokens tokens, PasswordEncoder encoder, VerifiedCredentials verified,
-                  LoginThrottle throttle) {
+                  LoginThrottle throttle, ScrapeToken scrapeToken) {
         this.users = users;
         this.tokens = tokens;
         this.encoder = encoder;
         this.verified = verified;
         this.throttle = throttle;
+        this.scrapeToken = scrapeToken;
         byte[] unguessable = new byte[32];
         new SecureRandom().nextBytes(unguessable);
         this.unknownUserHash = encoder.encode(Base64.getEncoder().encodeToString(unguessable));
@@ -45,6 +48,9 @@ class Authenticator implements ReactiveAuthenticationManager {
     @Override
     public Mono<Authentication> authenticate(Authentication authentication) {
         PresentedCredentials presented = (PresentedCredentials) authentication;
+        if (presented.isBearer() && scrapeToken.matches(presented.secret())) {
+            return Mono.just(ScrapeToken.Scraper.INSTANCE);
+        }
         String key = presented.isBearer() ? VerifiedCredentials.tokenKey(VerifiedCredentials.sha256(presented.secret()))
                 : verified.passwordKey(presented.username(), presented.secret());
         VerifiedCredentials.Remembered known = verified.find(key);

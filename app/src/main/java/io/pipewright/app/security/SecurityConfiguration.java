@@ -75,6 +75,9 @@ class SecurityConfiguration {
     }
 
     private static boolean permits(Authentication checked, ServerWebExchange exchange, boolean operatorOnly) {
+        if (checked instanceof ScrapeToken.Scraper) {
+            return ScrapeToken.reaches(exchange);
+        }
         if (!(checked instanceof CallerAuthentication caller) || !caller.isAuthenticated()) {
             return false;
         }

@@ -28,7 +28,7 @@ class InvalidTokenThrottleTest {
     private final VerifiedCredentials verified = new VerifiedCredentials(properties, mock(JdbcTemplate.class));
     private final ApiTokens tokens = mock(ApiTokens.class);
     private final Authenticator authenticator = new Authenticator(mock(Users.class), tokens,
-            new BCryptPasswordEncoder(4), verified, new LoginThrottle(properties));
+            new BCryptPasswordEncoder(4), verified, new LoginThrottle(properties), new ScrapeToken(""));
 
     @AfterEach
     void stopRecheck() {

@@ -41,7 +41,7 @@ class RememberedVerificationTest {
     private final BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(4);
     private final Users users = mock(Users.class);
     private final Authenticator authenticator = new Authenticator(users, mock(ApiTokens.class), encoder, verified,
-            new LoginThrottle(properties));
+            new LoginThrottle(properties), new ScrapeToken(""));
 
     @AfterEach
     void stopRecheck() {

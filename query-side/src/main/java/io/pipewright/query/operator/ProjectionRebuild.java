@@ -7,7 +7,6 @@ import java.util.OptionalLong;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.stereotype.Component;
@@ -34,7 +33,7 @@ class ProjectionRebuild {
      */
     synchronized void rebuild() {
         List<StreamingEventProcessor> processors = processors();
-        started = new Started(System.nanoTime(), position(events.createTailToken()).orElse(0));
+        started = new Started(System.nanoTime(), ProcessorPositions.position(events.createTailToken()).orElse(0));
         try {
             processors.forEach(StreamingEventProcessor::shutDown);
             processors.forEach(StreamingEventProcessor::resetTokens);
@@ -44,7 +43,7 @@ class ProjectionRebuild {
     }
 
     List<ProjectionStatus> statuses() {
-        long head = position(events.createHeadToken()).orElse(0);
+        long head = ProcessorPositions.head(events);
         return processors().stream().map(processor -> status(processor, head)).toList();
     }
 
@@ -60,13 +59,9 @@ class ProjectionRebuild {
         // Right after a start no segment is claimed yet; its replay has not begun, let alone ended.
         boolean replaying = processor.isRunning()
                 && (segments.isEmpty() || segments.stream().anyMatch(ProjectionRebuild::isBehindReset));
-        Long position = segments.stream()
-                .map(EventTrackerStatus::getCurrentPosition)
-                .filter(OptionalLong::isPresent)
-                .map(OptionalLong::getAsLong)
-                .min(Long::compare)
-                .orElse(null);
-        Long remaining = processor.isRunning() ? Math.max(0, head - (position == null ? 0 : position)) : null;
+        OptionalLong slowest = ProcessorPositions.position(processor);
+        Long position = slowest.isPresent() ? slowest.getAsLong() : null;
+        Long remaining = processor.isRunning() ? ProcessorPositions.remaining(head, slowest) : null;
         return new ProjectionStatus(processor.getName(), processor.isRunning(), replaying, position, remaining,
                 replaying ? eventsPerSecond(position) : null, processor.isError());
     }
@@ -79,10 +74,6 @@ class ProjectionRebuild {
         }
         double seconds = (System.nanoTime() - rebuild.nanoTime()) / 1e9;
         return seconds <= 0 ? null : Math.round(Math.max(0, position - rebuild.tail()) / seconds);
-    }
-
-    private static OptionalLong position(TrackingToken token) {
-        return token == null ? OptionalLong.empty() : token.position();
     }
 
     /** When the last rebuild of this node started, and the position before the first event it replays. */

@@ -133,9 +133,11 @@ class PipelineProjection {
                 "error_message", text(event.errorMessage())));
     }
 
+    /** Every restart counts, however the retry budget's attempt numbers start over. */
     @EventHandler
     void on(ConnectorRestarted event, @SequenceNumber long sequence) {
         update(event.pipelineId(), sequence, event.at(), Map.of());
+        rows.count(event.pipelineId(), sequence, "connector_restarts");
     }
 
     @EventHandler
