@@ -10,6 +10,7 @@ import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.NodeRole;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.kernel.service.SslMode;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.nio.file.Path;
@@ -137,6 +138,7 @@ class SourceAdminOnSourceTest {
 
     private static PostgresEndpoint endpoint(PostgresServer source) {
         return new PostgresEndpoint(List.of(new PostgresNode(source.host(), source.port(), NodeRole.PRIMARY)),
-                "postgres", source.superuser(), VAULT.vaulted(source.superuserPassword()), HbaManagement.EXTERNAL);
+                "postgres", source.superuser(), VAULT.vaulted(source.superuserPassword()), HbaManagement.EXTERNAL,
+                SslMode.REQUIRE, null);
     }
 }

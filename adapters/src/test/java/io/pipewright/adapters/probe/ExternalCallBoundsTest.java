@@ -19,6 +19,7 @@ import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceStatus;
+import io.pipewright.kernel.service.SslMode;
 import io.pipewright.sagas.service.ProbeResult;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -213,9 +214,10 @@ class ExternalCallBoundsTest {
         return assertTimeoutPreemptively(ENDS_WITHIN, call::get);
     }
 
+    /** prefer: the scripted servers decline TLS ('N') and go on in the clear, as a server without TLS does. */
     private static PostgresEndpoint postgres(int port) {
         return new PostgresEndpoint(List.of(new PostgresNode("127.0.0.1", port, NodeRole.PRIMARY)), "postgres",
-                "postgres", VAULT.vaulted("not-a-real-password"), HbaManagement.EXTERNAL);
+                "postgres", VAULT.vaulted("not-a-real-password"), HbaManagement.EXTERNAL, SslMode.PREFER, null);
     }
 
     /** SSL declined, authentication ok, the parameters pgjdbc needs, ready for a query. */

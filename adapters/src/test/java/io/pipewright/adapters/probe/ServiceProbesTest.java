@@ -17,6 +17,7 @@ import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.kernel.service.SslMode;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import io.pipewright.sagas.service.ProbeResult;
@@ -90,7 +91,7 @@ class ServiceProbesTest {
         PostgresServer source = stack.source();
         PostgresEndpoint endpoint = new PostgresEndpoint(List.of(new PostgresNode(source.host(), source.port(),
                 NodeRole.PRIMARY)), "no_such_db", source.superuser(), vaulted(source.superuserPassword()),
-                HbaManagement.FILE);
+                HbaManagement.FILE, SslMode.REQUIRE, null);
         ProbeResult result = probes.probe(ServiceType.POSTGRESQL, endpoint, null);
         assertThat(result.status()).isEqualTo(ServiceStatus.FAILED);
         assertThat(result.reason()).isEqualTo("PostgreSQL at " + source.host() + ":" + source.port()
@@ -100,7 +101,7 @@ class ServiceProbesTest {
     @Test
     void aPostgresqlThatDoesNotAnswerIsStillPending() {
         PostgresEndpoint nobody = new PostgresEndpoint(List.of(new PostgresNode("127.0.0.1", 1, NodeRole.PRIMARY)),
-                "postgres", "postgres", vaulted("x"), HbaManagement.EXTERNAL);
+                "postgres", "postgres", vaulted("x"), HbaManagement.EXTERNAL, SslMode.REQUIRE, null);
         ProbeResult result = probes.probe(ServiceType.POSTGRESQL, nobody, null);
         assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
         assertThat(result.reason()).isEqualTo("could not connect to 127.0.0.1:1: connection refused");
@@ -134,7 +135,7 @@ class ServiceProbesTest {
 
     private static PostgresEndpoint postgres(PostgresServer server, String password) {
         return new PostgresEndpoint(List.of(new PostgresNode(server.host(), server.port(), NodeRole.PRIMARY)),
-                "postgres", server.superuser(), vaulted(password), HbaManagement.FILE);
+                "postgres", server.superuser(), vaulted(password), HbaManagement.FILE, SslMode.REQUIRE, null);
     }
 
     private static SecretRef vaulted(String password) {
