@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -42,6 +43,7 @@ public final class LocalCertificateAuthority {
     private static final Duration VALIDITY = Duration.ofDays(3650);
     private static final String SIGNATURE = "SHA256withECDSA";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private final X500Name name;
     private final KeyPair keys;
@@ -78,10 +80,18 @@ public final class LocalCertificateAuthority {
     }
 
     /**
-     * A server certificate and its new key, for {@code localhost} and {@code 127.0.0.1}, signed by this authority:
+     * A server certificate and its new key, for {@code 127.0.0.1} and {@code localhost}, signed by this authority:
      * what a client that checks the host name ({@code verify-full}) accepts for a server on loopback.
      */
     public ServerCertificate issueServerCertificate(String commonName) {
+        return issueServerCertificate(commonName, List.of(Ports.LOOPBACK, "localhost"));
+    }
+
+    /**
+     * A server certificate and its new key for {@code names} (subject alternative names: IPv4 addresses as such,
+     * anything else as a DNS name), signed by this authority.
+     */
+    public ServerCertificate issueServerCertificate(String commonName, List<String> names) {
         KeyPair serverKeys = keyPair();
         Instant now = Instant.now();
         try {
@@ -92,9 +102,8 @@ public final class LocalCertificateAuthority {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(List.of(
-                            new GeneralName(GeneralName.iPAddress, Ports.LOOPBACK),
-                            new GeneralName(GeneralName.dNSName, "localhost")).toArray(GeneralName[]::new)))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.stream()
+                            .map(LocalCertificateAuthority::alternativeName).toArray(GeneralName[]::new)))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(keys.getPublic()))
                     .addExtension(Extension.subjectKeyIdentifier, false,
@@ -122,6 +131,10 @@ public final class LocalCertificateAuthority {
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("cannot sign a certificate", e);
         }
+    }
+
+    private static GeneralName alternativeName(String name) {
+        return new GeneralName(IPV4.matcher(name).matches() ? GeneralName.iPAddress : GeneralName.dNSName, name);
     }
 
     /** A distinguished name of just a common name, of characters that need no escaping. */
