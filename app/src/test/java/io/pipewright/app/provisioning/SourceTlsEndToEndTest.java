@@ -9,6 +9,12 @@ import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalCertificateAuthority;
 import io.pipewright.localstack.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +32,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A source registered with TLS on the real stack, whose source PostgreSQL serves TLS with a certificate of its own
- * authority: verify-full with that authority probes Running and a pipeline streams; another authority fails the
- * service saying the certificate could not be verified; require needs no authority.
+ * authority: verify-full with that authority probes Running and a pipeline streams, its connector told the mode and
+ * given the authority as a file in the worker's secrets directory (removed with the pipeline), never inline; another
+ * authority fails the service saying the certificate could not be verified; require needs no authority.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
@@ -53,7 +60,7 @@ class SourceTlsEndToEndTest {
     }
 
     @Test
-    void verifyFullWithTheSourcesAuthorityProbesRunningAndAPipelineStreams() {
+    void verifyFullWithTheSourcesAuthorityProbesRunningAndAPipelineStreams() throws Exception {
         String source = api.register(api.source("tls-source-" + suffix, "local", "verify-full",
                 stack.source().caCertificatePem()));
         api.awaitServiceRunning(source);
@@ -61,7 +68,20 @@ class SourceTlsEndToEndTest {
         assertThat(postgresql.get("ssl_mode").asText()).isEqualTo("verify-full");
         assertThat(postgresql.get("ca_certificate_sha256")).hasSize(1);
 
-        streamsAnInsert(source);
+        String id = streamsAnInsert(source);
+
+        JsonNode config = api.connect("/connectors/mdb-pipeline-" + id.substring(0, 8) + "/config");
+        Path caFile = stack.connect().secretsPath().resolve(resourceName(id) + ".ca.crt");
+        assertThat(config.get("database.sslmode").asText()).isEqualTo("verify-full");
+        assertThat(config.get("database.sslrootcert").asText()).isEqualTo(caFile.toString());
+        assertThat(config.toString()).doesNotContain("BEGIN CERTIFICATE");
+        assertThat(Files.readString(caFile)).isEqualTo(stack.source().caCertificatePem());
+        assertThat(connectorSessionEncrypted(id)).isTrue();
+
+        api.call("DELETE", PipewrightClient.PIPELINES + "/" + id, null, 202);
+        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        assertThat(caFile).doesNotExist();
+        assertThat(stack.connect().secretsPath().resolve(resourceName(id))).doesNotExist();
     }
 
     @Test
@@ -78,12 +98,35 @@ class SourceTlsEndToEndTest {
     }
 
     @Test
-    void requireWithoutAnAuthorityProbesRunningAndAPipelineStreams() {
+    void requireWithoutAnAuthorityProbesRunningAndAPipelineStreams() throws Exception {
         String source = api.register(api.source("require-source-" + suffix, "local", "require", null));
         api.awaitServiceRunning(source);
         assertThat(api.get("/managed-services/" + source).at("/postgresql/ssl_mode").asText()).isEqualTo("require");
 
-        streamsAnInsert(source);
+        String id = streamsAnInsert(source);
+
+        JsonNode config = api.connect("/connectors/mdb-pipeline-" + id.substring(0, 8) + "/config");
+        assertThat(config.get("database.sslmode").asText()).isEqualTo("require");
+        assertThat(config.has("database.sslrootcert")).isFalse();
+        assertThat(stack.connect().secretsPath().resolve(resourceName(id) + ".ca.crt")).doesNotExist();
+        assertThat(connectorSessionEncrypted(id)).isTrue();
+    }
+
+    /** Whether the connector streams from the source over TLS, as the source sees its slot's session. */
+    private boolean connectorSessionEncrypted(String pipelineId) throws SQLException {
+        try (Connection connection = stack.source().connect("postgres");
+             PreparedStatement query = connection.prepareStatement("SELECT ssl FROM pg_stat_ssl WHERE pid = "
+                     + "(SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?)")) {
+            query.setString(1, resourceName(pipelineId));
+            try (ResultSet ssl = query.executeQuery()) {
+                assertThat(ssl.next()).as("an active session on the pipeline's slot").isTrue();
+                return ssl.getBoolean(1);
+            }
+        }
+    }
+
+    private static String resourceName(String pipelineId) {
+        return "pipewright_" + pipelineId.replace("-", "");
     }
 
     /** A pipeline of {@code source} into the stack's Kafka runs and delivers a row inserted after its snapshot. */
