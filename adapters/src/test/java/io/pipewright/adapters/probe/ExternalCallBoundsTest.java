@@ -75,6 +75,23 @@ class ExternalCallBoundsTest {
         }
     }
 
+    /**
+     * The TLS handshake is part of the login: a server that agrees to TLS, announces a handshake record of 16 KiB and
+     * trickles it faster than any one read's bound (pgjdbc reads the handshake with the connect timeout, 1 s here) is
+     * stopped by the login's.
+     */
+    @Test
+    void aPostgresqlThatTricklesItsTlsHandshakeIsPendingAfterTheLoginBound() {
+        byte[] handshakeRecordOf16KiB = {0x16, 0x03, 0x03, 0x40, 0x00};
+        try (HostileServer server = HostileServer.tricklingAfterAgreeingToTls(handshakeRecordOf16KiB,
+                Duration.ofMillis(300))) {
+            ProbeResult result = boundedly(() -> postgresProbe.probe(postgres(server.port(), SslMode.REQUIRE)));
+            assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
+            assertThat(result.reason()).isEqualTo("127.0.0.1:" + server.port()
+                    + " accepted the connection but did not complete a PostgreSQL login within 3 s");
+        }
+    }
+
     @Test
     void aStatementWhoseAnswerTricklesFailsAfterTheReadBound() {
         byte[] loginThenTrickledError = concat(loggedIn(), messageStart('E'));
@@ -216,8 +233,12 @@ class ExternalCallBoundsTest {
 
     /** prefer: the scripted servers decline TLS ('N') and go on in the clear, as a server without TLS does. */
     private static PostgresEndpoint postgres(int port) {
+        return postgres(port, SslMode.PREFER);
+    }
+
+    private static PostgresEndpoint postgres(int port, SslMode sslMode) {
         return new PostgresEndpoint(List.of(new PostgresNode("127.0.0.1", port, NodeRole.PRIMARY)), "postgres",
-                "postgres", VAULT.vaulted("not-a-real-password"), HbaManagement.EXTERNAL, SslMode.PREFER, null);
+                "postgres", VAULT.vaulted("not-a-real-password"), HbaManagement.EXTERNAL, sslMode, null);
     }
 
     /** SSL declined, authentication ok, the parameters pgjdbc needs, ready for a query. */
