@@ -18,6 +18,7 @@ import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
 import io.pipewright.kernel.service.SslMode;
+import io.pipewright.localstack.LocalCertificateAuthority;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import io.pipewright.sagas.service.ProbeResult;
@@ -108,6 +109,27 @@ class ServiceProbesTest {
     }
 
     @Test
+    void aCertificateOfAnotherAuthorityFailsTheServiceOnEveryNodeAndIsPendingWhileANodeMayStillAnswer() {
+        PostgresServer source = stack.source();
+        String otherAuthority = LocalCertificateAuthority.generate("not the source's").certificatePem();
+        String refused = "the TLS certificate of PostgreSQL at " + source.host() + ":" + source.port()
+                + " could not be verified: it is not issued by the service's ca_certificate";
+        PostgresNode primary = new PostgresNode(source.host(), source.port(), NodeRole.PRIMARY);
+
+        ProbeResult oneNode = probes.probe(ServiceType.POSTGRESQL, verifying(List.of(primary), otherAuthority), null);
+        assertThat(oneNode).isEqualTo(new ProbeResult(ServiceStatus.FAILED, refused, Map.of()));
+
+        ProbeResult everyNode = probes.probe(ServiceType.POSTGRESQL, verifying(List.of(primary,
+                new PostgresNode(source.host(), source.port(), NodeRole.STANDBY)), otherAuthority), null);
+        assertThat(everyNode).isEqualTo(new ProbeResult(ServiceStatus.FAILED,
+                "PostgreSQL: no node of the source is a primary now: " + refused + ", " + refused, Map.of()));
+
+        ProbeResult nodeDown = probes.probe(ServiceType.POSTGRESQL, verifying(List.of(primary,
+                new PostgresNode("127.0.0.1", 1, NodeRole.STANDBY)), otherAuthority), null);
+        assertThat(nodeDown.status()).isEqualTo(ServiceStatus.PENDING);
+    }
+
+    @Test
     void kafkaWithItsConnectAddonIsRunning() {
         KafkaEndpoint kafka = new KafkaEndpoint(stack.kafka().bootstrapServers(),
                 new KafkaConnectEndpoint(stack.connect().restUrl(), PluginInstallation.PREINSTALLED, null, null));
@@ -131,6 +153,12 @@ class ServiceProbesTest {
         ProbeResult result = probes.probe(ServiceType.KAFKA, null, new KafkaEndpoint("127.0.0.1:1", null));
         assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
         assertThat(result.reason()).isEqualTo("could not connect to Kafka at 127.0.0.1:1: connection refused");
+    }
+
+    private static PostgresEndpoint verifying(List<PostgresNode> nodes, String caCertificate) {
+        PostgresServer source = stack.source();
+        return new PostgresEndpoint(nodes, "postgres", source.superuser(), vaulted(source.superuserPassword()),
+                HbaManagement.FILE, SslMode.VERIFY_FULL, caCertificate);
     }
 
     private static PostgresEndpoint postgres(PostgresServer server, String password) {
