@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.postgresql.PGProperty;
 
 /**
  * pgjdbc's {@code sslfactory} for a source registered with a verifying {@code ssl_mode}: TLS that trusts exactly the
@@ -30,14 +31,12 @@ public final class ServiceCaSocketFactory extends SSLSocketFactory {
 
     /** The service's CA certificate, PEM. */
     static final String CA_CERTIFICATE = "pipewright.caCertificate";
-    /** The service's {@link SslMode}, by its wire name. */
-    static final String SSL_MODE = "pipewright.sslMode";
 
     private final SSLSocketFactory tls;
     private final boolean checkHostName;
 
     public ServiceCaSocketFactory(Properties info) throws GeneralSecurityException, IOException {
-        checkHostName = SslMode.VERIFY_FULL.wireName().equals(info.getProperty(SSL_MODE));
+        checkHostName = SslMode.VERIFY_FULL.wireName().equals(PGProperty.SSL_MODE.getOrDefault(info));
         KeyStore authorities = KeyStore.getInstance(KeyStore.getDefaultType());
         authorities.load(null, null);
         List<X509Certificate> certificates = CaCertificates.parse(info.getProperty(CA_CERTIFICATE));

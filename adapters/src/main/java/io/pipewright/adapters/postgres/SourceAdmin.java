@@ -168,7 +168,6 @@ public class SourceAdmin {
         properties.setProperty("sslmode", endpoint.sslMode().wireName());
         if (endpoint.sslMode().verifiesCertificate()) {
             properties.setProperty("sslfactory", ServiceCaSocketFactory.class.getName());
-            properties.setProperty(ServiceCaSocketFactory.SSL_MODE, endpoint.sslMode().wireName());
             properties.setProperty(ServiceCaSocketFactory.CA_CERTIFICATE, endpoint.caCertificate());
         }
     }

@@ -77,7 +77,7 @@ class ServiceCaSocketFactoryTest {
     private static void handshake(LocalCertificateAuthority.ServerCertificate server, SslMode mode, String trusted)
             throws Exception {
         Properties info = new Properties();
-        info.setProperty(ServiceCaSocketFactory.SSL_MODE, mode.wireName());
+        info.setProperty("sslmode", mode.wireName());
         info.setProperty(ServiceCaSocketFactory.CA_CERTIFICATE, trusted);
         ServiceCaSocketFactory factory = new ServiceCaSocketFactory(info);
         try (SSLServerSocket listener = (SSLServerSocket) serverContext(server).getServerSocketFactory()
