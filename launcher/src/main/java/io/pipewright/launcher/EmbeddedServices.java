@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * Registers the embedded source PostgreSQL and Kafka + Connect as managed services through the public API, as a user
- * would, and waits until the control plane has probed them Running, so a pipeline can be created right away. With
+ * would (the source with ssl_mode verify-full and the certificate of the authority its TLS certificate comes from),
+ * and waits until the control plane has probed them Running, so a pipeline can be created right away. With
  * {@code --keep-data} the services registered by the previous run are found by name instead.
  */
 final class EmbeddedServices {
@@ -27,6 +28,8 @@ final class EmbeddedServices {
     static final String SOURCE_NAME = "source-postgresql";
     static final String KAFKA_NAME = "kafka";
     static final String ZONE = "local";
+    /** The embedded source serves TLS with its own authority: registered as a user verifying their server would. */
+    static final String SOURCE_SSL_MODE = "verify-full";
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
     record Registered(UUID sourceId, UUID kafkaId) {
@@ -62,7 +65,9 @@ final class EmbeddedServices {
                         "admin_database", "postgres",
                         "admin_user", source.superuser(),
                         "admin_password", source.superuserPassword(),
-                        "hba_management", "file"));
+                        "hba_management", "file",
+                        "ssl_mode", SOURCE_SSL_MODE,
+                        "ca_certificate", source.caCertificatePem()));
     }
 
     private static Map<String, Object> kafkaRegistration(LocalStack stack) {

@@ -39,6 +39,8 @@ final class UpFile {
         sourcePostgresql.put("user", source.superuser());
         sourcePostgresql.put("password", source.superuserPassword());
         sourcePostgresql.put("jdbc_url", source.jdbcUrl(SOURCE_DATABASE));
+        sourcePostgresql.put("ssl_mode", EmbeddedServices.SOURCE_SSL_MODE);
+        sourcePostgresql.put("ca_certificate_file", source.caCertificateFile().toString());
 
         Map<String, Object> kafka = new LinkedHashMap<>();
         kafka.put("id", services.kafkaId().toString());

@@ -23,7 +23,8 @@ final class UpSummary {
                 .append("  organization id  ").append(identity.organizationId()).append('\n')
                 .append("  source           psql 'postgresql://").append(source.superuser()).append('@')
                 .append(source.host()).append(':').append(source.port()).append('/').append(UpFile.SOURCE_DATABASE)
-                .append("'  (password in ").append(upFile).append(")\n")
+                .append("?sslmode=").append(EmbeddedServices.SOURCE_SSL_MODE).append("&sslrootcert=")
+                .append(source.caCertificateFile()).append("'  (password in ").append(upFile).append(")\n")
                 .append("  kafka            ").append(stack.kafka().bootstrapServers()).append('\n')
                 .append("  kafka connect    ").append(stack.connect().restUrl()).append('\n')
                 .append("\nStarted in:\n");

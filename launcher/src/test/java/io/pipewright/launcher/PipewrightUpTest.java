@@ -60,7 +60,9 @@ class PipewrightUpTest {
         JsonNode source = info.at("/services/source_postgresql");
         assertThat(source.get("id").asText()).matches("[0-9a-f-]{36}");
         assertThat(getAuthenticated(info, "/managed-services/" + source.get("id").asText()))
-                .contains("\"status\":\"Running\"");
+                .contains("\"status\":\"Running\"", "\"ssl_mode\":\"verify-full\"");
+        assertThat(source.get("ssl_mode").asText()).isEqualTo("verify-full");
+        assertThat(Path.of(source.get("ca_certificate_file").asText())).isRegularFile();
         insertCustomer(source, "kept across --keep-data");
         assertThat(countCustomers(source, "kept across --keep-data")).isEqualTo(1);
 
@@ -169,10 +171,13 @@ class PipewrightUpTest {
         return response.body();
     }
 
+    /** As a user reads up.json: verifying the source's TLS certificate with the authority it names. */
     private static Connection connect(JsonNode source) throws Exception {
         Properties credentials = new Properties();
         credentials.setProperty("user", source.get("user").asText());
         credentials.setProperty("password", source.get("password").asText());
+        credentials.setProperty("sslmode", source.get("ssl_mode").asText());
+        credentials.setProperty("sslrootcert", source.get("ca_certificate_file").asText());
         String url = "jdbc:postgresql://" + source.get("host").asText() + ":" + source.get("port").asInt() + "/"
                 + source.get("database").asText();
         return DriverManager.getConnection(url, credentials);

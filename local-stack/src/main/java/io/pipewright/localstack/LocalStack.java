@@ -62,7 +62,10 @@ public final class LocalStack implements AutoCloseable {
         return present(controlPlaneDatabase, CONTROL_PLANE_POSTGRESQL);
     }
 
-    /** PostgreSQL 17 with database {@value #SOURCE_DATABASE} (public.customers, public.orders) and a restrictive pg_hba. */
+    /**
+     * PostgreSQL 17 with database {@value #SOURCE_DATABASE} (public.customers, public.orders), a restrictive pg_hba, and
+     * TLS with a certificate of its own authority ({@link PostgresServer#caCertificatePem()}).
+     */
     public PostgresServer source() {
         return present(source, SOURCE_POSTGRESQL);
     }
@@ -153,11 +156,11 @@ public final class LocalStack implements AutoCloseable {
         try {
             if (settings.controlPlaneDatabase) {
                 controlPlaneDatabase = timed(CONTROL_PLANE_POSTGRESQL,
-                        () -> startPostgres(CONTROL_PLANE_POSTGRESQL, ports, HbaPolicy.PASSWORD_FOR_EVERY_ROLE));
+                        () -> startPostgres(CONTROL_PLANE_POSTGRESQL, ports, HbaPolicy.PASSWORD_FOR_EVERY_ROLE, false));
             }
             if (settings.source) {
                 source = timed(SOURCE_POSTGRESQL, () -> {
-                    PostgresServer server = startPostgres(SOURCE_POSTGRESQL, ports, HbaPolicy.SUPERUSER_ONLY);
+                    PostgresServer server = startPostgres(SOURCE_POSTGRESQL, ports, HbaPolicy.SUPERUSER_ONLY, true);
                     loadSampleData(server);
                     return server;
                 });
@@ -185,13 +188,15 @@ public final class LocalStack implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "local stack ready in {0}: {1}", workDirectory, startupTimings());
     }
 
-    private PostgresServer startPostgres(String name, PortBook ports, HbaPolicy hbaPolicy) {
+    /** {@code tls}: the source serves TLS like a PostgreSQL users register; the control plane's own database does not. */
+    private PostgresServer startPostgres(String name, PortBook ports, HbaPolicy hbaPolicy, boolean tls) {
         return PostgresServer.builder()
                 .name(name)
                 .dataDirectory(workDirectory.resolve(name))
                 .workDirectory(workDirectory)
                 .port(ports.port(name))
                 .hbaPolicy(hbaPolicy)
+                .tls(tls)
                 .start();
     }
 

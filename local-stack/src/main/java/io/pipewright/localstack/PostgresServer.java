@@ -23,13 +23,19 @@ import java.util.Properties;
 /**
  * A PostgreSQL server run from the zonky binaries as a direct child process ({@code postgres -D}, no pg_ctl), listening on
  * 127.0.0.1 only, with logical decoding enabled. Its superuser password is generated at initdb and kept in the data
- * directory, so a kept data directory and a standby copied from it know it too.
+ * directory, so a kept data directory and a standby copied from it know it too. Unless built without, it serves TLS
+ * (plain connections are still accepted) with a certificate for 127.0.0.1 and localhost from a certificate authority
+ * made for it, whose certificate ({@link #caCertificatePem()}) is kept in the data directory with the server's key
+ * and certificate: a kept data directory and a standby copied from it present the same certificate.
  */
 public final class PostgresServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PostgresServer.class.getName());
     private static final String SUPERUSER = "postgres";
     private static final String PASSWORD_FILE = "pipewright-superuser.password";
+    private static final String CA_CERTIFICATE_FILE = "pipewright-ca.crt";
+    private static final String SERVER_CERTIFICATE_FILE = "server.crt";
+    private static final String SERVER_KEY_FILE = "server.key";
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
@@ -54,13 +60,14 @@ public final class PostgresServer implements AutoCloseable {
     private final HbaPolicy hbaPolicy;
     private final String standbySlotName;
     private final String extraSettings;
+    private final boolean tls;
     private String password;
     private Path socketDirectory;
     private ChildProcess postmaster;
     private ProcessReaper.Lease reaperLease;
 
     private PostgresServer(String name, PostgresInstallation installation, Path dataDirectory, Path workDirectory,
-                           int port, HbaPolicy hbaPolicy, String standbySlotName, String extraSettings) {
+                           int port, HbaPolicy hbaPolicy, String standbySlotName, String extraSettings, boolean tls) {
         this.name = name;
         this.installation = installation;
         this.dataDirectory = dataDirectory.toAbsolutePath().normalize();
@@ -69,6 +76,7 @@ public final class PostgresServer implements AutoCloseable {
         this.hbaPolicy = hbaPolicy;
         this.standbySlotName = standbySlotName;
         this.extraSettings = extraSettings;
+        this.tls = tls;
     }
 
     public static Builder builder() {
@@ -137,7 +145,7 @@ public final class PostgresServer implements AutoCloseable {
         int standbyPort = Ports.free();
         String slotName = "pipewright_standby_" + standbyPort;
         PostgresServer standby = new PostgresServer(name + "-standby-" + standbyPort, installation, standbyDataDirectory,
-                workDirectory, standbyPort, hbaPolicy, slotName, "");
+                workDirectory, standbyPort, hbaPolicy, slotName, "", tls);
         StandbyCopy.copy(this, slotName, standby.dataDirectory);
         standby.appendSettings(standbySettings(slotName));
         standby.start();
@@ -191,6 +199,23 @@ public final class PostgresServer implements AutoCloseable {
         return dataDirectory.resolve("pg_hba.conf");
     }
 
+    /**
+     * The certificate (PEM) of the authority that issued this server's TLS certificate: what a client verifying the
+     * server trusts. A standby made by {@link #createStandby} has its primary's.
+     */
+    public String caCertificatePem() {
+        try {
+            return Files.readString(caCertificateFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + " has no certificate authority (built without TLS?)", e);
+        }
+    }
+
+    /** Where {@link #caCertificatePem()} is kept, e.g. for psql's {@code sslrootcert}. */
+    public Path caCertificateFile() {
+        return dataDirectory.resolve(CA_CERTIFICATE_FILE);
+    }
+
     public Path logFile() {
         return workDirectory.resolve("logs").resolve(name + ".log");
     }
@@ -212,6 +237,9 @@ public final class PostgresServer implements AutoCloseable {
         try {
             if (!Files.isRegularFile(dataDirectory.resolve("PG_VERSION"))) {
                 initialize();
+            }
+            if (tls && !Files.isRegularFile(caCertificateFile())) {
+                serveTls();
             }
             password = Files.readString(dataDirectory.resolve(PASSWORD_FILE)).trim();
             socketDirectory = socketDirectory();
@@ -293,6 +321,29 @@ public final class PostgresServer implements AutoCloseable {
         appendSettings(SETTINGS + extraSettings);
     }
 
+    /**
+     * A new authority and a server certificate from it, the key readable by its owner only (PostgreSQL refuses it
+     * otherwise), and {@code ssl = on}. The authority's certificate is written last: a start interrupted before it
+     * makes the next start do all of this again. The authority's key is not kept: nothing else can be issued.
+     */
+    private void serveTls() throws IOException {
+        LocalCertificateAuthority authority = LocalCertificateAuthority.generate("Pipewright local " + name + " CA");
+        LocalCertificateAuthority.ServerCertificate server = authority.issueServerCertificate(name);
+        Path key = dataDirectory.resolve(SERVER_KEY_FILE);
+        Files.deleteIfExists(key);
+        Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(key, server.privateKeyPem());
+        Files.writeString(dataDirectory.resolve(SERVER_CERTIFICATE_FILE), server.certificatePem());
+        appendSettings("""
+
+                # TLS made by pipewright's local stack
+                ssl = on
+                ssl_cert_file = '%s'
+                ssl_key_file = '%s'
+                """.formatted(SERVER_CERTIFICATE_FILE, SERVER_KEY_FILE));
+        Files.writeString(caCertificateFile(), authority.certificatePem());
+    }
+
     private String standbySettings(String slotName) {
         return """
 
@@ -368,6 +419,7 @@ public final class PostgresServer implements AutoCloseable {
         private Path workDirectory;
         private int port;
         private HbaPolicy hbaPolicy = HbaPolicy.PASSWORD_FOR_EVERY_ROLE;
+        private boolean tls = true;
         private final StringBuilder settings = new StringBuilder();
 
         private Builder() {
@@ -403,6 +455,15 @@ public final class PostgresServer implements AutoCloseable {
         }
 
         /**
+         * true (the default): serve TLS as a PostgreSQL users register does, with a certificate of an authority made
+         * for this server. false: plain connections only, for a server only the local stack's owner connects to.
+         */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
          * A postgresql.conf line ({@code name = value}) added when the data directory is created, e.g. a statement
          * log for one test's server; a standby made by {@link #createStandby} copies it.
          */
@@ -422,7 +483,7 @@ public final class PostgresServer implements AutoCloseable {
             }
             PostgresInstallation installation = PostgresInstallation.forVersion(BuildProperties.load().postgresBinariesVersion());
             PostgresServer server = new PostgresServer(name, installation, absoluteData, work,
-                    port == 0 ? Ports.free() : port, hbaPolicy, null, settings.toString());
+                    port == 0 ? Ports.free() : port, hbaPolicy, null, settings.toString(), tls);
             server.start();
             return server;
         }

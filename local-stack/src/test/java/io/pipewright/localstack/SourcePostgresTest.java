@@ -3,7 +3,10 @@ package io.pipewright.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -14,7 +17,9 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+/** The stack's source PostgreSQL: version, logical decoding, sample data, pg_hba, TLS. */
 @ExtendWith(LocalStackExtension.class)
 class SourcePostgresTest {
 
@@ -87,6 +92,37 @@ class SourcePostgresTest {
     }
 
     @Test
+    void servesTlsThatAClientVerifyingTheHostNameAcceptsWithTheSourcesAuthority(LocalStack stack) throws SQLException {
+        PostgresServer source = stack.source();
+
+        try (Connection connection = connectVerifyingFull(source, source.caCertificateFile());
+             Statement statement = connection.createStatement();
+             ResultSet ssl = statement.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            assertThat(ssl.next()).isTrue();
+            assertThat(ssl.getBoolean(1)).isTrue();
+        }
+        assertThat(source.caCertificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(source.dataDirectory().resolve("server.key"))
+                .satisfies(key -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                        .isEqualTo("rw-------"));
+    }
+
+    @Test
+    void aClientTrustingAnotherAuthorityIsRefusedTheConnection(LocalStack stack, @TempDir Path temporary)
+            throws IOException {
+        Path otherAuthority = Files.writeString(temporary.resolve("other-ca.crt"),
+                LocalCertificateAuthority.generate("another authority").certificatePem());
+
+        assertThatThrownBy(() -> connectVerifyingFull(stack.source(), otherAuthority).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("SSL error");
+    }
+
+    @Test
+    void theControlPlaneDatabaseServesNoTls(LocalStack stack) throws SQLException {
+        assertThat(query(stack.controlPlaneDatabase(), "postgres", "SHOW ssl")).containsExactly("off");
+    }
+
+    @Test
     void knowsThePidOfThePostmaster(LocalStack stack) throws Exception {
         for (PostgresServer server : List.of(stack.controlPlaneDatabase(), stack.source())) {
             String pidFileFirstLine = Files.readAllLines(server.dataDirectory().resolve("postmaster.pid")).get(0);
@@ -100,6 +136,15 @@ class SourcePostgresTest {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
+        return DriverManager.getConnection(server.jdbcUrl("postgres"), properties);
+    }
+
+    private static Connection connectVerifyingFull(PostgresServer server, Path rootCertificate) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", server.superuser());
+        properties.setProperty("password", server.superuserPassword());
+        properties.setProperty("sslmode", "verify-full");
+        properties.setProperty("sslrootcert", rootCertificate.toString());
         return DriverManager.getConnection(server.jdbcUrl("postgres"), properties);
     }
 

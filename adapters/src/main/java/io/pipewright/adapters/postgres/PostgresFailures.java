@@ -6,7 +6,11 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.sql.SQLException;
+import javax.net.ssl.SSLException;
+import org.postgresql.util.GT;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -20,6 +24,7 @@ public final class PostgresFailures {
     private static final String PROTOCOL_VIOLATION = "08P01";
     private static final String QUERY_CANCELED = "57014";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String CONNECTION_REJECTED = "08004";
 
     private PostgresFailures() {
     }
@@ -30,8 +35,23 @@ public final class PostgresFailures {
     }
 
     /**
+     * True when TLS stopped the connection as the service's {@code ssl_mode} asks: its certificate is not trusted,
+     * or it serves no TLS. Retrying cannot help until the registration or the server changes.
+     */
+    public static boolean tlsRefused(SQLException failure) {
+        return cause(failure, ServiceCaTrust.Untrusted.class) != null || serverWithoutTls(failure);
+    }
+
+    /** What only the tenant can change: retrying cannot help (see {@link #loginRefused} and {@link #tlsRefused}). */
+    public static boolean retryCannotHelp(SQLException failure) {
+        return loginRefused(failure) || tlsRefused(failure) || SourceAdmin.UNKNOWN_DATABASE.equals(failure.getSQLState());
+    }
+
+    /**
      * E.g. "could not connect to 10.0.0.5:5432 within 5 s", "PostgreSQL at 10.0.0.5:5432 refused the admin user
-     * admin (wrong password, or no pg_hba.conf line admits it)", "10.0.0.5:5432 is not a PostgreSQL server".
+     * admin (wrong password, or no pg_hba.conf line admits it)", "10.0.0.5:5432 is not a PostgreSQL server", "the TLS
+     * certificate of PostgreSQL at 10.0.0.5:5432 could not be verified: it is not issued by the service's
+     * ca_certificate".
      */
     public static String describe(SQLException failure, String host, int port, String user, String database,
                                   ExternalCallLimits limits) {
@@ -43,6 +63,14 @@ public final class PostgresFailures {
         }
         if (SourceAdmin.UNKNOWN_DATABASE.equals(state)) {
             return "PostgreSQL at " + where + " has no database \"" + database + "\"";
+        }
+        ServiceCaTrust.Untrusted untrusted = cause(failure, ServiceCaTrust.Untrusted.class);
+        if (untrusted != null) {
+            return untrustedCertificate(untrusted, host, where);
+        }
+        if (serverWithoutTls(failure)) {
+            return "PostgreSQL at " + where + " does not accept TLS connections, which the service's ssl_mode "
+                    + "requires (turn ssl on in the server, or register the service with ssl_mode disable)";
         }
         AnswerBoundSocketFactory.AnswerOverdue overdue = cause(failure, AnswerBoundSocketFactory.AnswerOverdue.class);
         if (overdue != null) {
@@ -67,6 +95,9 @@ public final class PostgresFailures {
         if (PROTOCOL_VIOLATION.equals(state)) {
             return where + " is not a PostgreSQL server";
         }
+        if (cause(failure, SSLException.class) != null) {
+            return "the TLS handshake with PostgreSQL at " + where + " failed";
+        }
         if (cause(failure, EOFException.class) != null) {
             return where + " closed the connection without answering as a PostgreSQL server";
         }
@@ -84,6 +115,31 @@ public final class PostgresFailures {
             return "PostgreSQL at " + where + ": " + server.getServerErrorMessage().getMessage();
         }
         return "PostgreSQL at " + where + " failed (SQLSTATE " + state + ")";
+    }
+
+    /** Which check the server's certificate failed, in words that name the fix. */
+    private static String untrustedCertificate(ServiceCaTrust.Untrusted untrusted, String host, String where) {
+        if (untrusted.hostNameMismatch()) {
+            return "the TLS certificate of PostgreSQL at " + where + " could not be verified: it does not name "
+                    + host + " (ssl_mode verify-full checks the host name against the certificate's subject "
+                    + "alternative names; verify-ca does not)";
+        }
+        if (cause(untrusted, CertificateExpiredException.class) != null
+                || cause(untrusted, CertificateNotYetValidException.class) != null) {
+            return "the TLS certificate of PostgreSQL at " + where + " could not be verified: it, or a certificate "
+                    + "of its chain, is outside its validity period";
+        }
+        return "the TLS certificate of PostgreSQL at " + where + " could not be verified: it is not issued by the "
+                + "service's ca_certificate";
+    }
+
+    /**
+     * pgjdbc's refusal of a server that answers the TLS request with no. Its only mark is the message, translated
+     * by pgjdbc in the JVM's language: compared with pgjdbc's own translation.
+     */
+    private static boolean serverWithoutTls(SQLException failure) {
+        return failure instanceof PSQLException && CONNECTION_REJECTED.equals(failure.getSQLState())
+                && GT.tr("The server does not support SSL.").equals(failure.getMessage());
     }
 
     private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {

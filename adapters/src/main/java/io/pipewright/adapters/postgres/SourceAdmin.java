@@ -24,7 +24,10 @@ import org.springframework.stereotype.Component;
 /**
  * Opens admin connections to a source's nodes with the password from the vault: every one bounded as
  * {@code pipewright.external.*} says (connect, login, each answer, and the session's statement_timeout and
- * lock_timeout, so a DDL never queues behind the application's long transactions).
+ * lock_timeout, so a DDL never queues behind the application's long transactions), and secured as the service's
+ * {@code ssl_mode} says, verifying the server against its {@code ca_certificate} ({@link ServiceCaSocketFactory}).
+ * Every connection of the control plane to a source is opened here: probe, provisioning steps, health checks, primary
+ * watch, teardown and orphan sweep.
  */
 @Component
 public class SourceAdmin {
@@ -63,11 +66,13 @@ public class SourceAdmin {
         PostgresNode primary = null;
         long primaryTimeline = -1;
         List<String> seen = new ArrayList<>();
+        boolean retryCannotHelp = true;
         for (PostgresNode node : endpoint.nodes()) {
             try (Connection connection = connect(endpoint, node, endpoint.adminDatabase());
                  Statement query = connection.createStatement();
                  ResultSet row = query.executeQuery(TIMELINE_UNLESS_IN_RECOVERY)) {
                 row.next();
+                retryCannotHelp = false;
                 long timeline = row.getLong(1);
                 seen.add(node.host() + ":" + node.port() + (row.wasNull() ? " in recovery" : " timeline " + timeline));
                 boolean preferred = timeline > primaryTimeline
@@ -79,12 +84,32 @@ public class SourceAdmin {
             } catch (SQLException e) {
                 seen.add(PostgresFailures.describe(e, node.host(), node.port(), endpoint.adminUser(),
                         endpoint.adminDatabase(), limits));
+                retryCannotHelp &= PostgresFailures.retryCannotHelp(e);
             }
         }
         if (primary == null) {
-            throw new IllegalStateException("no node of the source is a primary now: " + String.join(", ", seen));
+            throw new NoPrimaryNow("no node of the source is a primary now: " + String.join(", ", seen),
+                    retryCannotHelp);
         }
         return primary;
+    }
+
+    /**
+     * No node of a source is a primary now; {@code retryCannotHelp} when no node could be asked and each refused in a
+     * way only the tenant can change (see {@link PostgresFailures#retryCannotHelp}).
+     */
+    public static final class NoPrimaryNow extends IllegalStateException {
+
+        private final boolean retryCannotHelp;
+
+        NoPrimaryNow(String message, boolean retryCannotHelp) {
+            super(message);
+            this.retryCannotHelp = retryCannotHelp;
+        }
+
+        public boolean retryCannotHelp() {
+            return retryCannotHelp;
+        }
     }
 
     /** What went wrong, in words a tenant can act on (see {@link PostgresFailures}). */
@@ -117,6 +142,7 @@ public class SourceAdmin {
                 String.valueOf(limits.postgresLoginTimeout().toMillis()));
         properties.setProperty(AnswerBoundSocketFactory.READ_BOUND_MILLIS,
                 String.valueOf(limits.postgresReadTimeout().toMillis()));
+        tls(properties, endpoint);
         properties.setProperty("ApplicationName", "pipewright");
         // Logical replication needs PostgreSQL 10 or later: the session settings go in the startup message, not in
         // queries after the login.
@@ -131,6 +157,18 @@ public class SourceAdmin {
             return connection;
         } finally {
             AnswerBoundSocketFactory.forgetOpened();
+        }
+    }
+
+    /**
+     * pgjdbc's {@code sslmode} means what the registration's does; the verifying modes trust the service's CA
+     * certificate and nothing else (without {@code sslfactory}, pgjdbc would read {@code ~/.postgresql/root.crt}).
+     */
+    private static void tls(Properties properties, PostgresEndpoint endpoint) {
+        properties.setProperty("sslmode", endpoint.sslMode().wireName());
+        if (endpoint.sslMode().verifiesCertificate()) {
+            properties.setProperty("sslfactory", ServiceCaSocketFactory.class.getName());
+            properties.setProperty(ServiceCaSocketFactory.CA_CERTIFICATE, endpoint.caCertificate());
         }
     }
 

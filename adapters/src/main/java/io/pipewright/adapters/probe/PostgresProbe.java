@@ -14,8 +14,10 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * A PostgreSQL service is Running when its primary accepts the admin and has {@code wal_level=logical}. What failed
- * is said in words (see {@link PostgresFailures}): the reason is shown to the tenant.
+ * A PostgreSQL service is Running when its primary accepts the admin, over TLS as its {@code ssl_mode} says, and has
+ * {@code wal_level=logical}. What failed is said in words (see {@link PostgresFailures}): the reason is shown to the
+ * tenant. Failed when only the tenant can change the outcome (a refused login or certificate, no such database),
+ * else Pending.
  */
 @Component
 class PostgresProbe {
@@ -30,8 +32,9 @@ class PostgresProbe {
         PostgresNode primary;
         try {
             primary = admin.primary(endpoint);
-        } catch (IllegalStateException noPrimary) {
-            return new ProbeResult(ServiceStatus.PENDING, "PostgreSQL: " + noPrimary.getMessage(), Map.of());
+        } catch (SourceAdmin.NoPrimaryNow noPrimary) {
+            return new ProbeResult(noPrimary.retryCannotHelp() ? ServiceStatus.FAILED : ServiceStatus.PENDING,
+                    "PostgreSQL: " + noPrimary.getMessage(), Map.of());
         }
         String where = primary.host() + ":" + primary.port();
         try (Connection connection = admin.connect(endpoint, primary, endpoint.adminDatabase());
@@ -46,9 +49,8 @@ class PostgresProbe {
             return new ProbeResult(ServiceStatus.RUNNING, null, Map.of());
         } catch (SQLException e) {
             String reason = admin.describe(e, endpoint, primary, endpoint.adminDatabase());
-            boolean cannotSucceed = PostgresFailures.loginRefused(e)
-                    || SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState());
-            return new ProbeResult(cannotSucceed ? ServiceStatus.FAILED : ServiceStatus.PENDING, reason, Map.of());
+            return new ProbeResult(PostgresFailures.retryCannotHelp(e) ? ServiceStatus.FAILED : ServiceStatus.PENDING,
+                    reason, Map.of());
         }
     }
 }

@@ -40,13 +40,15 @@ class ConnectorDeployment {
     private final ConnectClient connect;
     private final ConnectorCredentials credentials;
     private final ConnectorSecret secret;
+    private final ConnectorCaCertificate caCertificate;
     private final UncapturedTables uncapturedTables;
 
     ConnectorDeployment(ConnectClient connect, ConnectorCredentials credentials, ConnectorSecret secret,
-                        UncapturedTables uncapturedTables) {
+                        ConnectorCaCertificate caCertificate, UncapturedTables uncapturedTables) {
         this.connect = connect;
         this.credentials = credentials;
         this.secret = secret;
+        this.caCertificate = caCertificate;
         this.uncapturedTables = uncapturedTables;
     }
 
@@ -58,7 +60,7 @@ class ConnectorDeployment {
         String url = pipeline.sink().kafka().connect().url();
         String password = credentials.password(pipeline);
         Map<String, String> desired = desiredConfig(pipeline, primary, secret.converge(pipeline, password),
-                uncapturedTables.of(pipeline));
+                caCertificate.converge(pipeline), uncapturedTables.of(pipeline));
         Optional<Map<String, String>> actual = ownConfig(pipeline);
         if (actual.isEmpty()) {
             connect.create(url, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
@@ -95,11 +97,12 @@ class ConnectorDeployment {
 
     /**
      * {@code password}: the password itself, or a reference the worker resolves (see {@link ConnectorSecret}).
-     * {@code uncaptured}: tables left out of the publication of a pipeline that captures all tables; the snapshot
-     * leaves them out too.
+     * {@code caCertificateFile}: where the worker reads the source's CA certificate, for a source that verifies its
+     * server (see {@link ConnectorCaCertificate}). {@code uncaptured}: tables left out of the publication of a
+     * pipeline that captures all tables; the snapshot leaves them out too.
      */
     static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password,
-                                             List<String> uncaptured) {
+                                             Optional<String> caCertificateFile, List<String> uncaptured) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", DebeziumPluginStep.CONNECTOR_CLASS);
         config.put("tasks.max", "1");
@@ -109,6 +112,9 @@ class ConnectorDeployment {
         config.put("database.user", pipeline.sourceResourceName());
         config.put("database.password", password);
         config.put("database.dbname", pipeline.config().databaseName());
+        // The source's ssl_mode, which Debezium's driver reads as pgjdbc does for the control plane's sessions.
+        config.put("database.sslmode", pipeline.source().postgres().sslMode().wireName());
+        caCertificateFile.ifPresent(file -> config.put("database.sslrootcert", file));
         config.put("topic.prefix", pipeline.config().topicPrefix());
         config.put("publication.name", pipeline.sourceResourceName());
         config.put("publication.autocreate.mode", "disabled");

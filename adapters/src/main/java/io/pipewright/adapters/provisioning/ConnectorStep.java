@@ -26,12 +26,15 @@ class ConnectorStep implements ProvisioningStep {
 
     private final ConnectorDeployment deployment;
     private final ConnectorSecret secret;
+    private final ConnectorCaCertificate caCertificate;
     private final ReplicationSlots slots;
     private final SourceAdmin admin;
 
-    ConnectorStep(ConnectorDeployment deployment, ConnectorSecret secret, ReplicationSlots slots, SourceAdmin admin) {
+    ConnectorStep(ConnectorDeployment deployment, ConnectorSecret secret, ConnectorCaCertificate caCertificate,
+                  ReplicationSlots slots, SourceAdmin admin) {
         this.deployment = deployment;
         this.secret = secret;
+        this.caCertificate = caCertificate;
         this.slots = slots;
         this.admin = admin;
     }
@@ -48,8 +51,8 @@ class ConnectorStep implements ProvisioningStep {
     }
 
     /**
-     * The connector with its offsets, its secret file, then its slot once the walsender let go of it (Connect never
-     * drops it). A connector of the same name that is another pipeline's is not this one's to delete.
+     * The connector with its offsets, its secret and CA certificate files, then its slot once the walsender let go of
+     * it (Connect never drops it). A connector of the same name that is another pipeline's is not this one's to delete.
      */
     @Override
     public void remove(PipelineSpec pipeline) {
@@ -59,6 +62,7 @@ class ConnectorStep implements ProvisioningStep {
                     pipeline.pipelineId(), pipeline.connectorName());
         }
         secret.remove(pipeline);
+        caCertificate.remove(pipeline);
         slots.drop(pipeline.source().postgres(), pipeline.sourceResourceName());
     }
 }

@@ -13,6 +13,7 @@ import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.NodeRole;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.kernel.service.SslMode;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -103,6 +104,6 @@ class EndpointChecksAtUseTest {
 
     private PostgresEndpoint source() {
         return new PostgresEndpoint(List.of(node()), "postgres", "admin", VAULT.vaulted("pw"),
-                HbaManagement.EXTERNAL);
+                HbaManagement.EXTERNAL, SslMode.REQUIRE, null);
     }
 }

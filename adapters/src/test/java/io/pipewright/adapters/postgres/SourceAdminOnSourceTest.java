@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.pipewright.adapters.limits.ExternalCallLimits;
+import io.pipewright.adapters.support.HostileServer;
 import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.NodeRole;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.kernel.service.SslMode;
+import io.pipewright.localstack.LocalCertificateAuthority;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.nio.file.Path;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
-/** The session limits of every admin connection, against the real PostgreSQL 17 of the local stack. */
+/** The session limits and the TLS of every admin connection, against the real PostgreSQL 17 of the local stack. */
 class SourceAdminOnSourceTest {
 
     /** Far above every bound below: the calls end by their bounds, not by this. */
@@ -114,6 +117,68 @@ class SourceAdminOnSourceTest {
                 + ":" + node.port() + " canceled a statement that ran past the statement timeout of 2 s");
     }
 
+    @Test
+    void theVerifyingModesConnectOverTlsWithTheSourcesAuthorityAndRequireWithoutOne() throws SQLException {
+        PostgresServer source = stack.source();
+        for (SslMode mode : List.of(SslMode.VERIFY_FULL, SslMode.VERIFY_CA)) {
+            assertThat(encrypted(endpoint(source, mode, source.caCertificatePem()))).as(mode.wireName()).isTrue();
+        }
+        assertThat(encrypted(endpoint(source, SslMode.REQUIRE, null))).isTrue();
+        assertThat(encrypted(endpoint(source, SslMode.DISABLE, null))).isFalse();
+    }
+
+    @Test
+    void aCertificateOfAnotherAuthorityIsRefusedSayingItCouldNotBeVerified() {
+        PostgresServer source = stack.source();
+        String otherAuthority = LocalCertificateAuthority.generate("not the source's").certificatePem();
+        for (SslMode mode : List.of(SslMode.VERIFY_FULL, SslMode.VERIFY_CA)) {
+            PostgresEndpoint endpoint = endpoint(source, mode, otherAuthority);
+            PostgresNode node = endpoint.nodes().get(0);
+            SQLException refused = assertTimeoutPreemptively(ENDS_WITHIN, () -> {
+                try (Connection ignored = admin.connect(endpoint, node, "postgres")) {
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            assertThat(admin.describe(refused, endpoint, node, "postgres")).as(mode.wireName())
+                    .isEqualTo("the TLS certificate of PostgreSQL at " + node.host() + ":" + node.port()
+                            + " could not be verified: it is not issued by the service's ca_certificate");
+            assertThat(PostgresFailures.retryCannotHelp(refused)).isTrue();
+        }
+    }
+
+    @Test
+    void aServerWithoutTlsIsRefusedWithRequireSayingSo() {
+        try (HostileServer withoutTls = HostileServer.answering(new byte[] {'N'})) {
+            PostgresEndpoint endpoint = new PostgresEndpoint(List.of(new PostgresNode("127.0.0.1", withoutTls.port(),
+                    NodeRole.PRIMARY)), "postgres", "postgres", VAULT.vaulted("not-used"), HbaManagement.EXTERNAL,
+                    SslMode.REQUIRE, null);
+            PostgresNode node = endpoint.nodes().get(0);
+            SQLException refused = assertTimeoutPreemptively(ENDS_WITHIN, () -> {
+                try (Connection ignored = admin.connect(endpoint, node, "postgres")) {
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            assertThat(admin.describe(refused, endpoint, node, "postgres")).isEqualTo("PostgreSQL at 127.0.0.1:"
+                    + withoutTls.port() + " does not accept TLS connections, which the service's ssl_mode requires"
+                    + " (turn ssl on in the server, or register the service with ssl_mode disable)");
+            assertThat(PostgresFailures.retryCannotHelp(refused)).isTrue();
+        }
+    }
+
+    /** Whether an admin session on the source's node runs over TLS, as the server sees it. */
+    private static boolean encrypted(PostgresEndpoint endpoint) throws SQLException {
+        try (Connection connection = admin.connect(endpoint, endpoint.nodes().get(0), "postgres");
+             Statement statement = connection.createStatement();
+             ResultSet ssl = statement.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            ssl.next();
+            return ssl.getBoolean(1);
+        }
+    }
+
     /** Until the control plane's ALTER TABLE waits for its lock on the table. */
     private static void awaitDdlQueued(PostgresServer source) {
         long giveUpAt = System.nanoTime() + ENDS_WITHIN.toNanos();
@@ -136,7 +201,12 @@ class SourceAdminOnSourceTest {
     }
 
     private static PostgresEndpoint endpoint(PostgresServer source) {
+        return endpoint(source, SslMode.REQUIRE, null);
+    }
+
+    private static PostgresEndpoint endpoint(PostgresServer source, SslMode sslMode, String caCertificate) {
         return new PostgresEndpoint(List.of(new PostgresNode(source.host(), source.port(), NodeRole.PRIMARY)),
-                "postgres", source.superuser(), VAULT.vaulted(source.superuserPassword()), HbaManagement.EXTERNAL);
+                "postgres", source.superuser(), VAULT.vaulted(source.superuserPassword()), HbaManagement.EXTERNAL,
+                sslMode, caCertificate);
     }
 }

@@ -19,6 +19,7 @@ import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceStatus;
+import io.pipewright.kernel.service.SslMode;
 import io.pipewright.sagas.service.ProbeResult;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -69,6 +70,23 @@ class ExternalCallBoundsTest {
     void aPostgresqlThatTricklesItsLoginIsPendingAfterTheLoginBound() {
         try (HostileServer server = HostileServer.trickling(concat(new byte[] {'N'}, messageStart('E')), TRICKLE)) {
             ProbeResult result = boundedly(() -> postgresProbe.probe(postgres(server.port())));
+            assertThat(result.reason()).isEqualTo("127.0.0.1:" + server.port()
+                    + " accepted the connection but did not complete a PostgreSQL login within 3 s");
+        }
+    }
+
+    /**
+     * The TLS handshake is part of the login: a server that agrees to TLS, announces a handshake record of 16 KiB and
+     * trickles it faster than any one read's bound (pgjdbc reads the handshake with the connect timeout, 1 s here) is
+     * stopped by the login's.
+     */
+    @Test
+    void aPostgresqlThatTricklesItsTlsHandshakeIsPendingAfterTheLoginBound() {
+        byte[] handshakeRecordOf16KiB = {0x16, 0x03, 0x03, 0x40, 0x00};
+        try (HostileServer server = HostileServer.tricklingAfterAgreeingToTls(handshakeRecordOf16KiB,
+                Duration.ofMillis(300))) {
+            ProbeResult result = boundedly(() -> postgresProbe.probe(postgres(server.port(), SslMode.REQUIRE)));
+            assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
             assertThat(result.reason()).isEqualTo("127.0.0.1:" + server.port()
                     + " accepted the connection but did not complete a PostgreSQL login within 3 s");
         }
@@ -213,9 +231,14 @@ class ExternalCallBoundsTest {
         return assertTimeoutPreemptively(ENDS_WITHIN, call::get);
     }
 
+    /** prefer: the scripted servers decline TLS ('N') and go on in the clear, as a server without TLS does. */
     private static PostgresEndpoint postgres(int port) {
+        return postgres(port, SslMode.PREFER);
+    }
+
+    private static PostgresEndpoint postgres(int port, SslMode sslMode) {
         return new PostgresEndpoint(List.of(new PostgresNode("127.0.0.1", port, NodeRole.PRIMARY)), "postgres",
-                "postgres", VAULT.vaulted("not-a-real-password"), HbaManagement.EXTERNAL);
+                "postgres", VAULT.vaulted("not-a-real-password"), HbaManagement.EXTERNAL, sslMode, null);
     }
 
     /** SSL declined, authentication ok, the parameters pgjdbc needs, ready for a query. */

@@ -17,6 +17,8 @@ import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.kernel.service.SslMode;
+import io.pipewright.localstack.LocalCertificateAuthority;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import io.pipewright.sagas.service.ProbeResult;
@@ -90,7 +92,7 @@ class ServiceProbesTest {
         PostgresServer source = stack.source();
         PostgresEndpoint endpoint = new PostgresEndpoint(List.of(new PostgresNode(source.host(), source.port(),
                 NodeRole.PRIMARY)), "no_such_db", source.superuser(), vaulted(source.superuserPassword()),
-                HbaManagement.FILE);
+                HbaManagement.FILE, SslMode.REQUIRE, null);
         ProbeResult result = probes.probe(ServiceType.POSTGRESQL, endpoint, null);
         assertThat(result.status()).isEqualTo(ServiceStatus.FAILED);
         assertThat(result.reason()).isEqualTo("PostgreSQL at " + source.host() + ":" + source.port()
@@ -100,10 +102,31 @@ class ServiceProbesTest {
     @Test
     void aPostgresqlThatDoesNotAnswerIsStillPending() {
         PostgresEndpoint nobody = new PostgresEndpoint(List.of(new PostgresNode("127.0.0.1", 1, NodeRole.PRIMARY)),
-                "postgres", "postgres", vaulted("x"), HbaManagement.EXTERNAL);
+                "postgres", "postgres", vaulted("x"), HbaManagement.EXTERNAL, SslMode.REQUIRE, null);
         ProbeResult result = probes.probe(ServiceType.POSTGRESQL, nobody, null);
         assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
         assertThat(result.reason()).isEqualTo("could not connect to 127.0.0.1:1: connection refused");
+    }
+
+    @Test
+    void aCertificateOfAnotherAuthorityFailsTheServiceOnEveryNodeAndIsPendingWhileANodeMayStillAnswer() {
+        PostgresServer source = stack.source();
+        String otherAuthority = LocalCertificateAuthority.generate("not the source's").certificatePem();
+        String refused = "the TLS certificate of PostgreSQL at " + source.host() + ":" + source.port()
+                + " could not be verified: it is not issued by the service's ca_certificate";
+        PostgresNode primary = new PostgresNode(source.host(), source.port(), NodeRole.PRIMARY);
+
+        ProbeResult oneNode = probes.probe(ServiceType.POSTGRESQL, verifying(List.of(primary), otherAuthority), null);
+        assertThat(oneNode).isEqualTo(new ProbeResult(ServiceStatus.FAILED, refused, Map.of()));
+
+        ProbeResult everyNode = probes.probe(ServiceType.POSTGRESQL, verifying(List.of(primary,
+                new PostgresNode(source.host(), source.port(), NodeRole.STANDBY)), otherAuthority), null);
+        assertThat(everyNode).isEqualTo(new ProbeResult(ServiceStatus.FAILED,
+                "PostgreSQL: no node of the source is a primary now: " + refused + ", " + refused, Map.of()));
+
+        ProbeResult nodeDown = probes.probe(ServiceType.POSTGRESQL, verifying(List.of(primary,
+                new PostgresNode("127.0.0.1", 1, NodeRole.STANDBY)), otherAuthority), null);
+        assertThat(nodeDown.status()).isEqualTo(ServiceStatus.PENDING);
     }
 
     @Test
@@ -132,9 +155,15 @@ class ServiceProbesTest {
         assertThat(result.reason()).isEqualTo("could not connect to Kafka at 127.0.0.1:1: connection refused");
     }
 
+    private static PostgresEndpoint verifying(List<PostgresNode> nodes, String caCertificate) {
+        PostgresServer source = stack.source();
+        return new PostgresEndpoint(nodes, "postgres", source.superuser(), vaulted(source.superuserPassword()),
+                HbaManagement.FILE, SslMode.VERIFY_FULL, caCertificate);
+    }
+
     private static PostgresEndpoint postgres(PostgresServer server, String password) {
         return new PostgresEndpoint(List.of(new PostgresNode(server.host(), server.port(), NodeRole.PRIMARY)),
-                "postgres", server.superuser(), vaulted(password), HbaManagement.FILE);
+                "postgres", server.superuser(), vaulted(password), HbaManagement.FILE, SslMode.REQUIRE, null);
     }
 
     private static SecretRef vaulted(String password) {

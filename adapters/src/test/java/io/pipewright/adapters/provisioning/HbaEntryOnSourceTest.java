@@ -22,6 +22,7 @@ import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.kernel.service.SslMode;
 import io.pipewright.localstack.HbaPolicy;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
@@ -328,7 +329,7 @@ class HbaEntryOnSourceTest {
     private static List<PipelineSpec> pipelines(HbaManagement management, List<PostgresNode> nodes,
                                                 PostgresServer server, String database) {
         PostgresEndpoint postgres = new PostgresEndpoint(nodes, "postgres",
-                server.superuser(), VAULT.vaulted(server.superuserPassword()), management);
+                server.superuser(), VAULT.vaulted(server.superuserPassword()), management, SslMode.REQUIRE, null);
         ServiceRecord source = new ServiceRecord(UUID.randomUUID(), new ServiceDescription("source",
                 ServiceType.POSTGRESQL, "17", "local", null, null, null, List.of()), "local", postgres, null,
                 ServiceStatus.RUNNING, Map.of());

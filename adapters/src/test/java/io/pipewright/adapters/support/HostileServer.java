@@ -14,20 +14,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP server on 127.0.0.1 that plays an endpoint the control plane must not trust: each connection gets
- * {@code opening} at once, then, with {@code trickle} set, one more byte every {@code trickle} for ever, else nothing
- * (the connection stays open and silent). What the client sends is read and dropped.
+ * {@code opening} at once (or, playing a PostgreSQL that agrees to TLS, once it answered the client's SSLRequest with
+ * 'S' and the client's TLS hello began), then, with {@code trickle} set, one more byte every {@code trickle} for ever,
+ * else nothing (the connection stays open and silent). What the client sends is read and dropped.
  */
 public final class HostileServer implements AutoCloseable {
 
     private final ServerSocket server;
     private final byte[] opening;
     private final Duration trickle;
+    private final boolean agreesToTls;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
 
-    private HostileServer(byte[] opening, Duration trickle) {
+    private HostileServer(byte[] opening, Duration trickle, boolean agreesToTls) {
         this.opening = opening;
         this.trickle = trickle;
+        this.agreesToTls = agreesToTls;
         try {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -40,17 +43,25 @@ public final class HostileServer implements AutoCloseable {
 
     /** Accepts and never answers. */
     public static HostileServer silent() {
-        return new HostileServer(new byte[0], null);
+        return new HostileServer(new byte[0], null, false);
     }
 
     /** Sends {@code opening}, then one byte every {@code every}, never completing an answer. */
     public static HostileServer trickling(byte[] opening, Duration every) {
-        return new HostileServer(opening, every);
+        return new HostileServer(opening, every, false);
+    }
+
+    /**
+     * Answers PostgreSQL's SSLRequest with 'S', waits for the first bytes of the client's TLS hello, then sends
+     * {@code opening} and one byte every {@code every}: a TLS handshake that never completes.
+     */
+    public static HostileServer tricklingAfterAgreeingToTls(byte[] opening, Duration every) {
+        return new HostileServer(opening, every, true);
     }
 
     /** Sends {@code answer} and closes the connection. */
     public static HostileServer answering(byte[] answer) {
-        return new HostileServer(answer, Duration.ZERO);
+        return new HostileServer(answer, Duration.ZERO, false);
     }
 
     public int port() {
@@ -72,11 +83,17 @@ public final class HostileServer implements AutoCloseable {
     }
 
     private void play(Socket connection) {
-        Thread drain = new Thread(() -> drain(connection), "hostile-drain");
-        drain.setDaemon(true);
-        drain.start();
         try {
             OutputStream out = connection.getOutputStream();
+            if (agreesToTls) {
+                connection.getInputStream().readNBytes(8);
+                out.write('S');
+                out.flush();
+                connection.getInputStream().readNBytes(5);
+            }
+            Thread drain = new Thread(() -> drain(connection), "hostile-drain");
+            drain.setDaemon(true);
+            drain.start();
             out.write(opening);
             out.flush();
             if (Duration.ZERO.equals(trickle)) {

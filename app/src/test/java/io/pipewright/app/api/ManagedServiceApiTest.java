@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pipewright.app.support.ControlPlaneDatabase;
+import io.pipewright.localstack.LocalCertificateAuthority;
 import io.pipewright.localstack.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,6 +58,8 @@ class ManagedServiceApiTest {
                 .jsonPath("$.peering_region").isEqualTo("europe")
                 .jsonPath("$.postgresql.hosts[0].port").isEqualTo(real.port())
                 .jsonPath("$.postgresql.admin_user").isEqualTo(real.superuser())
+                .jsonPath("$.postgresql.ssl_mode").isEqualTo("require")
+                .jsonPath("$.postgresql.ca_certificate_sha256").isEmpty()
                 .jsonPath("$.postgresql.admin_password").doesNotExist();
     }
 
@@ -130,6 +133,35 @@ class ManagedServiceApiTest {
     }
 
     @Test
+    void tlsSettingsAre400sNamingTheFieldWithoutRepeatingTheCertificate() {
+        Map<String, Object> valid = ApiClient.postgresService(uniqueName(), "10.0.0.5", 5432, "admin", "pw");
+        String authority = LocalCertificateAuthority.generate("api test").certificatePem();
+        String key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n"
+                + "-----END PRIVATE KEY-----\n";
+
+        assertRefused(withTls(valid, "prefer", null), "postgresql.ssl_mode",
+                "must be one of [disable, require, verify-ca, verify-full]");
+        assertRefused(withTls(valid, "verify-full", null), "postgresql.ca_certificate",
+                "is required with ssl_mode verify-full");
+        assertRefused(withTls(valid, "verify-ca", "not a certificate"), "postgresql.ca_certificate",
+                "must be PEM");
+        assertRefused(withTls(valid, "require", authority), "postgresql.ca_certificate",
+                "is only used with ssl_mode verify-ca or verify-full");
+        String answer = post(web, "/managed-services", withTls(valid, "verify-full", authority + key))
+                .expectStatus().isBadRequest()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(answer).contains("postgresql.ca_certificate").contains("PRIVATE KEY block")
+                .doesNotContain("MIGHAgEA");
+        get(web, "/managed-services").expectBody().jsonPath("$.length()").isEqualTo(existingServices());
+
+        String verifying = ApiClient.registeredId(web, withTls(valid, "verify-full", authority));
+        get(web, "/managed-services/" + verifying).expectBody()
+                .jsonPath("$.postgresql.ssl_mode").isEqualTo("verify-full")
+                .jsonPath("$.postgresql.ca_certificate_sha256.length()").isEqualTo(1)
+                .jsonPath("$.postgresql.ca_certificate").doesNotExist();
+    }
+
+    @Test
     void endpointsAreCheckedAgainstTheOperatorsPolicy() {
         PostgresServer controlPlane = ControlPlaneDatabase.server();
         assertRefused(ApiClient.postgresService(uniqueName(), controlPlane.host(), controlPlane.port(), "postgres",
@@ -189,6 +221,16 @@ class ManagedServiceApiTest {
         changed.put("name", uniqueName());
         changed.put(field, value);
         return changed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withTls(Map<String, Object> request, String sslMode, String caCertificate) {
+        Map<String, Object> postgresql = new HashMap<>((Map<String, Object>) request.get("postgresql"));
+        postgresql.put("ssl_mode", sslMode);
+        if (caCertificate != null) {
+            postgresql.put("ca_certificate", caCertificate);
+        }
+        return with(request, "postgresql", postgresql);
     }
 
     private static Map<String, Object> without(Map<String, Object> request, String field) {

@@ -15,6 +15,8 @@ import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.kernel.service.SslMode;
+import io.pipewright.localstack.LocalCertificateAuthority;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +27,9 @@ final class Fixtures {
     /** The test admin's organization (app/src/test/resources/config/application.yml). */
     static final UUID ORGANIZATION = UUID.fromString("5b1c6a8e-0a3f-4f4e-9d1c-2f1e7c0d9a11");
     static final UUID OTHER_ORGANIZATION = UUID.fromString("0d0e6b52-93a4-4d8e-a3f5-6c1f3f2b7e40");
+
+    /** The authority a fixture source's certificate is verified with. */
+    static final String CA_CERTIFICATE = LocalCertificateAuthority.generate("Pipewright fixture CA").certificatePem();
 
     private Fixtures() {
     }
@@ -42,7 +47,8 @@ final class Fixtures {
                 "europe",
                 new PostgresEndpoint(List.of(new PostgresNode("10.0.0.5", 5432, NodeRole.PRIMARY),
                         new PostgresNode("10.0.0.6", 5432, NodeRole.STANDBY)), "postgres", "pipewright_admin",
-                        new SecretRef(UUID.randomUUID()), HbaManagement.SUPERUSER_SQL),
+                        new SecretRef(UUID.randomUUID()), HbaManagement.SUPERUSER_SQL, SslMode.VERIFY_FULL,
+                        CA_CERTIFICATE),
                 null, at);
     }
 

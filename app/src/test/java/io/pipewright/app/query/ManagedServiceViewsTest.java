@@ -17,7 +17,13 @@ import io.pipewright.kernel.service.ManagedServiceRegistered;
 import io.pipewright.kernel.service.ManagedServiceStatusChanged;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,8 +80,12 @@ class ManagedServiceViewsTest {
         projected = new Projected(jdbc);
     }
 
+    /**
+     * The CA certificate only as its fingerprint (lists stay small), the SSL mode as registered; the password not even
+     * as its reference.
+     */
     @Test
-    void aPostgresqlServiceShowsItsDescriptionAndConnectionButNoPassword() {
+    void aPostgresqlServiceShowsItsDescriptionAndConnectionButNoPassword() throws Exception {
         UUID id = UUID.randomUUID();
         ManagedServiceRegistered registered = postgresRegistered(id, ORGANIZATION, "orders-pg", T0);
         EventHistory.ofService(eventStore, id).append(registered, "test-admin");
@@ -104,7 +114,11 @@ class ManagedServiceViewsTest {
                         Map.of("host", "10.0.0.6", "port", 5432, "role", "standby")),
                 "admin_database", "postgres",
                 "admin_user", "pipewright_admin",
-                "hba_management", "superuser_sql")));
+                "hba_management", "superuser_sql",
+                "ssl_mode", "verify-full",
+                "ca_certificate_sha256", List.of(sha256Fingerprint(Fixtures.CA_CERTIFICATE)))));
+        String certificateBody = Fixtures.CA_CERTIFICATE.lines().skip(1).findFirst().orElseThrow();
+        assertThat(view.toString()).doesNotContain(certificateBody).doesNotContain("BEGIN CERTIFICATE");
         assertThat(view.get("kafka").isNull()).isTrue();
         assertThat(view.get("created_at").asText()).isEqualTo(T0.toString());
         assertThat(view.get("updated_at").asText()).isEqualTo(T0.toString());
@@ -193,6 +207,14 @@ class ManagedServiceViewsTest {
         assertThat(found.get().postgresql().hosts()).hasSize(2);
         assertThat(findService(OTHER_ORGANIZATION, id)).isEmpty();
         assertThat(findService(ORGANIZATION, UUID.randomUUID())).isEmpty();
+    }
+
+    /** As {@code openssl x509 -noout -fingerprint -sha256} prints it. */
+    private static String sha256Fingerprint(String pem) throws Exception {
+        Certificate certificate = CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        return HexFormat.ofDelimiter(":").withUpperCase()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     }
 
     private Optional<ManagedServiceView> findService(UUID organizationId, UUID serviceId) throws Exception {

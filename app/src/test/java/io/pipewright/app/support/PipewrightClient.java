@@ -52,14 +52,29 @@ public final class PipewrightClient {
         return call("GET", path, null, 200);
     }
 
-    /** The stack's source PostgreSQL, its pg_hba.conf managed through the file. */
+    /** The stack's source PostgreSQL, its pg_hba.conf managed through the file, with the default ssl_mode. */
     public Map<String, Object> source(String name, String zone) {
+        return source(name, zone, Map.of());
+    }
+
+    /** As {@link #source(String, String)}, with {@code ssl_mode} and, unless null, {@code ca_certificate}. */
+    public Map<String, Object> source(String name, String zone, String sslMode, String caCertificate) {
+        Map<String, Object> tls = new HashMap<>(Map.of("ssl_mode", sslMode));
+        if (caCertificate != null) {
+            tls.put("ca_certificate", caCertificate);
+        }
+        return source(name, zone, tls);
+    }
+
+    private Map<String, Object> source(String name, String zone, Map<String, Object> tls) {
         PostgresServer source = stack.source();
+        Map<String, Object> postgresql = new HashMap<>(Map.of(
+                "hosts", List.of(Map.of("host", source.host(), "port", source.port(), "role", "primary")),
+                "admin_user", source.superuser(), "admin_password", source.superuserPassword(),
+                "hba_management", "file"));
+        postgresql.putAll(tls);
         return Map.of("name", name, "database_type", "postgresql", "version", "17", "zone", zone,
-                "postgresql", Map.of(
-                        "hosts", List.of(Map.of("host", source.host(), "port", source.port(), "role", "primary")),
-                        "admin_user", source.superuser(), "admin_password", source.superuserPassword(),
-                        "hba_management", "file"));
+                "postgresql", postgresql);
     }
 
     /** The stack's Kafka; with the kafka-connect addon at {@code connectUrl} unless it is null. */

@@ -50,7 +50,7 @@ public class ManagedService {
         if (postgres != null) {
             SecretRef password = vault.store(command.adminPassword());
             postgres = new PostgresEndpoint(postgres.nodes(), postgres.adminDatabase(), postgres.adminUser(), password,
-                    postgres.hbaManagement());
+                    postgres.hbaManagement(), postgres.sslMode(), postgres.caCertificate());
         }
         String region = regions.regionOf(command.description().zone()).orElse(null);
         apply(new ManagedServiceRegistered(command.serviceId(), command.organizationId(), command.description(),

@@ -5,6 +5,7 @@ import io.pipewright.kernel.policy.EndpointPolicy;
 import io.pipewright.kernel.policy.HostPathPolicy;
 import io.pipewright.kernel.policy.HttpEndpoint;
 import io.pipewright.kernel.secret.Secret;
+import io.pipewright.kernel.service.CaCertificates;
 import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.KafkaEndpoint;
@@ -15,6 +16,7 @@ import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.RegisterManagedService;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.kernel.service.SslMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,11 +42,11 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
     private static final List<String> KNOWN_ADDONS = List.of(ServiceDescription.KAFKA_CONNECT_ADDON);
 
     record Postgresql(List<Host> hosts, String adminDatabase, String adminUser, String adminPassword,
-                      String hbaManagement) {
+                      String hbaManagement, String sslMode, String caCertificate) {
 
         @Override
         public String toString() {
-            return "Postgresql[hosts=" + hosts + ", adminUser=" + adminUser + "]";
+            return "Postgresql[hosts=" + hosts + ", adminUser=" + adminUser + ", sslMode=" + sslMode + "]";
         }
     }
 
@@ -139,7 +141,33 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
             policies.hostPaths().writingRefusal().ifPresent(reason -> violations.check("postgresql.hba_management", false,
                     "file " + reason));
         }
-        return new PostgresEndpoint(nodes, adminDatabase, postgresql.adminUser(), null, hba);
+        SslMode sslMode = sslMode(violations);
+        return new PostgresEndpoint(nodes, adminDatabase, postgresql.adminUser(), null, hba, sslMode,
+                postgresql.caCertificate());
+    }
+
+    /**
+     * {@code require} unless asked otherwise: what a managed-database platform's users expect of a source across a
+     * network. A CA certificate goes with the verifying modes, and only with them: with {@code require} it would
+     * suggest a check that does not happen.
+     */
+    private SslMode sslMode(Violations violations) {
+        String text = postgresql.sslMode() == null ? SslMode.REQUIRE.wireName() : postgresql.sslMode();
+        SslMode mode = SslMode.registrableFromWireName(text).orElse(null);
+        violations.check("postgresql.ssl_mode", mode != null, "must be one of "
+                + SslMode.registrable().stream().map(SslMode::wireName).toList());
+        String ca = postgresql.caCertificate();
+        if (mode != null && mode.verifiesCertificate()) {
+            if (violations.check("postgresql.ca_certificate", ca != null && !ca.isBlank(),
+                    "is required with ssl_mode " + mode.wireName())) {
+                CaCertificates.refusal(ca).ifPresent(reason ->
+                        violations.check("postgresql.ca_certificate", false, reason));
+            }
+        } else if (mode != null) {
+            violations.check("postgresql.ca_certificate", ca == null,
+                    "is only used with ssl_mode verify-ca or verify-full");
+        }
+        return mode;
     }
 
     private static Optional<PostgresNode> node(Violations violations, String field, Host host,

@@ -19,6 +19,7 @@ import io.pipewright.kernel.service.RegisterManagedService;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
+import io.pipewright.kernel.service.SslMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -42,9 +43,12 @@ class ManagedServiceTest {
     private static final SecretRef PASSWORD_REF = new SecretRef(UUID.randomUUID());
     private static final ServiceDescription DESCRIPTION = new ServiceDescription("orders-pg", ServiceType.POSTGRESQL,
             "17", "se-sto1", "tier-2", 100, "maxiops", List.of());
+    /** What the request validated (see RegisterServiceRequestTest); the aggregate only carries it into the event. */
+    private static final String CA_CERTIFICATE = "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n";
     private static final List<PostgresNode> NODES = List.of(new PostgresNode("10.0.0.5", 5432, NodeRole.PRIMARY));
     private static final ManagedServiceRegistered REGISTERED = new ManagedServiceRegistered(ID, ORG, DESCRIPTION,
-            "europe", new PostgresEndpoint(NODES, "postgres", "admin", PASSWORD_REF, HbaManagement.SUPERUSER_SQL),
+            "europe", new PostgresEndpoint(NODES, "postgres", "admin", PASSWORD_REF, HbaManagement.SUPERUSER_SQL,
+                    SslMode.VERIFY_FULL, CA_CERTIFICATE),
             null, NOW);
 
     private FixtureConfiguration<ManagedService> fixture;
@@ -115,7 +119,8 @@ class ManagedServiceTest {
     void registersWithThePasswordInTheVaultAndOnlyItsReferenceInTheEvent() {
         fixture.givenNoPriorActivity()
                 .when(new RegisterManagedService(ID, ORG, DESCRIPTION,
-                        new PostgresEndpoint(NODES, "postgres", "admin", null, HbaManagement.SUPERUSER_SQL),
+                        new PostgresEndpoint(NODES, "postgres", "admin", null, HbaManagement.SUPERUSER_SQL,
+                                SslMode.VERIFY_FULL, CA_CERTIFICATE),
                         new Secret("s3cr3t-admin-password"), null))
                 .expectEvents(REGISTERED);
         assertThat(vaulted).containsEntry(PASSWORD_REF, new Secret("s3cr3t-admin-password"));
@@ -127,7 +132,8 @@ class ManagedServiceTest {
         names.add(ORG + "/orders-pg");
         fixture.givenNoPriorActivity()
                 .when(new RegisterManagedService(ID, ORG, DESCRIPTION,
-                        new PostgresEndpoint(NODES, "postgres", "admin", null, HbaManagement.SUPERUSER_SQL),
+                        new PostgresEndpoint(NODES, "postgres", "admin", null, HbaManagement.SUPERUSER_SQL,
+                                SslMode.REQUIRE, null),
                         new Secret("pw"), null))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();

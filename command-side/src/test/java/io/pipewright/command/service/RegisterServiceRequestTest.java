@@ -8,6 +8,7 @@ import io.pipewright.command.web.InvalidRequest;
 import io.pipewright.kernel.policy.EndpointPolicy;
 import io.pipewright.kernel.policy.HostPathPolicy;
 import io.pipewright.kernel.service.RegisterManagedService;
+import io.pipewright.kernel.service.SslMode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,10 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** A registration's hosts, URLs and host paths against the operator's policies, and the caps on hosts. */
+/**
+ * A registration's hosts, URLs and host paths against the operator's policies, the caps on hosts, and a PostgreSQL
+ * service's TLS settings.
+ */
 class RegisterServiceRequestTest {
 
     private static final PeeringRegions REGIONS = new PeeringRegions() {
@@ -35,6 +39,20 @@ class RegisterServiceRequestTest {
             new EndpointPolicy(List.of(), EndpointPolicy.DEFAULT_DENIED, OWN_DATABASE);
     private static final EndpointPolicy LOOPBACK_ALLOWED =
             new EndpointPolicy(List.of("127.0.0.0/8"), EndpointPolicy.DEFAULT_DENIED, OWN_DATABASE);
+    /** A self-signed EC authority made with openssl for the tests, valid until 2126. */
+    private static final String AUTHORITY = """
+            -----BEGIN CERTIFICATE-----
+            MIIBoDCCAUegAwIBAgIUbG9ERrHGFyIuxw3E8szn6qtDrEMwCgYIKoZIzj0EAwIw
+            JTEjMCEGA1UEAwwaUGlwZXdyaWdodCB0ZXN0IGZpeHR1cmUgQ0EwIBcNMjYxMTI1
+            MjI1NzM3WhgPMjEyNjExMDEyMjU3MzdaMCUxIzAhBgNVBAMMGlBpcGV3cmlnaHQg
+            dGVzdCBmaXh0dXJlIENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE69NpdTak
+            43FiftDU4ay4QExu8CSM3+Jdq1BVGQAQaT9t45SPJDP63N0EDwJ2r/0fmo+61pdJ
+            7JdfoOQCUlID4KNTMFEwHQYDVR0OBBYEFNEuEHqnp/UncFW3F49L8U0kyK1IMB8G
+            A1UdIwQYMBaAFNEuEHqnp/UncFW3F49L8U0kyK1IMA8GA1UdEwEB/wQFMAMBAf8w
+            CgYIKoZIzj0EAwIDRwAwRAIgNFBsKGrWWWVVJ/IugP5XiIdCy102Q/dq4I4ZJCrH
+            +AkCIFda1dy7ybfu2PqOBkN7lp9lk1JHQm/KoVk3n3/NbX9r
+            -----END CERTIFICATE-----
+            """;
     private static final HostPathPolicy NO_HOST_PATHS = new HostPathPolicy(List.of());
     private static final HostPathPolicy CONNECT_ROOTS =
             new HostPathPolicy(List.of("/opt/connect-plugins", "/run/connect-secrets"));
@@ -103,6 +121,43 @@ class RegisterServiceRequestTest {
                 .contains(new FieldViolation("kafka.bootstrap_servers", "must list at most 16 servers"));
     }
 
+    @Test
+    void sslModeIsRequireUnlessAskedAndTheVerifyingModesCarryTheirAuthority() {
+        RegisterManagedService unasked = postgresWithTls(null, null)
+                .toCommand(UUID.randomUUID(), UUID.randomUUID(), policies(DEFAULT_ENDPOINTS, CONNECT_ROOTS));
+        assertThat(unasked.postgres().sslMode()).isEqualTo(SslMode.REQUIRE);
+        assertThat(unasked.postgres().caCertificate()).isNull();
+
+        for (SslMode mode : List.of(SslMode.VERIFY_CA, SslMode.VERIFY_FULL)) {
+            RegisterManagedService verifying = postgresWithTls(mode.wireName(), AUTHORITY)
+                    .toCommand(UUID.randomUUID(), UUID.randomUUID(), policies(DEFAULT_ENDPOINTS, CONNECT_ROOTS));
+            assertThat(verifying.postgres().sslMode()).isEqualTo(mode);
+            assertThat(verifying.postgres().caCertificate()).isEqualTo(AUTHORITY);
+        }
+        assertThat(violations(postgresWithTls("disable", null), DEFAULT_ENDPOINTS, CONNECT_ROOTS)).isEmpty();
+    }
+
+    @Test
+    void anUnknownSslModeOrAMisplacedOrBrokenAuthorityIsRefusedNamingTheField() {
+        assertThat(violations(postgresWithTls("prefer", null), DEFAULT_ENDPOINTS, CONNECT_ROOTS)).containsExactly(
+                new FieldViolation("postgresql.ssl_mode",
+                        "must be one of [disable, require, verify-ca, verify-full]"));
+        assertThat(violations(postgresWithTls("verify-full", null), DEFAULT_ENDPOINTS, CONNECT_ROOTS))
+                .containsExactly(new FieldViolation("postgresql.ca_certificate",
+                        "is required with ssl_mode verify-full"));
+        assertThat(violations(postgresWithTls("require", AUTHORITY), DEFAULT_ENDPOINTS, CONNECT_ROOTS))
+                .containsExactly(new FieldViolation("postgresql.ca_certificate",
+                        "is only used with ssl_mode verify-ca or verify-full"));
+        assertThat(violations(postgresWithTls("verify-ca", "-----BEGIN CERTIFICATE-----\nAAAA\n"
+                + "-----END CERTIFICATE-----\n"), DEFAULT_ENDPOINTS, CONNECT_ROOTS)).containsExactly(
+                new FieldViolation("postgresql.ca_certificate",
+                        "certificate 1 of 1 is not a valid X.509 certificate"));
+        assertThat(violations(postgresWithTls("verify-full", AUTHORITY + "-----BEGIN PRIVATE KEY-----\nMIGH\n"
+                + "-----END PRIVATE KEY-----\n"), DEFAULT_ENDPOINTS, CONNECT_ROOTS)).containsExactly(
+                new FieldViolation("postgresql.ca_certificate",
+                        "must hold only CERTIFICATE blocks (it holds a PRIVATE KEY block)"));
+    }
+
     private static List<FieldViolation> violations(RegisterServiceRequest request, EndpointPolicy endpoints,
                                                    HostPathPolicy hostPaths) {
         InvalidRequest refused = catchThrowableOfType(InvalidRequest.class,
@@ -119,11 +174,21 @@ class RegisterServiceRequestTest {
     }
 
     private static RegisterServiceRequest postgres(List<Map<String, Object>> hosts, String hbaManagement) {
+        return postgres(hosts, hbaManagement, null, null);
+    }
+
+    private static RegisterServiceRequest postgres(List<Map<String, Object>> hosts, String hbaManagement,
+                                                   String sslMode, String caCertificate) {
         List<RegisterServiceRequest.Host> nodes = IntStream.range(0, hosts.size())
                 .mapToObj(i -> new RegisterServiceRequest.Host((String) hosts.get(i).get("host"),
                         (Integer) hosts.get(i).get("port"), i == 0 ? "primary" : "standby")).toList();
         return new RegisterServiceRequest("orders-pg", "postgresql", "17", "local", null, null, null, null,
-                new RegisterServiceRequest.Postgresql(nodes, "postgres", "admin", "secret", hbaManagement), null);
+                new RegisterServiceRequest.Postgresql(nodes, "postgres", "admin", "secret", hbaManagement, sslMode,
+                        caCertificate), null);
+    }
+
+    private static RegisterServiceRequest postgresWithTls(String sslMode, String caCertificate) {
+        return postgres(List.of(host("10.0.0.5", 5432)), "superuser_sql", sslMode, caCertificate);
     }
 
     private static RegisterServiceRequest kafka(String bootstrapServers, String connectUrl, String pluginPath) {

@@ -3,6 +3,7 @@ package io.pipewright.query.service;
 import io.pipewright.kernel.query.FindManagedService;
 import io.pipewright.kernel.query.KafkaConnectionView;
 import io.pipewright.kernel.query.PostgresConnectionView;
+import io.pipewright.kernel.service.CaCertificates;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.KafkaEndpoint;
 import io.pipewright.kernel.service.ManagedServiceDeregistered;
@@ -33,7 +34,8 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps {@code managed_service_view} in step with the services' events, written a batch of events at a time and
  * guarded by the sequence number of the last event applied ({@link ViewRows}). Connection details are copied without
- * the admin password's reference; a deregistered service keeps its row, marked by {@code deregistered_at}.
+ * the admin password's reference, and with the CA certificate's fingerprints instead of the certificate; a
+ * deregistered service keeps its row, marked by {@code deregistered_at}.
  */
 @Component
 @ProcessingGroup(Projections.SERVICE_VIEWS)
@@ -105,7 +107,9 @@ class ManagedServiceProjection {
                         node.role().name().toLowerCase(Locale.ROOT)))
                 .toList();
         return json.write(new PostgresConnectionView(hosts, postgres.adminDatabase(), postgres.adminUser(),
-                postgres.hbaManagement() == null ? null : postgres.hbaManagement().wireName()));
+                postgres.hbaManagement() == null ? null : postgres.hbaManagement().wireName(),
+                postgres.sslMode().wireName(), postgres.caCertificate() == null ? null
+                        : CaCertificates.sha256Fingerprints(postgres.caCertificate())));
     }
 
     private Json kafkaConnection(KafkaEndpoint kafka) {

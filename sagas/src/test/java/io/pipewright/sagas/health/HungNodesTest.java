@@ -15,6 +15,7 @@ import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceStatus;
+import io.pipewright.kernel.service.SslMode;
 import io.pipewright.kernel.secret.SecretRef;
 import io.pipewright.sagas.provisioning.ServiceRecord;
 import java.time.Clock;
@@ -155,7 +156,7 @@ class HungNodesTest {
         UUID id = UUID.randomUUID();
         services.put(id, new ServiceRecord(id, null, "local", new PostgresEndpoint(
                 List.of(new PostgresNode(host, 5432, NodeRole.PRIMARY)), "postgres", "admin",
-                new SecretRef(UUID.randomUUID()), HbaManagement.EXTERNAL), null, ServiceStatus.RUNNING, Map.of()));
+                new SecretRef(UUID.randomUUID()), HbaManagement.EXTERNAL, SslMode.REQUIRE, null), null, ServiceStatus.RUNNING, Map.of()));
         return id;
     }
 
