@@ -1,5 +1,6 @@
 package io.pipewright.launcher;
 
+import io.pipewright.localstack.KafkaBroker;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ final class UpSummary {
                 .append(source.host()).append(':').append(source.port()).append('/').append(UpFile.SOURCE_DATABASE)
                 .append("'  (password in ").append(upFile).append(")\n")
                 .append("  kafka            ").append(stack.kafka().bootstrapServers()).append('\n')
+                .append("  kafka (SASL)     ").append(stack.kafka().saslBootstrapServers()).append("  ")
+                .append(UpFile.SASL_MECHANISM).append(' ').append(KafkaBroker.SASL_USERNAME).append("  (password in ")
+                .append(upFile).append(")\n")
                 .append("  kafka connect    ").append(stack.connect().restUrl()).append('\n')
                 .append("\nStarted in:\n");
         Duration total = Duration.ZERO;
