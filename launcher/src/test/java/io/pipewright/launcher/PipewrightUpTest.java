@@ -104,7 +104,8 @@ class PipewrightUpTest {
         Process again = launch("--keep-data");
         JsonNode kept = awaitUpFile(again);
         assertThat(kept.get("password").asText()).isEqualTo(info.get("password").asText());
-        assertThat(kept.at("/services/kafka/sasl/password")).as("the SASL user is kept").isEqualTo(sasl.get("password"));
+        assertThat(kept.at("/services/kafka/sasl/password")).as("the SASL user is kept")
+                .isEqualTo(sasl.get("password"));
         assertThat(getAuthenticated(kept, "/managed-services/" + kept.at("/services/kafka/id").asText()))
                 .contains("\"status\":\"Running\"");
         assertThat(kept.at("/services/source_postgresql/id")).isEqualTo(source.get("id"));

@@ -41,7 +41,8 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
     private static final String PASSWORD_FILE = "sasl-user.password";
     private static final int SCRAM_ITERATIONS = 4096;
-    private static final String SCRAM_SERVER_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule required;";
+    private static final String SCRAM_SERVER_LOGIN =
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;";
 
     /** The ports of the broker's listeners. */
     record ListenerPorts(int plaintext, int saslPlaintext, int ssl, int saslSsl, int controller) {

@@ -48,7 +48,8 @@ final class X509Pem {
             certificates.add(parse(block.group(2), certificates.size() + 1));
         }
         if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("must be PEM: -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----");
+            throw new IllegalArgumentException(
+                    "must be PEM: -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----");
         }
         StringBuilder canonical = new StringBuilder();
         Base64.Encoder encoder = Base64.getMimeEncoder(64, new byte[] {'\n'});
