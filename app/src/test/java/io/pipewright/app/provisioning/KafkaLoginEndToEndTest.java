@@ -36,7 +36,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * SCRAM-SHA-256 as the reference's consumers log in, it probes Running and a pipeline streams into it (read back
  * through the same listener); SASL_SSL and SSL with the stack's CA probe Running too; a wrong password or a CA that
  * did not sign the broker's certificate makes the service Failed with a reason that says which, without the password;
- * bad settings are 400s naming the field.
+ * the SASL and Connect passwords live in the vault only, until the deregistration erases them; bad settings are 400s
+ * naming the field.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
@@ -127,6 +128,36 @@ class KafkaLoginEndToEndTest {
                 .doesNotContain(kafka.saslPassword());
         assertThat(storedEventsContaining(wrongPassword)).isZero();
         assertThat(storedEventsContaining(kafka.saslPassword())).isZero();
+    }
+
+    @Test
+    void bothPasswordsAreKeptInTheVaultOnlyAndErasedWithTheDeregistration() {
+        String kafkaPassword = "kafka-" + UUID.randomUUID();
+        String connectPassword = "connect-" + UUID.randomUUID();
+        Map<String, Object> registration = new HashMap<>(kafkaOnly("vaulted-" + suffix,
+                stack.kafka().saslBootstrapServers(), "SASL_PLAINTEXT", "PLAIN", kafkaPassword, null));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kafka = new HashMap<>((Map<String, Object>) registration.get("kafka"));
+        kafka.put("kafka_connect", Map.of("url", "https://127.0.0.1:1", "username", "connect-admin",
+                "password", connectPassword, "ca_certificate", stack.kafka().caCertificate(),
+                "secrets_directory", stack.connect().secretsPath().toString()));
+        registration.put("kafka", kafka);
+        registration.put("addons", List.of("kafka-connect"));
+        long secretsBefore = jdbc.queryForObject("SELECT count(*) FROM secret", Long.class);
+
+        String id = api.register(registration);
+        JsonNode view = api.get("/managed-services/" + id);
+
+        assertThat(view.at("/kafka/kafka_connect/username").asText()).isEqualTo("connect-admin");
+        assertThat(view.at("/kafka/kafka_connect/ca_certificate").asText()).isEqualTo(stack.kafka().caCertificate());
+        assertThat(view.toString()).doesNotContain(kafkaPassword).doesNotContain(connectPassword);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM secret", Long.class)).isEqualTo(secretsBefore + 2);
+        assertThat(storedEventsContaining(kafkaPassword) + storedEventsContaining(connectPassword)).isZero();
+
+        web.delete().uri("/managed-services/" + id)
+                .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                .exchange().expectStatus().isNoContent();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM secret", Long.class)).isEqualTo(secretsBefore);
     }
 
     @Test
