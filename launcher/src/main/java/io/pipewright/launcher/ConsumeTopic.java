@@ -2,13 +2,19 @@ package io.pipewright.launcher;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipewright.adapters.kafka.KafkaClientSecurity;
+import io.pipewright.kernel.service.KafkaSecurityProtocol;
+import io.pipewright.kernel.service.SaslMechanism;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/pipewright consume TOPIC [--max N] [--work-dir DIR]}: prints a topic of the running embedded Kafka from
- * its beginning, one change event per line, until Ctrl-C or N events.
+ * its beginning, one change event per line, until Ctrl-C or N events. It reads as the reference's consumers do,
+ * through the SASL_PLAINTEXT listener logged in as {@code up.json}'s {@code services.kafka.sasl} says; an up.json
+ * written before that existed has only the plaintext listener, which is read then.
  */
 final class ConsumeTopic {
 
@@ -45,7 +53,7 @@ final class ConsumeTopic {
         // Standard output carries the events only: the Kafka client's own logging would mix into it.
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(workDirectory.resolve("up.json")));
+        properties.putAll(connection(workDirectory.resolve("up.json")));
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "pipewright-consume-" + UUID.randomUUID());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         long printed = 0;
@@ -63,15 +71,29 @@ final class ConsumeTopic {
         }
     }
 
-    private static String bootstrapServers(Path upFile) {
+    /** The bootstrap servers and security settings of the embedded Kafka, from up.json. */
+    static Map<String, Object> connection(Path upFile) {
         if (!Files.exists(upFile)) {
             throw new IllegalArgumentException(upFile + " does not exist: start `bin/pipewright up` first");
         }
+        JsonNode kafka;
         try {
-            return new ObjectMapper().readTree(upFile.toFile()).at("/services/kafka/bootstrap_servers").asText();
+            kafka = new ObjectMapper().readTree(upFile.toFile()).at("/services/kafka");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + upFile, e);
         }
+        JsonNode sasl = kafka.path("sasl");
+        Map<String, Object> settings = new HashMap<>();
+        if (sasl.isMissingNode()) {
+            settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.path("bootstrap_servers").asText());
+            return settings;
+        }
+        SaslMechanism mechanism = SaslMechanism.fromWireName(sasl.path("mechanism").asText()).orElseThrow(() ->
+                new IllegalArgumentException(upFile + ": unknown services.kafka.sasl.mechanism"));
+        settings.putAll(KafkaClientSecurity.of(KafkaSecurityProtocol.SASL_PLAINTEXT, mechanism,
+                sasl.path("username").asText(), sasl.path("password").asText(), null));
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sasl.path("bootstrap_servers").asText());
+        return settings;
     }
 
     private static String valueOf(String[] args, int index) {

@@ -2,6 +2,7 @@ package io.pipewright.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipewright.localstack.KafkaBroker;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.io.IOException;
@@ -19,8 +20,9 @@ import java.util.UUID;
 
 /**
  * Registers the embedded source PostgreSQL and Kafka + Connect as managed services through the public API, as a user
- * would (the source with ssl_mode verify-full and the certificate of the authority its TLS certificate comes from),
- * and waits until the control plane has probed them Running, so a pipeline can be created right away. With
+ * would (the source with ssl_mode verify-full and the certificate of the authority its TLS certificate comes from;
+ * Kafka through its SASL_PLAINTEXT listener with SCRAM-SHA-256, as the reference's consumers reach it), and waits
+ * until the control plane has probed them Running, so a pipeline can be created right away. With
  * {@code --keep-data} the services registered by the previous run are found by name instead.
  */
 final class EmbeddedServices {
@@ -78,7 +80,11 @@ final class EmbeddedServices {
                 "zone", ZONE,
                 "addons", List.of("kafka-connect"),
                 "kafka", Map.of(
-                        "bootstrap_servers", stack.kafka().bootstrapServers(),
+                        "bootstrap_servers", stack.kafka().saslBootstrapServers(),
+                        "security_protocol", "SASL_PLAINTEXT",
+                        "sasl_mechanism", UpFile.SASL_MECHANISM,
+                        "username", KafkaBroker.SASL_USERNAME,
+                        "password", stack.kafka().saslPassword(),
                         "kafka_connect", Map.of(
                                 "url", stack.connect().restUrl(),
                                 "plugin_installation", "shared_directory",

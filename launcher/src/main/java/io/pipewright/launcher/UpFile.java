@@ -2,6 +2,7 @@ package io.pipewright.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pipewright.localstack.KafkaBroker;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.io.IOException;
@@ -22,6 +23,8 @@ import java.util.Optional;
 final class UpFile {
 
     static final String SOURCE_DATABASE = "defaultdb";
+    /** How up registers the embedded Kafka, and how {@code consume} reads it: the reference's consumers' login. */
+    static final String SASL_MECHANISM = "SCRAM-SHA-256";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -47,6 +50,12 @@ final class UpFile {
         kafka.put("bootstrap_servers", stack.kafka().bootstrapServers());
         kafka.put("connect_url", stack.connect().restUrl());
         kafka.put("connect_plugin_path", stack.connect().pluginPath().toString());
+        Map<String, Object> sasl = new LinkedHashMap<>();
+        sasl.put("bootstrap_servers", stack.kafka().saslBootstrapServers());
+        sasl.put("mechanism", SASL_MECHANISM);
+        sasl.put("username", KafkaBroker.SASL_USERNAME);
+        sasl.put("password", stack.kafka().saslPassword());
+        kafka.put("sasl", sasl);
 
         Map<String, Object> seconds = new LinkedHashMap<>();
         startupTimings.forEach((part, took) -> seconds.put(part, took.toMillis() / 1000.0));

@@ -1,5 +1,6 @@
 package io.pipewright.launcher;
 
+import io.pipewright.localstack.KafkaBroker;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.nio.file.Path;
@@ -26,6 +27,9 @@ final class UpSummary {
                 .append("?sslmode=").append(EmbeddedServices.SOURCE_SSL_MODE).append("&sslrootcert=")
                 .append(source.caCertificateFile()).append("'  (password in ").append(upFile).append(")\n")
                 .append("  kafka            ").append(stack.kafka().bootstrapServers()).append('\n')
+                .append("  kafka (SASL)     ").append(stack.kafka().saslBootstrapServers()).append("  ")
+                .append(UpFile.SASL_MECHANISM).append(' ').append(KafkaBroker.SASL_USERNAME).append("  (password in ")
+                .append(upFile).append(")\n")
                 .append("  kafka connect    ").append(stack.connect().restUrl()).append('\n')
                 .append("\nStarted in:\n");
         Duration total = Duration.ZERO;

@@ -26,11 +26,18 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the real {@code up} command in its own process, the way {@code bin/pipewright up} does. */
+/**
+ * Runs the real {@code up} command in its own process, the way {@code bin/pipewright up} does, and {@code consume},
+ * which reads through the SASL listener up registered the Kafka service with.
+ */
 class PipewrightUpTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +82,18 @@ class PipewrightUpTest {
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
         }
         assertThat(get(kafka.get("connect_url").asText() + "/connectors")).isEqualTo("[]");
+        JsonNode sasl = kafka.get("sasl");
+        assertThat(sasl.get("bootstrap_servers").asText()).isNotEqualTo(kafka.get("bootstrap_servers").asText());
+        assertThat(sasl.get("mechanism").asText()).isEqualTo("SCRAM-SHA-256");
+        assertThat(sasl.get("username").asText()).isEqualTo("app_user");
+        assertThat(sasl.get("password").asText()).isNotBlank();
+        assertThat(getAuthenticated(info, "/managed-services/" + kafka.get("id").asText())).as("registered over SASL")
+                .contains("\"bootstrap_servers\":\"" + sasl.get("bootstrap_servers").asText() + "\"",
+                        "\"security_protocol\":\"SASL_PLAINTEXT\"", "\"sasl_mechanism\":\"SCRAM-SHA-256\"")
+                .doesNotContain(sasl.get("password").asText());
+        produce(kafka.get("bootstrap_servers").asText(), "up-consume-check", "{\"read\":\"over SASL\"}");
+        assertThat(consume("up-consume-check")).as("bin/pipewright consume reads over SASL")
+                .contains("{\"read\":\"over SASL\"}");
 
         List<Long> pids = pidsOf(info);
         stop(up);
@@ -87,6 +106,10 @@ class PipewrightUpTest {
         Process again = launch("--keep-data");
         JsonNode kept = awaitUpFile(again);
         assertThat(kept.get("password").asText()).isEqualTo(info.get("password").asText());
+        assertThat(kept.at("/services/kafka/sasl/password")).as("the SASL user is kept")
+                .isEqualTo(sasl.get("password"));
+        assertThat(getAuthenticated(kept, "/managed-services/" + kept.at("/services/kafka/id").asText()))
+                .contains("\"status\":\"Running\"");
         assertThat(kept.at("/services/source_postgresql/id")).isEqualTo(source.get("id"));
         assertThat(countCustomers(kept.at("/services/source_postgresql"), "kept across --keep-data")).isEqualTo(1);
         List<Long> keptPids = pidsOf(kept);
@@ -100,6 +123,26 @@ class PipewrightUpTest {
         stop(clean);
         assertNoneAlive(keptPids);
         assertNoneAlive(freshPids);
+    }
+
+    private static void produce(String bootstrapServers, String topic, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** What {@code bin/pipewright consume TOPIC --max 1} prints, run as its own process. */
+    private String consume(String topic) throws Exception {
+        Path output = workDirectory.resolve("consume.out");
+        Process consume = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PipewrightUp.class.getName(), "consume", topic,
+                "--max", "1", "--work-dir", workDirectory.toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        launched.add(consume);
+        assertThat(consume.waitFor(90, TimeUnit.SECONDS)).as("consume ends after one event").isTrue();
+        return Files.readString(output);
     }
 
     private Process launch(String... flags) throws Exception {

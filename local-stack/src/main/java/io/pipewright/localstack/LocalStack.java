@@ -168,7 +168,9 @@ public final class LocalStack implements AutoCloseable {
             ChildJvm jvm = settings.kafka || settings.connect ? ChildJvm.prepare(workDirectory) : null;
             if (settings.kafka || settings.connect) {
                 kafka = timed(KAFKA, () -> {
-                    KafkaBroker broker = new KafkaBroker(workDirectory, ports.port(KAFKA), ports.port("kafka-controller"), jvm);
+                    KafkaBroker broker = new KafkaBroker(workDirectory, new KafkaBroker.ListenerPorts(ports.port(KAFKA),
+                            ports.port("kafka-sasl"), ports.port("kafka-ssl"), ports.port("kafka-sasl-ssl"),
+                            ports.port("kafka-controller")), jvm);
                     broker.start();
                     return broker;
                 });

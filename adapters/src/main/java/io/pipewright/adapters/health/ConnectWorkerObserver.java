@@ -6,6 +6,7 @@ import io.pipewright.adapters.connect.ConnectorTraces;
 import io.pipewright.adapters.provisioning.ConnectorCredentials;
 import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.sagas.health.WorkerObserver;
 import io.pipewright.sagas.orphans.TaggedResource;
 import java.util.LinkedHashMap;
@@ -26,9 +27,9 @@ class ConnectWorkerObserver implements WorkerObserver {
     }
 
     @Override
-    public Map<String, ConnectorSnapshot> connectors(String connectUrl) {
+    public Map<String, ConnectorSnapshot> connectors(KafkaConnectEndpoint worker) {
         Map<String, ConnectorSnapshot> snapshots = new LinkedHashMap<>();
-        connect.connectorsWithStatusAndConfig(connectUrl).forEach((name, expanded) -> {
+        connect.connectorsWithStatusAndConfig(worker).forEach((name, expanded) -> {
             ConnectClient.ConnectorStatus status = ConnectClient.ConnectorStatus.of(expanded.path("status"));
             JsonNode config = expanded.path("info").path("config");
             String error = ConnectorHealth.healthy(status.state(), status.tasks()) ? null

@@ -1,6 +1,7 @@
 package io.pipewright.adapters.probe;
 
 import io.pipewright.adapters.limits.ExternalCallLimits;
+import io.pipewright.adapters.tls.TlsFailures;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -14,11 +15,23 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
- * Asks a bootstrap server for its API versions, the first request of every Kafka client, and checks that the answer
- * is framed as Kafka frames it. Kafka's admin client only ever says "timed out" when a server is not Kafka or does not
- * answer; this says which, in words, within the connect and request bounds, before the admin client is tried.
+ * Asks a bootstrap server for its API versions, the first request of every Kafka client (allowed before a SASL login),
+ * and checks that the answer is framed as Kafka frames it. Kafka's admin client only ever says "timed out" when a
+ * server is not Kafka or does not answer; this says which, in words, within the connect and request bounds, before the
+ * admin client is tried. On a TLS listener the request goes through a TLS session verified as Kafka's client verifies
+ * it (the registered CA, the host name), so an unverifiable certificate is said as such; the whole handshake is bounded
+ * by the request bound, however slowly the server answers.
  */
 final class KafkaHandshake {
 
@@ -27,6 +40,12 @@ final class KafkaHandshake {
     private static final byte[] CLIENT_ID = "pipewright-probe".getBytes(StandardCharsets.US_ASCII);
     /** No ApiVersions answer comes near this size; anything larger is not Kafka's framing. */
     private static final int LARGEST_PLAUSIBLE_ANSWER = 1 << 20;
+    /** Ends TLS handshakes that outlast the request bound; one daemon thread for all probes. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pipewright-kafka-handshake-bound");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final ExternalCallLimits limits;
 
@@ -34,38 +53,96 @@ final class KafkaHandshake {
         this.limits = limits;
     }
 
-    /** Null when the server answers as Kafka; else what failed, e.g. "could not connect to ... within 5 s". */
-    String problem(String host, int port) {
+    /**
+     * Null when the server answers as Kafka; else what failed, e.g. "could not connect to ... within 5 s".
+     * {@code tls}: the context of a TLS listener (null for a plain one); {@code caRegistered}: whether that context
+     * trusts a registered CA rather than the JVM's.
+     */
+    Finding problem(String host, int port, SSLContext tls, boolean caRegistered) {
         String where = host + ":" + port;
         try (Socket socket = new Socket()) {
             try {
                 socket.connect(new InetSocketAddress(host, port), (int) limits.connectTimeout().toMillis());
             } catch (ConnectException e) {
-                return "could not connect to Kafka at " + where + ": connection refused";
+                return Finding.pending("could not connect to Kafka at " + where + ": connection refused");
             } catch (NoRouteToHostException e) {
-                return "could not connect to Kafka at " + where + ": no route to host";
+                return Finding.pending("could not connect to Kafka at " + where + ": no route to host");
             } catch (UnknownHostException e) {
-                return "could not connect to Kafka at " + where + ": unknown host";
+                return Finding.pending("could not connect to Kafka at " + where + ": unknown host");
             } catch (SocketTimeoutException e) {
-                return "could not connect to Kafka at " + where + " within "
-                        + ExternalCallLimits.inWords(limits.connectTimeout());
+                return Finding.pending("could not connect to Kafka at " + where + " within "
+                        + ExternalCallLimits.inWords(limits.connectTimeout()));
             }
-            socket.getOutputStream().write(apiVersionsRequest());
-            socket.getOutputStream().flush();
-            ByteBuffer header = ByteBuffer.wrap(readFully(socket, 8));
-            int size = header.getInt();
-            int correlationId = header.getInt();
-            if (size < 4 || size > LARGEST_PLAUSIBLE_ANSWER || correlationId != CORRELATION_ID) {
-                return where + " is not a Kafka broker";
+            if (tls == null) {
+                return apiVersions(socket, where);
             }
-            return null;
+            return overTls(socket, host, port, tls, caRegistered);
         } catch (SocketTimeoutException e) {
-            return where + " accepted the connection but did not answer as Kafka within "
-                    + ExternalCallLimits.inWords(limits.kafkaRequestTimeout());
+            return Finding.pending(where + " accepted the connection but did not answer as Kafka within "
+                    + ExternalCallLimits.inWords(limits.kafkaRequestTimeout()));
         } catch (EOFException e) {
-            return where + " closed the connection: not a Kafka broker";
+            return Finding.pending(where + " closed the connection: not a Kafka broker");
         } catch (IOException e) {
-            return "the connection to Kafka at " + where + " failed";
+            return Finding.pending("the connection to Kafka at " + where + " failed");
+        }
+    }
+
+    /**
+     * The TLS handshake and the request in one bound: a timer closes the socket when it is over, which ends a
+     * handshake read however slowly the server trickles it.
+     */
+    private Finding overTls(Socket socket, String host, int port, SSLContext tls, boolean caRegistered)
+            throws IOException {
+        String where = host + ":" + port;
+        AtomicBoolean overdue = new AtomicBoolean();
+        ScheduledFuture<?> bound = WATCHDOG.schedule(() -> {
+            overdue.set(true);
+            closeQuietly(socket);
+        }, limits.kafkaRequestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            SSLSocket session = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
+            SSLParameters parameters = session.getSSLParameters();
+            // What Kafka's client checks by default (ssl.endpoint.identification.algorithm=https).
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            session.setSSLParameters(parameters);
+            session.setSoTimeout((int) limits.kafkaRequestTimeout().toMillis());
+            session.startHandshake();
+            return apiVersions(session, where);
+        } catch (SSLException e) {
+            if (overdue.get()) {
+                throw new SocketTimeoutException();
+            }
+            return TlsFailures.certificateRefused(e, "Kafka at " + where, "kafka.ca_certificate", caRegistered)
+                    .map(Finding::failed)
+                    .orElseGet(() -> Finding.pending(where + " did not complete a TLS handshake (is it a TLS "
+                            + "listener? security_protocol SSL and SASL_SSL need one)"));
+        } catch (IOException e) {
+            if (overdue.get()) {
+                throw new SocketTimeoutException();
+            }
+            throw e;
+        } finally {
+            bound.cancel(false);
+        }
+    }
+
+    private Finding apiVersions(Socket socket, String where) throws IOException {
+        socket.getOutputStream().write(apiVersionsRequest());
+        socket.getOutputStream().flush();
+        ByteBuffer header = ByteBuffer.wrap(readFully(socket, 8));
+        int size = header.getInt();
+        int correlationId = header.getInt();
+        if (size < 4 || size > LARGEST_PLAUSIBLE_ANSWER || correlationId != CORRELATION_ID) {
+            return Finding.pending(where + " is not a Kafka broker");
+        }
+        return null;
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException alreadyGone) {
+            // closed by its owner meanwhile: the bound is kept either way
         }
     }
 

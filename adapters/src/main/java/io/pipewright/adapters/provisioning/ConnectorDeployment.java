@@ -5,6 +5,7 @@ import io.pipewright.adapters.connect.ConnectorTraces;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.ProvisioningStep;
@@ -57,24 +58,24 @@ class ConnectorDeployment {
      * config is already right (a connector that lost its database fails and stays FAILED).
      */
     void converge(PipelineSpec pipeline, PostgresNode primary, boolean restartIfUnchanged) {
-        String url = pipeline.sink().kafka().connect().url();
+        KafkaConnectEndpoint worker = pipeline.sink().kafka().connect();
         String password = credentials.password(pipeline);
         Map<String, String> desired = desiredConfig(pipeline, primary, secret.converge(pipeline, password),
                 caCertificate.converge(pipeline), uncapturedTables.of(pipeline));
         Optional<Map<String, String>> actual = ownConfig(pipeline);
         if (actual.isEmpty()) {
-            connect.create(url, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
+            connect.create(worker, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
         } else if (!matches(actual.get(), desired)) {
-            connect.putConfig(url, pipeline.connectorName(), desired);
+            connect.putConfig(worker, pipeline.connectorName(), desired);
         } else if (restartIfUnchanged) {
-            connect.restart(url, pipeline.connectorName(), false);
+            connect.restart(worker, pipeline.connectorName(), false);
         }
-        awaitDesiredState(pipeline, url, password);
+        awaitDesiredState(pipeline, worker, password);
     }
 
     /** The connector's config on the worker, if it has one; refused with {@link StepFailed} when it is another's. */
     Optional<Map<String, String>> ownConfig(PipelineSpec pipeline) {
-        Optional<Map<String, String>> actual = connect.config(pipeline.sink().kafka().connect().url(),
+        Optional<Map<String, String>> actual = connect.config(pipeline.sink().kafka().connect(),
                 pipeline.connectorName());
         actual.filter(config -> !owns(pipeline.sourceResourceName(), config))
                 .ifPresent(config -> {
@@ -167,12 +168,12 @@ class ConnectorDeployment {
         return comparable.equals(desired);
     }
 
-    private void awaitDesiredState(PipelineSpec pipeline, String url, String password) {
+    private void awaitDesiredState(PipelineSpec pipeline, KafkaConnectEndpoint worker, String password) {
         String desired = pipeline.paused() ? PAUSED : RUNNING;
         Instant deadline = Instant.now().plus(RUNNING_WITHIN);
         String lastState = "not reported";
         while (Instant.now().isBefore(deadline)) {
-            Optional<ConnectClient.ConnectorStatus> status = connect.status(url, pipeline.connectorName());
+            Optional<ConnectClient.ConnectorStatus> status = connect.status(worker, pipeline.connectorName());
             if (status.isPresent()) {
                 ConnectClient.ConnectorStatus current = status.get();
                 if (FAILED.equals(current.state()) || current.tasks().stream().anyMatch(t -> FAILED.equals(t.state()))) {
@@ -198,27 +199,27 @@ class ConnectorDeployment {
      * them), then deletes it. Nothing when the worker does not know it, or when its {@code slot.name} is not
      * {@code slotName} (another pipeline's connector of the same name): then it answers false.
      */
-    boolean remove(String url, String name, String slotName) {
-        Optional<Map<String, String>> config = connect.config(url, name);
+    boolean remove(KafkaConnectEndpoint worker, String name, String slotName) {
+        Optional<Map<String, String>> config = connect.config(worker, name);
         if (config.isEmpty()) {
             return true;
         }
         if (!owns(slotName, config.get())) {
             return false;
         }
-        connect.stop(url, name);
+        connect.stop(worker, name);
         Instant deadline = Instant.now().plus(RUNNING_WITHIN);
-        Optional<ConnectClient.ConnectorStatus> status = connect.status(url, name);
+        Optional<ConnectClient.ConnectorStatus> status = connect.status(worker, name);
         while (status.isPresent() && !STOPPED.equals(status.get().state())) {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException("connector " + name + " did not stop within "
                         + RUNNING_WITHIN.toSeconds() + " s");
             }
             Waiting.pause(POLL, "the connector");
-            status = connect.status(url, name);
+            status = connect.status(worker, name);
         }
-        connect.deleteOffsets(url, name);
-        connect.delete(url, name);
+        connect.deleteOffsets(worker, name);
+        connect.delete(worker, name);
         return true;
     }
 }

@@ -56,7 +56,7 @@ class ConnectorStep implements ProvisioningStep {
      */
     @Override
     public void remove(PipelineSpec pipeline) {
-        if (!deployment.remove(pipeline.sink().kafka().connect().url(), pipeline.connectorName(),
+        if (!deployment.remove(pipeline.sink().kafka().connect(), pipeline.connectorName(),
                 pipeline.sourceResourceName())) {
             LOG.warn("Pipeline {}: connector {} on the worker is another pipeline's; left in place", 
                     pipeline.pipelineId(), pipeline.connectorName());

@@ -115,7 +115,7 @@ class DebeziumPluginStep implements ProvisioningStep {
     }
 
     private boolean listed(KafkaConnectEndpoint worker) {
-        return connect.pluginClasses(worker.url()).contains(CONNECTOR_CLASS);
+        return connect.pluginClasses(worker).contains(CONNECTOR_CLASS);
     }
 
     /** While the worker restarts its REST API refuses, then answers 404: not listed yet. */

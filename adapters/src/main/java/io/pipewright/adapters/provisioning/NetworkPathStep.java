@@ -2,6 +2,7 @@ package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.connect.ConnectClient;
 import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.PipelineSpec;
 import io.pipewright.sagas.provisioning.ProvisioningStep;
@@ -44,11 +45,11 @@ class NetworkPathStep implements ProvisioningStep {
 
     @Override
     public String converge(PipelineSpec pipeline) {
-        String url = pipeline.sink().kafka().connect().url();
-        boolean fromWorker = connect.pluginClasses(url).contains(DebeziumPluginStep.CONNECTOR_CLASS);
+        KafkaConnectEndpoint worker = pipeline.sink().kafka().connect();
+        boolean fromWorker = connect.pluginClasses(worker).contains(DebeziumPluginStep.CONNECTOR_CLASS);
         for (PostgresNode node : pipeline.source().postgres().nodes()) {
             if (fromWorker) {
-                requireReachableFromWorker(url, pipeline, node);
+                requireReachableFromWorker(worker, pipeline, node);
             } else {
                 requireReachableFromControlPlane(node);
             }
@@ -57,8 +58,8 @@ class NetworkPathStep implements ProvisioningStep {
                 + " (shared network with " + pipeline.sink().serviceId() + ")";
     }
 
-    private void requireReachableFromWorker(String url, PipelineSpec pipeline, PostgresNode node) {
-        Map<String, List<String>> errors = connect.validate(url, DebeziumPluginStep.CONNECTOR_CLASS, Map.of(
+    private void requireReachableFromWorker(KafkaConnectEndpoint worker, PipelineSpec pipeline, PostgresNode node) {
+        Map<String, List<String>> errors = connect.validate(worker, DebeziumPluginStep.CONNECTOR_CLASS, Map.of(
                 "connector.class", DebeziumPluginStep.CONNECTOR_CLASS,
                 "database.hostname", node.host(),
                 "database.port", String.valueOf(node.port()),

@@ -5,6 +5,7 @@ import io.pipewright.adapters.connect.ConnectorTraces;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.SourceNode;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.ConnectorControl;
 import io.pipewright.sagas.provisioning.PipelineSpec;
@@ -49,12 +50,12 @@ class RunningConnector implements ConnectorControl {
     @Override
     public ConnectorStatus observe(PipelineSpec pipeline) {
         Instant observedAt = Instant.now();
-        Optional<Map<String, String>> config = connect.config(url(pipeline), pipeline.connectorName());
+        Optional<Map<String, String>> config = connect.config(worker(pipeline), pipeline.connectorName());
         if (config.isPresent() && !ConnectorDeployment.owns(pipeline.sourceResourceName(), config.get())) {
             return new ConnectorStatus(ConnectorHealth.MISSING, List.of(),
                     ConnectorDeployment.notOwnedMessage(pipeline, config.get()), observedAt);
         }
-        return connect.status(url(pipeline), pipeline.connectorName())
+        return connect.status(worker(pipeline), pipeline.connectorName())
                 .map(status -> new ConnectorStatus(status.state(), status.tasks(), ConnectorHealth.healthy(
                         status.state(), status.tasks()) ? null : ConnectorTraces.excerpt(status.firstTrace(),
                         credentials.password(pipeline)), observedAt))
@@ -70,9 +71,9 @@ class RunningConnector implements ConnectorControl {
     public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
         deployment.ownConfig(pipeline);
         if (pipeline.paused()) {
-            connect.pause(url(pipeline), pipeline.connectorName());
+            connect.pause(worker(pipeline), pipeline.connectorName());
         } else {
-            connect.resume(url(pipeline), pipeline.connectorName());
+            connect.resume(worker(pipeline), pipeline.connectorName());
         }
         Instant deadline = Instant.now().plus(TAKES_EFFECT_WITHIN);
         ConnectorStatus status = observe(pipeline);
@@ -88,7 +89,7 @@ class RunningConnector implements ConnectorControl {
         if (deployment.ownConfig(pipeline).isEmpty()) {
             deployment.converge(pipeline, admin.primary(pipeline.source().postgres()), false);
         } else {
-            connect.restart(url(pipeline), pipeline.connectorName(), true);
+            connect.restart(worker(pipeline), pipeline.connectorName(), true);
         }
     }
 
@@ -107,7 +108,7 @@ class RunningConnector implements ConnectorControl {
         deployment.converge(pipeline, current, true);
     }
 
-    private static String url(PipelineSpec pipeline) {
-        return pipeline.sink().kafka().connect().url();
+    private static KafkaConnectEndpoint worker(PipelineSpec pipeline) {
+        return pipeline.sink().kafka().connect();
     }
 }

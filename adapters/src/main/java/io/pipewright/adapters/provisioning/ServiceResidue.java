@@ -24,7 +24,7 @@ class ServiceResidue implements Residue {
             return sources.find(service.postgres());
         }
         if (service.kafka() != null && service.kafka().connect() != null) {
-            return workers.find(service.kafka().connect().url());
+            return workers.find(service.kafka().connect());
         }
         return List.of();
     }
@@ -32,7 +32,7 @@ class ServiceResidue implements Residue {
     @Override
     public void remove(ServiceRecord service, TaggedResource resource) {
         if (TaggedResource.CONNECTOR.equals(resource.kind())) {
-            workers.remove(service.kafka().connect().url(), resource);
+            workers.remove(service.kafka().connect(), resource);
         } else {
             sources.remove(service.postgres(), resource);
         }

@@ -2,6 +2,7 @@ package io.pipewright.adapters.provisioning;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.adapters.connect.ConnectClient;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.sagas.orphans.TaggedResource;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +22,12 @@ class WorkerResidue {
         this.deployment = deployment;
     }
 
-    List<TaggedResource> find(String url) {
+    List<TaggedResource> find(KafkaConnectEndpoint worker) {
         List<TaggedResource> found = new ArrayList<>();
-        connect.connectorsWithStatusAndConfig(url).forEach((name, expanded) -> {
+        connect.connectorsWithStatusAndConfig(worker).forEach((name, expanded) -> {
             if (name.startsWith(CONNECTOR_PREFIX)) {
                 JsonNode slot = expanded.path("info").path("config").path("slot.name");
-                found.add(new TaggedResource(TaggedResource.CONNECTOR, name, url, null,
+                found.add(new TaggedResource(TaggedResource.CONNECTOR, name, worker.url(), null,
                         TaggedResource.idInName(slot.asText(null))));
             }
         });
@@ -37,8 +38,8 @@ class WorkerResidue {
      * Removed only while its {@code slot.name} still names the orphan's pipeline, as when it was found (one without a
      * pipeline's slot name only while it still has none).
      */
-    void remove(String url, TaggedResource connector) {
-        deployment.remove(url, connector.name(), connector.pipelineId() == null ? null
+    void remove(KafkaConnectEndpoint worker, TaggedResource connector) {
+        deployment.remove(worker, connector.name(), connector.pipelineId() == null ? null
                 : "pipewright_" + connector.pipelineId().toString().replace("-", ""));
     }
 }

@@ -73,9 +73,11 @@ class EndpointChecksAtUseTest {
 
     @Test
     void connectClientDoesNotCallADeniedWorker() throws Exception {
-        ConnectClient connect = new ConnectClient(WebClient.builder(), DEFAULTS, ExternalCallLimits.defaults());
+        ConnectClient connect = new ConnectClient(WebClient.builder(), DEFAULTS, ExternalCallLimits.defaults(),
+                VAULT);
 
-        assertThatThrownBy(() -> connect.pluginClasses("http://127.0.0.1:" + listener.getLocalPort()))
+        assertThatThrownBy(() -> connect.pluginClasses(LocalEndpoints.worker("http://127.0.0.1:"
+                + listener.getLocalPort())))
                 .isInstanceOf(EndpointRefused.class).hasMessageContaining("127.0.0.1:" + listener.getLocalPort());
         assertNoConnectionAttempted();
     }

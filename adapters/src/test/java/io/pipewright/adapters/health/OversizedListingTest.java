@@ -15,9 +15,7 @@ import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
-import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.KafkaEndpoint;
-import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.sagas.health.HealthCheckRound;
 import io.pipewright.sagas.health.MonitoredPipeline;
@@ -70,8 +68,9 @@ class OversizedListingTest {
         MonitoredPipeline onSmall = pipeline();
         serve("big", listing(big, "RUNNING"));
         serve("small", listing(List.of(onSmall.connectorName()), "PAUSED"));
-        ConnectClient connect = new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY, SMALL);
-        assertThatThrownBy(() -> connect.connectorsWithStatusAndConfig(url("big")))
+        ConnectClient connect = new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY, SMALL,
+                new InMemoryVault());
+        assertThatThrownBy(() -> connect.connectorsWithStatusAndConfig(LocalEndpoints.worker(url("big"))))
                 .isInstanceOf(ConnectCallFailed.class)
                 .hasMessage("Kafka Connect at " + url("big") + " answered more than 64 KB"
                         + " (pipewright.external.connect-max-response-size)");
@@ -104,8 +103,8 @@ class OversizedListingTest {
         List<String> thousand = IntStream.range(0, 1000).mapToObj(i -> "mdb-pipeline-" + i).toList();
         serve("thousand", listing(thousand, "RUNNING"));
         ConnectClient connect = new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY,
-                ExternalCallLimits.defaults());
-        assertThat(connect.connectorsWithStatusAndConfig(url("thousand"))).hasSize(1000);
+                ExternalCallLimits.defaults(), new InMemoryVault());
+        assertThat(connect.connectorsWithStatusAndConfig(LocalEndpoints.worker(url("thousand")))).hasSize(1000);
     }
 
     private static MonitoredPipeline pipeline() {
@@ -115,7 +114,7 @@ class OversizedListingTest {
 
     private static ServiceRecord sink(String connectUrl) {
         return new ServiceRecord(UUID.randomUUID(), null, "local", null, new KafkaEndpoint("10.0.0.7:9092",
-                new KafkaConnectEndpoint(connectUrl, PluginInstallation.PREINSTALLED, null, null)),
+                LocalEndpoints.worker(connectUrl), null),
                 ServiceStatus.RUNNING, Map.of());
     }
 

@@ -12,10 +12,10 @@ import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.adapters.support.HostileServer;
 import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.kernel.service.HbaManagement;
-import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.KafkaSecurity;
+import io.pipewright.kernel.service.KafkaSecurityProtocol;
 import io.pipewright.kernel.service.NodeRole;
-import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.ServiceStatus;
@@ -50,11 +50,12 @@ class ExternalCallBoundsTest {
             Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(1), true,
             Duration.ofSeconds(3), DataSize.ofKilobytes(64), Duration.ofSeconds(3), Duration.ofSeconds(3));
     private static final InMemoryVault VAULT = new InMemoryVault();
+    private static final KafkaSecurity TLS = new KafkaSecurity(KafkaSecurityProtocol.SSL, null, null, null, null);
 
     private final SourceAdmin admin = new SourceAdmin(VAULT, LocalEndpoints.POLICY, LIMITS);
     private final PostgresProbe postgresProbe = new PostgresProbe(admin);
-    private final ConnectClient connect = new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY, LIMITS);
-    private final KafkaProbe kafkaProbe = new KafkaProbe(connect, LIMITS, LocalEndpoints.POLICY);
+    private final ConnectClient connect = new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY, LIMITS, VAULT);
+    private final KafkaProbe kafkaProbe = new KafkaProbe(connect, LIMITS, LocalEndpoints.POLICY, VAULT);
 
     @Test
     void aPostgresqlThatAcceptsAndNeverAnswersIsPendingAfterTheLoginBound() {
@@ -152,7 +153,7 @@ class ExternalCallBoundsTest {
     void aKafkaThatAcceptsAndNeverAnswersIsPendingAfterTheRequestBound() {
         try (HostileServer server = HostileServer.silent()) {
             ProbeResult result = boundedly(() -> kafkaProbe.probe(new KafkaEndpoint("127.0.0.1:" + server.port(),
-                    null)));
+                    null, null)));
             assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
             assertThat(result.reason()).isEqualTo("127.0.0.1:" + server.port()
                     + " accepted the connection but did not answer as Kafka within 3 s");
@@ -163,7 +164,30 @@ class ExternalCallBoundsTest {
     void aKafkaThatTricklesIsPendingAfterTheRequestBound() {
         try (HostileServer server = HostileServer.trickling(new byte[0], TRICKLE)) {
             ProbeResult result = boundedly(() -> kafkaProbe.probe(new KafkaEndpoint("127.0.0.1:" + server.port(),
-                    null)));
+                    null, null)));
+            assertThat(result.reason()).isEqualTo("127.0.0.1:" + server.port()
+                    + " accepted the connection but did not answer as Kafka within 3 s");
+        }
+    }
+
+    @Test
+    void aTlsKafkaThatNeverAnswersTheHandshakeIsPendingAfterTheRequestBound() {
+        try (HostileServer server = HostileServer.silent()) {
+            ProbeResult result = boundedly(() -> kafkaProbe.probe(new KafkaEndpoint("127.0.0.1:" + server.port(),
+                    null, TLS)));
+            assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
+            assertThat(result.reason()).isEqualTo("127.0.0.1:" + server.port()
+                    + " accepted the connection but did not answer as Kafka within 3 s");
+        }
+    }
+
+    /** A TLS record header announcing a server hello, then a byte every 2 s: each read returns, the handshake never. */
+    @Test
+    void aTlsKafkaThatTricklesItsHandshakeIsPendingAfterTheRequestBound() {
+        byte[] serverHelloRecord = {0x16, 0x03, 0x03, 0x10, 0x00};
+        try (HostileServer server = HostileServer.trickling(serverHelloRecord, TRICKLE)) {
+            ProbeResult result = boundedly(() -> kafkaProbe.probe(new KafkaEndpoint("127.0.0.1:" + server.port(),
+                    null, TLS)));
             assertThat(result.reason()).isEqualTo("127.0.0.1:" + server.port()
                     + " accepted the connection but did not answer as Kafka within 3 s");
         }
@@ -174,7 +198,7 @@ class ExternalCallBoundsTest {
         byte[] http = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         try (HostileServer server = HostileServer.answering(http)) {
             ProbeResult result = boundedly(() -> kafkaProbe.probe(new KafkaEndpoint("127.0.0.1:" + server.port(),
-                    null)));
+                    null, null)));
             assertThat(result.reason()).isEqualTo("127.0.0.1:" + server.port() + " is not a Kafka broker");
         }
     }
@@ -182,7 +206,7 @@ class ExternalCallBoundsTest {
     @Test
     void aRefusedKafkaConnectionSaysSo() {
         int port = freePort();
-        ProbeResult result = boundedly(() -> kafkaProbe.probe(new KafkaEndpoint("127.0.0.1:" + port, null)));
+        ProbeResult result = boundedly(() -> kafkaProbe.probe(new KafkaEndpoint("127.0.0.1:" + port, null, null)));
         assertThat(result.reason()).isEqualTo("could not connect to Kafka at 127.0.0.1:" + port
                 + ": connection refused");
     }
@@ -193,7 +217,7 @@ class ExternalCallBoundsTest {
                 .getBytes(StandardCharsets.US_ASCII);
         try (HostileServer server = HostileServer.trickling(headers, TRICKLE)) {
             String url = "http://127.0.0.1:" + server.port();
-            assertThatThrownBy(() -> boundedly(() -> connect.connectorsWithStatusAndConfig(url)))
+            assertThatThrownBy(() -> boundedly(() -> connect.connectorsWithStatusAndConfig(LocalEndpoints.worker(url))))
                     .isInstanceOf(ConnectCallFailed.class)
                     .hasMessage("Kafka Connect at " + url + " did not answer within 3 s");
         }
@@ -203,7 +227,7 @@ class ExternalCallBoundsTest {
     void aConnectWorkerThatNeverAnswersFailsAfterTheResponseBound() {
         try (HostileServer server = HostileServer.silent()) {
             String url = "http://127.0.0.1:" + server.port();
-            assertThatThrownBy(() -> boundedly(() -> connect.connectorsWithStatusAndConfig(url)))
+            assertThatThrownBy(() -> boundedly(() -> connect.connectorsWithStatusAndConfig(LocalEndpoints.worker(url))))
                     .isInstanceOf(ConnectCallFailed.class)
                     .hasMessage("Kafka Connect at " + url + " did not answer within 3 s");
         }
@@ -212,16 +236,16 @@ class ExternalCallBoundsTest {
     @Test
     void theConnectAddonProbeSaysWhatFailed() {
         int port = freePort();
-        KafkaEndpoint refused = new KafkaEndpoint("127.0.0.1:1", new KafkaConnectEndpoint("http://127.0.0.1:" + port,
-                PluginInstallation.PREINSTALLED, null, null));
+        KafkaEndpoint refused = new KafkaEndpoint("127.0.0.1:1", LocalEndpoints.worker("http://127.0.0.1:" + port),
+                null);
         assertThat(kafkaProbe.probe(refused).addonStatuses()).containsEntry("kafka-connect", ServiceStatus.PENDING);
-        assertThatThrownBy(() -> connect.ping("http://127.0.0.1:" + port))
+        assertThatThrownBy(() -> connect.ping(LocalEndpoints.worker("http://127.0.0.1:" + port)))
                 .hasMessage("could not connect to Kafka Connect at http://127.0.0.1:" + port + ": connection refused");
         byte[] notFound = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         try (HostileServer server = HostileServer.answering(notFound)) {
             String url = "http://127.0.0.1:" + server.port();
             assertThatThrownBy(() -> boundedly(() -> {
-                connect.ping(url);
+                connect.ping(LocalEndpoints.worker(url));
                 return null;
             })).hasMessage(url + " answered HTTP 404 to GET /: not a Kafka Connect REST API");
         }

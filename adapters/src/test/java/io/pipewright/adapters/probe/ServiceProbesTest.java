@@ -9,20 +9,24 @@ import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.adapters.support.LocalEndpoints;
 import io.pipewright.kernel.secret.SecretRef;
 import io.pipewright.kernel.service.HbaManagement;
-import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.KafkaSecurity;
+import io.pipewright.kernel.service.KafkaSecurityProtocol;
 import io.pipewright.kernel.service.NodeRole;
-import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.kernel.service.SaslMechanism;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
 import io.pipewright.kernel.service.SslMode;
+import io.pipewright.localstack.KafkaBroker;
 import io.pipewright.localstack.LocalCertificateAuthority;
 import io.pipewright.localstack.LocalStack;
+import io.pipewright.localstack.LoopbackCertificates;
 import io.pipewright.localstack.PostgresServer;
 import io.pipewright.sagas.service.ProbeResult;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +35,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** The probes against the real PostgreSQL, Kafka and Kafka Connect of the local stack. */
+/**
+ * The probes against the real PostgreSQL, Kafka and Kafka Connect of the local stack, Kafka over each of its listeners
+ * (PLAINTEXT, SASL_PLAINTEXT, SSL, SASL_SSL) as a registration describes them.
+ */
 class ServiceProbesTest {
 
     private static LocalStack stack;
@@ -44,8 +51,8 @@ class ServiceProbesTest {
                 .withControlPlaneDatabase(false).start();
         ExternalCallLimits limits = ExternalCallLimits.defaults();
         probes = new ServiceProbes(new PostgresProbe(new SourceAdmin(VAULT, LocalEndpoints.POLICY, limits)),
-                new KafkaProbe(new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY, limits), limits,
-                        LocalEndpoints.POLICY));
+                new KafkaProbe(new ConnectClient(WebClient.builder(), LocalEndpoints.POLICY, limits, VAULT), limits,
+                        LocalEndpoints.POLICY, VAULT));
     }
 
     @AfterAll
@@ -132,7 +139,7 @@ class ServiceProbesTest {
     @Test
     void kafkaWithItsConnectAddonIsRunning() {
         KafkaEndpoint kafka = new KafkaEndpoint(stack.kafka().bootstrapServers(),
-                new KafkaConnectEndpoint(stack.connect().restUrl(), PluginInstallation.PREINSTALLED, null, null));
+                LocalEndpoints.worker(stack.connect().restUrl()), null);
         assertThat(probes.probe(ServiceType.KAFKA, null, kafka)).isEqualTo(new ProbeResult(ServiceStatus.RUNNING,
                 null, Map.of("kafka-connect", ServiceStatus.RUNNING)));
     }
@@ -140,7 +147,7 @@ class ServiceProbesTest {
     @Test
     void aConnectAddonThatDoesNotAnswerIsPendingWhileKafkaRuns() {
         KafkaEndpoint kafka = new KafkaEndpoint(stack.kafka().bootstrapServers(),
-                new KafkaConnectEndpoint("http://127.0.0.1:1", PluginInstallation.PREINSTALLED, null, null));
+                LocalEndpoints.worker("http://127.0.0.1:1"), null);
         ProbeResult result = probes.probe(ServiceType.KAFKA, null, kafka);
         assertThat(result.status()).isEqualTo(ServiceStatus.RUNNING);
         assertThat(result.addonStatuses()).containsEntry("kafka-connect", ServiceStatus.PENDING);
@@ -150,7 +157,7 @@ class ServiceProbesTest {
 
     @Test
     void aKafkaThatDoesNotAnswerIsPending() {
-        ProbeResult result = probes.probe(ServiceType.KAFKA, null, new KafkaEndpoint("127.0.0.1:1", null));
+        ProbeResult result = probes.probe(ServiceType.KAFKA, null, new KafkaEndpoint("127.0.0.1:1", null, null));
         assertThat(result.status()).isEqualTo(ServiceStatus.PENDING);
         assertThat(result.reason()).isEqualTo("could not connect to Kafka at 127.0.0.1:1: connection refused");
     }
@@ -159,6 +166,79 @@ class ServiceProbesTest {
         PostgresServer source = stack.source();
         return new PostgresEndpoint(nodes, "postgres", source.superuser(), vaulted(source.superuserPassword()),
                 HbaManagement.FILE, SslMode.VERIFY_FULL, caCertificate);
+    }
+
+    @Test
+    void kafkaIsRunningOverEachListenerWithEachMechanism() {
+        KafkaBroker kafka = stack.kafka();
+        String password = kafka.saslPassword();
+        Map<String, KafkaEndpoint> endpoints = new LinkedHashMap<>();
+        for (SaslMechanism mechanism : SaslMechanism.values()) {
+            endpoints.put("SASL_PLAINTEXT " + mechanism.wireName(), sasl(kafka.saslBootstrapServers(),
+                    KafkaSecurityProtocol.SASL_PLAINTEXT, mechanism, password, null));
+        }
+        endpoints.put("SSL", new KafkaEndpoint(kafka.sslBootstrapServers(), null, new KafkaSecurity(
+                KafkaSecurityProtocol.SSL, null, null, null, kafka.caCertificate())));
+        endpoints.put("SASL_SSL", sasl(kafka.saslSslBootstrapServers(), KafkaSecurityProtocol.SASL_SSL,
+                SaslMechanism.SCRAM_SHA_256, password, kafka.caCertificate()));
+
+        endpoints.forEach((listener, endpoint) -> assertThat(probes.probe(ServiceType.KAFKA, null, endpoint))
+                .as(listener).isEqualTo(new ProbeResult(ServiceStatus.RUNNING, null, Map.of())));
+    }
+
+    @Test
+    void aWrongKafkaPasswordFailsSayingTheLoginWasRefusedWithoutShowingIt() {
+        String wrong = "wrong-" + UUID.randomUUID();
+        String servers = stack.kafka().saslBootstrapServers();
+
+        ProbeResult result = probes.probe(ServiceType.KAFKA, null, sasl(servers, KafkaSecurityProtocol.SASL_PLAINTEXT,
+                SaslMechanism.SCRAM_SHA_256, wrong, null));
+
+        assertThat(result.status()).isEqualTo(ServiceStatus.FAILED);
+        assertThat(result.reason()).isEqualTo("Kafka at " + servers + " refused the SASL login of user app_user "
+                + "(SCRAM-SHA-256): authentication failed, check kafka.username and kafka.password");
+    }
+
+    @Test
+    void aCertificateTheRegisteredCaDidNotSignFailsSayingSo() {
+        String otherCa = LoopbackCertificates.generate("not the stack's CA").caCertificate();
+        String servers = stack.kafka().saslSslBootstrapServers();
+
+        ProbeResult wrongCa = probes.probe(ServiceType.KAFKA, null, sasl(servers, KafkaSecurityProtocol.SASL_SSL,
+                SaslMechanism.SCRAM_SHA_256, stack.kafka().saslPassword(), otherCa));
+        ProbeResult noCa = probes.probe(ServiceType.KAFKA, null, new KafkaEndpoint(stack.kafka().sslBootstrapServers(),
+                null, new KafkaSecurity(KafkaSecurityProtocol.SSL, null, null, null, null)));
+
+        assertThat(wrongCa.status()).isEqualTo(ServiceStatus.FAILED);
+        assertThat(wrongCa.reason()).isEqualTo("the TLS certificate of Kafka at " + servers
+                + " could not be verified against the registered kafka.ca_certificate");
+        assertThat(noCa.status()).isEqualTo(ServiceStatus.FAILED);
+        assertThat(noCa.reason()).isEqualTo("the TLS certificate of Kafka at " + stack.kafka().sslBootstrapServers()
+                + " could not be verified against the JVM's trusted CAs (register kafka.ca_certificate if a private CA"
+                + " signed it)");
+    }
+
+    @Test
+    void aProtocolThatIsNotTheListenersSaysWhatToCheck() {
+        KafkaBroker kafka = stack.kafka();
+
+        ProbeResult saslOnPlaintext = probes.probe(ServiceType.KAFKA, null, sasl(kafka.bootstrapServers(),
+                KafkaSecurityProtocol.SASL_PLAINTEXT, SaslMechanism.SCRAM_SHA_256, kafka.saslPassword(), null));
+        ProbeResult tlsOnPlaintext = probes.probe(ServiceType.KAFKA, null, new KafkaEndpoint(kafka.bootstrapServers(),
+                null, new KafkaSecurity(KafkaSecurityProtocol.SSL, null, null, null, kafka.caCertificate())));
+
+        assertThat(saslOnPlaintext.status()).isEqualTo(ServiceStatus.FAILED);
+        assertThat(saslOnPlaintext.reason()).isEqualTo("Kafka at " + kafka.bootstrapServers()
+                + " does not expect a SASL login on this listener: check kafka.security_protocol");
+        assertThat(tlsOnPlaintext.status()).isEqualTo(ServiceStatus.PENDING);
+        assertThat(tlsOnPlaintext.reason()).isEqualTo(kafka.bootstrapServers() + " did not complete a TLS handshake"
+                + " (is it a TLS listener? security_protocol SSL and SASL_SSL need one)");
+    }
+
+    private static KafkaEndpoint sasl(String servers, KafkaSecurityProtocol protocol, SaslMechanism mechanism,
+                                      String password, String caCertificate) {
+        return new KafkaEndpoint(servers, null, new KafkaSecurity(protocol, mechanism, KafkaBroker.SASL_USERNAME,
+                vaulted(password), caCertificate));
     }
 
     private static PostgresEndpoint postgres(PostgresServer server, String password) {

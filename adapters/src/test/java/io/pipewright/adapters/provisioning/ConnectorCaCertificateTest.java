@@ -67,7 +67,8 @@ class ConnectorCaCertificateTest {
                 ServiceStatus.RUNNING, Map.of());
         ServiceRecord sink = new ServiceRecord(UUID.randomUUID(), null, "local", null,
                 new KafkaEndpoint("127.0.0.1:9092", new KafkaConnectEndpoint("http://127.0.0.1:8083",
-                        PluginInstallation.PREINSTALLED, null, root.toString())), ServiceStatus.RUNNING, Map.of());
+                        PluginInstallation.PREINSTALLED, null, root.toString(), null, null, null), null),
+                ServiceStatus.RUNNING, Map.of());
         return new PipelineSpec(UUID.randomUUID(), "ca", new PipelineConfig("defaultdb", List.of(), "test",
                 SnapshotMode.INITIAL, false, DecimalHandlingMode.DOUBLE), source, sink, false);
     }

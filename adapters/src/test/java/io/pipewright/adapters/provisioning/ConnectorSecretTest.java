@@ -98,7 +98,8 @@ class ConnectorSecretTest {
         ServiceRecord sink = new ServiceRecord(UUID.randomUUID(), new ServiceDescription("sink", ServiceType.KAFKA,
                 "4", "local", null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "local",
                 null, new KafkaEndpoint("127.0.0.1:9092", new KafkaConnectEndpoint("http://127.0.0.1:8083",
-                PluginInstallation.PREINSTALLED, null, secretsDirectory.toString())), ServiceStatus.RUNNING, Map.of());
+                PluginInstallation.PREINSTALLED, null, secretsDirectory.toString(), null, null, null), null),
+                ServiceStatus.RUNNING, Map.of());
         PipelineConfig config = new PipelineConfig("defaultdb", List.of(), "test", SnapshotMode.INITIAL, false,
                 DecimalHandlingMode.DOUBLE);
         return new PipelineSpec(UUID.randomUUID(), "secret", config, null, sink, false);

@@ -336,7 +336,8 @@ class HbaEntryOnSourceTest {
         ServiceRecord sink = new ServiceRecord(UUID.randomUUID(), new ServiceDescription("sink", ServiceType.KAFKA,
                 "4", "local", null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "local",
                 null, new KafkaEndpoint("127.0.0.1:9092", new KafkaConnectEndpoint("http://127.0.0.1:8083",
-                PluginInstallation.PREINSTALLED, null, null)), ServiceStatus.RUNNING, Map.of());
+                PluginInstallation.PREINSTALLED, null, null, null, null, null), null),
+                ServiceStatus.RUNNING, Map.of());
         PipelineConfig config = new PipelineConfig(database, List.of(), "test",
                 SnapshotMode.INITIAL, false, DecimalHandlingMode.DOUBLE);
         return IntStream.range(0, PIPELINES)

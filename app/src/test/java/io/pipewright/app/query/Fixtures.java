@@ -58,7 +58,8 @@ final class Fixtures {
                         List.of(ServiceDescription.KAFKA_CONNECT_ADDON)),
                 "europe", null,
                 new KafkaEndpoint("10.0.1.5:9092", new KafkaConnectEndpoint("http://10.0.1.5:8083",
-                        PluginInstallation.SHARED_DIRECTORY, "/opt/kafka-connect/plugins", "/run/connect-secrets")),
+                        PluginInstallation.SHARED_DIRECTORY, "/opt/kafka-connect/plugins", "/run/connect-secrets",
+                        null, null, null), null),
                 at);
     }
 }

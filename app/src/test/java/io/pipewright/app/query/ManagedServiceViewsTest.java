@@ -127,7 +127,7 @@ class ManagedServiceViewsTest {
     }
 
     @Test
-    void aKafkaServiceShowsItsConnectAddonAndItsProbedStatus() {
+    void aKafkaServiceShowsItsConnectAddonAndItsProbedStatus() throws Exception {
         UUID id = UUID.randomUUID();
         EventHistory history = EventHistory.ofService(eventStore, id)
                 .append(kafkaRegistered(id, ORGANIZATION, "events-kafka", T0), "test-admin");
@@ -137,12 +137,14 @@ class ManagedServiceViewsTest {
         assertThat(registered.get("addons")).isEqualTo(json.valueToTree(List.of("kafka-connect")));
         assertThat(registered.get("addon_status")).isEqualTo(json.valueToTree(Map.of("kafka-connect", "Pending")));
         assertThat(registered.get("postgresql").isNull()).isTrue();
-        assertThat(registered.get("kafka")).isEqualTo(json.valueToTree(Map.of(
-                "bootstrap_servers", "10.0.1.5:9092",
-                "kafka_connect", Map.of("url", "http://10.0.1.5:8083",
-                        "plugin_installation", "shared_directory",
-                        "plugin_path", "/opt/kafka-connect/plugins",
-                        "secrets_directory", "/run/connect-secrets"))));
+        assertThat(registered.get("kafka")).isEqualTo(json.readTree("""
+                {"bootstrap_servers": "10.0.1.5:9092",
+                 "kafka_connect": {"url": "http://10.0.1.5:8083", "plugin_installation": "shared_directory",
+                                   "plugin_path": "/opt/kafka-connect/plugins",
+                                   "secrets_directory": "/run/connect-secrets", "username": null,
+                                   "ca_certificate": null},
+                 "security_protocol": "PLAINTEXT", "sasl_mechanism": null, "username": null,
+                 "ca_certificate": null}"""));
 
         history.append(new ManagedServiceStatusChanged(id, ServiceStatus.RUNNING, "Kafka Connect is not reachable",
                 Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, ServiceStatus.FAILED), T0.plusSeconds(60)), "prober");

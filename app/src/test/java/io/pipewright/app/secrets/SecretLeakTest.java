@@ -41,12 +41,14 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A whole lifecycle (register, create, Running, pause, resume, a primary failover, delete), then a search for every
- * password it used (the source's admin password, the API user's, the connector's generated one, refreshed on the new
- * primary) in every API response, the application's
+ * password it used (the source's admin password, the API user's, the Kafka sink's SASL password, the connector's
+ * generated one, refreshed on the new primary) in every API response, the application's
  * log, every serialized message the control plane stored (events and their metadata, sagas, deadlines, tokens) and
  * Connect's config topic: zero hits. The connector's config holds a reference its worker resolves from an owner-only
  * file, which the delete removes. The source logs every statement (log_statement=all) and tracks them in
  * pg_stat_statements: neither holds the connector's password, which reaches the source only as a SCRAM verifier.
+ * The sink is registered through the broker's SASL_PLAINTEXT listener, so the probe's Kafka client logs in with SCRAM:
+ * Kafka logs that client's configuration, with {@code sasl.jaas.config} hidden.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT60S")
@@ -78,7 +80,8 @@ class SecretLeakTest {
                         "shared_preload_libraries", "pg_stat_statements"))) {
             cluster.primary.execute("postgres", "CREATE EXTENSION pg_stat_statements");
             String source = api.register(cluster.registration("leak-source-" + suffix));
-            String sink = api.register(api.sink("leak-kafka-" + suffix, "local", stack.connect().restUrl()));
+            String kafkaPassword = stack.kafka().saslPassword();
+            String sink = api.register(api.saslSink("leak-kafka-" + suffix, "local", kafkaPassword));
             api.awaitServiceRunning(source);
             api.awaitServiceRunning(sink);
             String pipelines = PipewrightClient.PIPELINES;
@@ -129,7 +132,8 @@ class SecretLeakTest {
             List<String> connectConfigs = connectConfigTopic(stack);
             assertThat(connectConfigs).as("Connect's config topic holds the connector").anyMatch(record ->
                     record.contains(reference));
-            List<String> passwords = List.of(cluster.primary.superuserPassword(), API_PASSWORD, connectorPassword);
+            List<String> passwords = List.of(cluster.primary.superuserPassword(), API_PASSWORD, connectorPassword,
+                    kafkaPassword);
             for (String password : passwords) {
                 assertThat(connectConfigs).noneMatch(record -> record.contains(password));
                 assertThat(responses).allSatisfy(response -> assertThat(response.toString())
@@ -138,7 +142,9 @@ class SecretLeakTest {
                 assertThat(storedMessagesContaining(password)).as("stored messages holding a password").isZero();
             }
             assertThat(events.toString()).contains("FailoverDetected");
-            assertThat(log.getAll()).as("the application's log was captured").contains("AdminClientConfig values");
+            assertThat(log.getAll()).as("the application's log was captured").contains("AdminClientConfig values")
+                    .as("the probe's client logged in with SCRAM").contains("sasl.mechanism = SCRAM-SHA-256")
+                    .contains("sasl.jaas.config = [hidden]");
         }
     }
 

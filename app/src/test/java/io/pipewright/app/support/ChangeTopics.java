@@ -3,10 +3,15 @@ package io.pipewright.app.support;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pipewright.adapters.kafka.KafkaClientSecurity;
+import io.pipewright.kernel.service.KafkaSecurityProtocol;
+import io.pipewright.kernel.service.SaslMechanism;
+import io.pipewright.localstack.KafkaBroker;
 import io.pipewright.localstack.LocalStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,8 +26,24 @@ public final class ChangeTopics {
     }
 
     public static KafkaConsumer<String, String> consumer(LocalStack stack, String topic) {
+        return consumer(stack.kafka().bootstrapServers(), Map.of(), topic);
+    }
+
+    /**
+     * A consumer as the reference's consumers read: on the SASL_PLAINTEXT listener, logged in with SCRAM-SHA-256 as the
+     * stack's user.
+     */
+    public static KafkaConsumer<String, String> saslConsumer(LocalStack stack, String topic) {
+        return consumer(stack.kafka().saslBootstrapServers(), KafkaClientSecurity.of(
+                KafkaSecurityProtocol.SASL_PLAINTEXT, SaslMechanism.SCRAM_SHA_256, KafkaBroker.SASL_USERNAME,
+                stack.kafka().saslPassword(), null), topic);
+    }
+
+    private static KafkaConsumer<String, String> consumer(String bootstrapServers, Map<String, Object> security,
+                                                          String topic) {
         Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        properties.putAll(security);
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),

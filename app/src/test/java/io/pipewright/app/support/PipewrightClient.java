@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pipewright.localstack.KafkaBroker;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.io.IOException;
@@ -92,6 +93,22 @@ public final class PipewrightClient {
             registration.put("addons", List.of("kafka-connect"));
             kafka.put("kafka_connect", connect);
         }
+        return registration;
+    }
+
+    /**
+     * The stack's Kafka as the reference's consumers reach it, through its SASL_PLAINTEXT listener with SCRAM-SHA-256,
+     * logging in with {@code password}; with the kafka-connect addon at the stack's worker.
+     */
+    public Map<String, Object> saslSink(String name, String zone, String password) {
+        Map<String, Object> registration = sink(name, zone, stack.connect().restUrl());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kafka = (Map<String, Object>) registration.get("kafka");
+        kafka.put("bootstrap_servers", stack.kafka().saslBootstrapServers());
+        kafka.put("security_protocol", "SASL_PLAINTEXT");
+        kafka.put("sasl_mechanism", "SCRAM-SHA-256");
+        kafka.put("username", KafkaBroker.SASL_USERNAME);
+        kafka.put("password", password);
         return registration;
     }
 

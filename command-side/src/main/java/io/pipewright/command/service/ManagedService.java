@@ -7,6 +7,9 @@ import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.secret.SecretRef;
 import io.pipewright.kernel.secret.SecretVault;
 import io.pipewright.kernel.service.DeregisterManagedService;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
+import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.KafkaSecurity;
 import io.pipewright.kernel.service.ManagedServiceDeregistered;
 import io.pipewright.kernel.service.ManagedServiceRegistered;
 import io.pipewright.kernel.service.ManagedServiceStatusChanged;
@@ -15,6 +18,8 @@ import io.pipewright.kernel.service.RecordServiceProbe;
 import io.pipewright.kernel.service.RegisterManagedService;
 import io.pipewright.kernel.service.ServiceStatus;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -36,7 +41,8 @@ public class ManagedService {
     private ServiceStatus status;
     private String reason;
     private Map<String, ServiceStatus> addonStatuses;
-    private SecretRef adminPassword;
+    /** Every password of the registration in the vault, erased with the deregistration. */
+    private List<SecretRef> secrets;
 
     protected ManagedService() {
     }
@@ -54,7 +60,27 @@ public class ManagedService {
         }
         String region = regions.regionOf(command.description().zone()).orElse(null);
         apply(new ManagedServiceRegistered(command.serviceId(), command.organizationId(), command.description(),
-                region, postgres, command.kafka(), clock.instant()));
+                region, postgres, vaulted(command, vault), clock.instant()));
+    }
+
+    /** The Kafka endpoint as recorded: its passwords (SASL login, Connect's Basic credentials) as vault references. */
+    private static KafkaEndpoint vaulted(RegisterManagedService command, SecretVault vault) {
+        KafkaEndpoint kafka = command.kafka();
+        if (kafka == null) {
+            return null;
+        }
+        KafkaSecurity security = kafka.security();
+        if (command.kafkaPassword() != null) {
+            security = new KafkaSecurity(security.protocol(), security.mechanism(), security.username(),
+                    vault.store(command.kafkaPassword()), security.caCertificate());
+        }
+        KafkaConnectEndpoint connect = kafka.connect();
+        if (connect != null && command.connectPassword() != null) {
+            connect = new KafkaConnectEndpoint(connect.url(), connect.pluginInstallation(), connect.pluginPath(),
+                    connect.secretsDirectory(), connect.username(), vault.store(command.connectPassword()),
+                    connect.caCertificate());
+        }
+        return new KafkaEndpoint(kafka.bootstrapServers(), connect, security);
     }
 
     @CommandHandler
@@ -77,10 +103,8 @@ public class ManagedService {
                     + "organization " + organizationId);
         }
         registry.release(serviceId);
-        // Erased with the deregistration, in its transaction: nothing is left that could still use the password.
-        if (adminPassword != null) {
-            vault.forget(adminPassword);
-        }
+        // Erased with the deregistration, in its transaction: nothing is left that could still use the passwords.
+        secrets.forEach(vault::forget);
         apply(new ManagedServiceDeregistered(serviceId, clock.instant()));
         return organizationId;
     }
@@ -91,7 +115,16 @@ public class ManagedService {
         organizationId = event.organizationId();
         status = ServiceStatus.PENDING;
         addonStatuses = Map.of();
-        adminPassword = event.postgres() == null ? null : event.postgres().adminPassword();
+        secrets = new ArrayList<>();
+        if (event.postgres() != null && event.postgres().adminPassword() != null) {
+            secrets.add(event.postgres().adminPassword());
+        }
+        if (event.kafka() != null && event.kafka().security().password() != null) {
+            secrets.add(event.kafka().security().password());
+        }
+        if (event.kafka() != null && event.kafka().connect() != null && event.kafka().connect().password() != null) {
+            secrets.add(event.kafka().connect().password());
+        }
     }
 
     @EventSourcingHandler

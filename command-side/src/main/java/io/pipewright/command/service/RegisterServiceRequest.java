@@ -9,6 +9,7 @@ import io.pipewright.kernel.service.CaCertificates;
 import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.KafkaSecurity;
 import io.pipewright.kernel.service.NodeRole;
 import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.kernel.service.PostgresEndpoint;
@@ -53,10 +54,22 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
     record Host(String host, Integer port, String role) {
     }
 
-    record Kafka(String bootstrapServers, KafkaConnect kafkaConnect) {
+    record Kafka(String bootstrapServers, KafkaConnect kafkaConnect, String securityProtocol, String saslMechanism,
+                 String username, String password, String caCertificate) {
+
+        @Override
+        public String toString() {
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", securityProtocol=" + securityProtocol + "]";
+        }
     }
 
-    record KafkaConnect(String url, String pluginInstallation, String pluginPath, String secretsDirectory) {
+    record KafkaConnect(String url, String pluginInstallation, String pluginPath, String secretsDirectory,
+                        String username, String password, String caCertificate) {
+
+        @Override
+        public String toString() {
+            return "KafkaConnect[url=" + url + "]";
+        }
     }
 
     /** The operator's rules a registration is checked against. */
@@ -103,7 +116,14 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
         ServiceDescription description = new ServiceDescription(name, type, version, zone, planName, storageSizeGb,
                 storageTier, addonList.stream().distinct().toList());
         Secret password = postgres == null ? null : new Secret(postgresql.adminPassword());
-        return new RegisterManagedService(serviceId, organizationId, description, postgres, password, kafkaEndpoint);
+        return new RegisterManagedService(serviceId, organizationId, description, postgres, password, kafkaEndpoint,
+                secretOrNull(kafkaEndpoint == null ? null : kafka.password()),
+                secretOrNull(kafkaEndpoint == null || kafka.kafkaConnect() == null ? null
+                        : kafka.kafkaConnect().password()));
+    }
+
+    private static Secret secretOrNull(String value) {
+        return value == null ? null : new Secret(value);
     }
 
     private PostgresEndpoint postgresEndpoint(Violations violations, Policies policies) {
@@ -209,10 +229,11 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
                 }
             }
         }
+        KafkaSecurity security = KafkaAccessRules.security(violations, kafka);
         KafkaConnect connect = kafka.kafkaConnect();
         if (!hasConnectAddon) {
             violations.check("kafka.kafka_connect", connect == null, "needs the kafka-connect addon");
-            return new KafkaEndpoint(kafka.bootstrapServers(), null);
+            return new KafkaEndpoint(kafka.bootstrapServers(), null, security);
         }
         if (!violations.required("kafka.kafka_connect", connect)) {
             return null;
@@ -245,8 +266,12 @@ record RegisterServiceRequest(String name, String databaseType, String version, 
             policies.hostPaths().refusal(connect.secretsDirectory()).ifPresent(reason ->
                     violations.check("kafka.kafka_connect.secrets_directory", false, reason));
         }
+        KafkaAccessRules.connectCredentials(violations, connect);
+        String connectCa = KafkaAccessRules.connectCertificate(violations, connect,
+                url == null || "https".equals(url.scheme()));
         return new KafkaEndpoint(kafka.bootstrapServers(), new KafkaConnectEndpoint(
-                url == null ? null : url.toString(), installation, connect.pluginPath(), connect.secretsDirectory()));
+                url == null ? null : url.toString(), installation, connect.pluginPath(), connect.secretsDirectory(),
+                connect.username(), null, connectCa), security);
     }
 
     @Override

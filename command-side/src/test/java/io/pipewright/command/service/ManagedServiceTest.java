@@ -8,14 +8,20 @@ import io.pipewright.kernel.secret.SecretRef;
 import io.pipewright.kernel.secret.SecretVault;
 import io.pipewright.kernel.service.DeregisterManagedService;
 import io.pipewright.kernel.service.HbaManagement;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
+import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.KafkaSecurity;
+import io.pipewright.kernel.service.KafkaSecurityProtocol;
 import io.pipewright.kernel.service.ManagedServiceDeregistered;
 import io.pipewright.kernel.service.ManagedServiceRegistered;
 import io.pipewright.kernel.service.ManagedServiceStatusChanged;
 import io.pipewright.kernel.service.NodeRole;
+import io.pipewright.kernel.service.PluginInstallation;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.kernel.service.RecordServiceProbe;
 import io.pipewright.kernel.service.RegisterManagedService;
+import io.pipewright.kernel.service.SaslMechanism;
 import io.pipewright.kernel.service.ServiceDescription;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.kernel.service.ServiceType;
@@ -41,6 +47,11 @@ class ManagedServiceTest {
     private static final UUID ID = UUID.randomUUID();
     private static final UUID ORG = UUID.randomUUID();
     private static final SecretRef PASSWORD_REF = new SecretRef(UUID.randomUUID());
+    private static final SecretRef SECOND_REF = new SecretRef(UUID.randomUUID());
+    /** What the vault hands out, in order of storing. */
+    private static final List<SecretRef> REFS = List.of(PASSWORD_REF, SECOND_REF);
+    private static final ServiceDescription KAFKA = new ServiceDescription("events-kafka", ServiceType.KAFKA, "4.3",
+            "se-sto1", "tier-3", 200, "maxiops", List.of(ServiceDescription.KAFKA_CONNECT_ADDON));
     private static final ServiceDescription DESCRIPTION = new ServiceDescription("orders-pg", ServiceType.POSTGRESQL,
             "17", "se-sto1", "tier-2", 100, "maxiops", List.of());
     /** What the request validated (see RegisterServiceRequestTest); the aggregate only carries it into the event. */
@@ -63,8 +74,9 @@ class ManagedServiceTest {
         fixture.registerInjectableResource(new SecretVault() {
             @Override
             public SecretRef store(Secret secret) {
-                vaulted.put(PASSWORD_REF, secret);
-                return PASSWORD_REF;
+                SecretRef ref = REFS.get(vaulted.size());
+                vaulted.put(ref, secret);
+                return ref;
             }
 
             @Override
@@ -121,10 +133,36 @@ class ManagedServiceTest {
                 .when(new RegisterManagedService(ID, ORG, DESCRIPTION,
                         new PostgresEndpoint(NODES, "postgres", "admin", null, HbaManagement.SUPERUSER_SQL,
                                 SslMode.VERIFY_FULL, CA_CERTIFICATE),
-                        new Secret("s3cr3t-admin-password"), null))
+                        new Secret("s3cr3t-admin-password"), null, null, null))
                 .expectEvents(REGISTERED);
         assertThat(vaulted).containsEntry(PASSWORD_REF, new Secret("s3cr3t-admin-password"));
         assertThat(REGISTERED.toString()).doesNotContain("s3cr3t-admin-password");
+    }
+
+    @Test
+    void registersKafkaWithItsSaslAndConnectPasswordsInTheVaultAndOnlyTheirReferencesInTheEvent() {
+        KafkaConnectEndpoint connect = new KafkaConnectEndpoint("https://10.0.0.8:8083",
+                PluginInstallation.PREINSTALLED, null, "/run/connect-secrets", "connect-admin", null, null);
+        KafkaSecurity sasl = new KafkaSecurity(KafkaSecurityProtocol.SASL_PLAINTEXT, SaslMechanism.SCRAM_SHA_256,
+                "app_user", null, null);
+        ManagedServiceRegistered registered = new ManagedServiceRegistered(ID, ORG, KAFKA, "europe", null,
+                new KafkaEndpoint("10.0.0.7:9093", new KafkaConnectEndpoint("https://10.0.0.8:8083",
+                        PluginInstallation.PREINSTALLED, null, "/run/connect-secrets", "connect-admin", SECOND_REF,
+                        null), new KafkaSecurity(KafkaSecurityProtocol.SASL_PLAINTEXT, SaslMechanism.SCRAM_SHA_256,
+                        "app_user", PASSWORD_REF, null)), NOW);
+
+        fixture.givenNoPriorActivity()
+                .when(new RegisterManagedService(ID, ORG, KAFKA, null, null,
+                        new KafkaEndpoint("10.0.0.7:9093", connect, sasl), new Secret("kafka-sasl-password"),
+                        new Secret("connect-basic-password")))
+                .expectEvents(registered);
+        assertThat(vaulted).containsEntry(PASSWORD_REF, new Secret("kafka-sasl-password"))
+                .containsEntry(SECOND_REF, new Secret("connect-basic-password"));
+
+        fixture.given(registered)
+                .when(new DeregisterManagedService(ID, List.of(ORG), List.of(ORG)))
+                .expectEvents(new ManagedServiceDeregistered(ID, NOW));
+        assertThat(vaulted).as("both passwords are erased with the deregistration").isEmpty();
     }
 
     @Test
@@ -134,7 +172,7 @@ class ManagedServiceTest {
                 .when(new RegisterManagedService(ID, ORG, DESCRIPTION,
                         new PostgresEndpoint(NODES, "postgres", "admin", null, HbaManagement.SUPERUSER_SQL,
                                 SslMode.REQUIRE, null),
-                        new Secret("pw"), null))
+                        new Secret("pw"), null, null, null))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
         assertThat(vaulted).isEmpty();

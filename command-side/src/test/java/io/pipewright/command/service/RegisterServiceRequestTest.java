@@ -195,6 +195,7 @@ class RegisterServiceRequestTest {
         return new RegisterServiceRequest("events", "kafka", "4.3", "local", null, null, null,
                 List.of("kafka-connect"), null, new RegisterServiceRequest.Kafka(bootstrapServers,
                 new RegisterServiceRequest.KafkaConnect(connectUrl,
-                        pluginPath == null ? "preinstalled" : "shared_directory", pluginPath, "/run/connect-secrets")));
+                        pluginPath == null ? "preinstalled" : "shared_directory", pluginPath, "/run/connect-secrets",
+                        null, null, null), null, null, null, null, null));
     }
 }

@@ -6,6 +6,7 @@ import io.pipewright.kernel.query.PostgresConnectionView;
 import io.pipewright.kernel.service.CaCertificates;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.KafkaEndpoint;
+import io.pipewright.kernel.service.KafkaSecurity;
 import io.pipewright.kernel.service.ManagedServiceDeregistered;
 import io.pipewright.kernel.service.ManagedServiceRegistered;
 import io.pipewright.kernel.service.ManagedServiceStatusChanged;
@@ -120,7 +121,11 @@ class ManagedServiceProjection {
         KafkaConnectionView.KafkaConnectView connectView = connect == null ? null
                 : new KafkaConnectionView.KafkaConnectView(connect.url(),
                         connect.pluginInstallation() == null ? null : connect.pluginInstallation().wireName(),
-                        connect.pluginPath(), connect.secretsDirectory());
-        return json.write(new KafkaConnectionView(kafka.bootstrapServers(), connectView));
+                        connect.pluginPath(), connect.secretsDirectory(), connect.username(),
+                        connect.caCertificate());
+        KafkaSecurity security = kafka.security();
+        return json.write(new KafkaConnectionView(kafka.bootstrapServers(), connectView,
+                security.protocol().wireName(), security.mechanism() == null ? null : security.mechanism().wireName(),
+                security.username(), security.caCertificate()));
     }
 }

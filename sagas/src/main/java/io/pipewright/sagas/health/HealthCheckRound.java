@@ -166,7 +166,7 @@ public class HealthCheckRound implements DisposableBean {
      */
     private Optional<Map<String, WorkerObserver.ConnectorSnapshot>> observeWorker(UUID sinkServiceId) {
         try {
-            return services.find(sinkServiceId).map(sink -> workers.connectors(sink.kafka().connect().url()));
+            return services.find(sinkServiceId).map(sink -> workers.connectors(sink.kafka().connect()));
         } catch (RuntimeException e) {
             LOG.warn("Health check: the Kafka Connect worker of service {} did not answer: {}; its pipelines are"
                     + " skipped this round", sinkServiceId, e.getMessage());

@@ -2,6 +2,7 @@ package io.pipewright.sagas.health;
 
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import java.util.List;
 import java.util.Map;
 
@@ -16,5 +17,5 @@ public interface WorkerObserver {
         }
     }
 
-    Map<String, ConnectorSnapshot> connectors(String connectUrl);
+    Map<String, ConnectorSnapshot> connectors(KafkaConnectEndpoint worker);
 }

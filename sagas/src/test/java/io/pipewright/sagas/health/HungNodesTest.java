@@ -67,7 +67,7 @@ class HungNodesTest {
         MonitoredPipeline onHung = fleet.add(source, hungWorker, null);
         MonitoredPipeline onOversized = fleet.add(source, oversizedWorker, null);
         MonitoredPipeline onHealthy = fleet.add(source, healthyWorker, null);
-        WorkerObserver workers = url -> switch (url) {
+        WorkerObserver workers = worker -> switch (worker.url()) {
             case "http://hung" -> hang();
             case "http://oversized" -> throw new IllegalStateException("Kafka Connect at http://oversized answered"
                     + " more than 16 MB (pipewright.external.connect-max-response-size)");
@@ -103,7 +103,7 @@ class HungNodesTest {
         UUID worker = sink("http://healthy");
         MonitoredPipeline onHungSource = fleet.add(hungSource, worker, null);
         MonitoredPipeline onSource = fleet.add(source, worker, null);
-        WorkerObserver workers = url -> Map.of();
+        WorkerObserver workers = anyWorker -> Map.of();
         SlotObserver slots = (endpoint, names) -> endpoint.nodes().get(0).host().equals("10.0.0.9")
                 ? hang() : usage(names);
         HealthCheckRound round = new HealthCheckRound(fleet, id -> Optional.ofNullable(services.get(id)), workers,
@@ -163,7 +163,8 @@ class HungNodesTest {
     private UUID sink(String connectUrl) {
         UUID id = UUID.randomUUID();
         services.put(id, new ServiceRecord(id, null, "local", null, new KafkaEndpoint("10.0.0.7:9092",
-                new KafkaConnectEndpoint(connectUrl, PluginInstallation.PREINSTALLED, null, null)),
+                new KafkaConnectEndpoint(connectUrl, PluginInstallation.PREINSTALLED, null, null, null, null, null),
+                null),
                 ServiceStatus.RUNNING, Map.of()));
         return id;
     }

@@ -28,7 +28,8 @@ class ServiceProbingSagaTest {
 
     private static final UUID ID = UUID.randomUUID();
     private static final KafkaEndpoint KAFKA = new KafkaEndpoint("127.0.0.1:9092",
-            new KafkaConnectEndpoint("http://127.0.0.1:8083", PluginInstallation.PREINSTALLED, null, null));
+            new KafkaConnectEndpoint("http://127.0.0.1:8083", PluginInstallation.PREINSTALLED, null, null, null, null,
+                    null), null);
     private static final ManagedServiceRegistered REGISTERED = new ManagedServiceRegistered(ID, UUID.randomUUID(),
             new ServiceDescription("events-kafka", ServiceType.KAFKA, "4.3", "se-sto1", null, null, null,
                     List.of("kafka-connect")),
