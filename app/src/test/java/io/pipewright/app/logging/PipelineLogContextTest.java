@@ -111,6 +111,23 @@ class PipelineLogContextTest {
     }
 
     @Test
+    void aPipelineWokenByItsServicesStillLogsUnderItsOwnIdAndOrganization() {
+        String source = api.register(api.source("source-" + suffix + "-waited", "local"));
+        String sink = api.register(api.sink("kafka-" + suffix + "-waited", "local", stack.connect().restUrl()));
+        String pipelineId = api.call("POST", PipewrightClient.PIPELINES, Map.of("name", "p-" + suffix + "-waited",
+                "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
+                "config", Map.of("tables", List.of("missing_" + suffix))), 202).get("id").asText();
+        api.awaitStatus(pipelineId, "Failed", Duration.ofMinutes(2));
+
+        ILoggingEvent failure = sagaLog.list.stream()
+                .filter(event -> event.getFormattedMessage().startsWith("Pipeline " + pipelineId + " failed at step"))
+                .findFirst().orElseThrow(() -> new AssertionError("no failure logged for " + pipelineId));
+        assertThat(failure.getMDCPropertyMap())
+                .containsEntry("pipeline_id", pipelineId)
+                .containsEntry("organization_id", PipewrightClient.ORGANIZATION);
+    }
+
+    @Test
     void everyAnswerHasARequestIdAndOnlyAWellFormedOneIsTakenFromTheClient() {
         String unauthenticated = web.get().uri("/pipelines/" + UUID.randomUUID() + "/status").exchange()
                 .expectStatus().isUnauthorized()

@@ -142,7 +142,7 @@ public class PipelineSaga {
         SagaLifecycle.associateWith(SERVICE_ID, sourceServiceId.toString());
         SagaLifecycle.associateWith(SERVICE_ID, sinkServiceId.toString());
         if (servicesDecide()) {
-            deadlines.schedule(Duration.ZERO, CHECK_SERVICES);
+            schedule(Duration.ZERO, CHECK_SERVICES);
         }
     }
 
@@ -154,7 +154,7 @@ public class PipelineSaga {
     void on(ManagedServiceStatusChanged changed) {
         if (waitingForServices) {
             deadlines.cancelAllWithinScope(CHECK_SERVICES);
-            deadlines.schedule(Duration.ZERO, CHECK_SERVICES);
+            schedule(Duration.ZERO, CHECK_SERVICES);
         }
     }
 
@@ -206,7 +206,7 @@ public class PipelineSaga {
         stopWaitingForServices();
         step = started.step();
         attempts = 0;
-        deadlines.schedule(Duration.ZERO, RUN_STEP);
+        schedule(Duration.ZERO, RUN_STEP);
     }
 
     @DeadlineHandler(deadlineName = RUN_STEP)
@@ -232,7 +232,7 @@ public class PipelineSaga {
                 send(new FailPipeline(pipelineId, step.wireName() + " failed " + attempts + " times; last error: "
                         + describe(transientFailure)));
             } else {
-                deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), RUN_STEP);
+                schedule(Backoff.exponential(attempts, MAX_BACKOFF), RUN_STEP);
             }
         }
     }
@@ -261,7 +261,7 @@ public class PipelineSaga {
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorCreated done) {
         attempts = 0;
-        deadlines.schedule(Duration.ZERO, FINISH_PROVISIONING);
+        schedule(Duration.ZERO, FINISH_PROVISIONING);
     }
 
     @DeadlineHandler(deadlineName = FINISH_PROVISIONING)
@@ -283,7 +283,7 @@ public class PipelineSaga {
                 send(new FailPipeline(pipelineId, ProvisionStep.CREATE_CONNECTOR.wireName() + ": the connector's "
                         + "state could not be read " + attempts + " times; last error: " + describe(transientFailure)));
             } else {
-                deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), FINISH_PROVISIONING);
+                schedule(Backoff.exponential(attempts, MAX_BACKOFF), FINISH_PROVISIONING);
             }
         }
     }
@@ -325,7 +325,7 @@ public class PipelineSaga {
             if (status.healthy() && !status.inDesiredState(pauseRequested)) {
                 // Changed again on the worker while this one took effect, e.g. resumed there: apply it once more.
                 attempts++;
-                deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), APPLY_DESIRED_STATE);
+                schedule(Backoff.exponential(attempts, MAX_BACKOFF), APPLY_DESIRED_STATE);
             } else {
                 attempts = 0;
             }
@@ -333,7 +333,7 @@ public class PipelineSaga {
             attempts++;
             LOG.warn("Could not {} the connector of pipeline {} (attempt {}), retrying: {}",
                     pauseRequested ? "pause" : "resume", pipelineId, attempts, transientFailure.toString());
-            deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), APPLY_DESIRED_STATE);
+            schedule(Backoff.exponential(attempts, MAX_BACKOFF), APPLY_DESIRED_STATE);
         }
     }
 
@@ -350,7 +350,7 @@ public class PipelineSaga {
                 restarts = 0;
             }
             deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
-            deadlines.schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
+            schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
         }
     }
 
@@ -387,7 +387,7 @@ public class PipelineSaga {
         } catch (RuntimeException transientFailure) {
             LOG.warn("Reading the connector of pipeline {} failed, looking again: {}", pipelineId,
                     transientFailure.toString());
-            deadlines.schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
+            schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
             return;
         }
         if (status.healthy()) {
@@ -409,7 +409,7 @@ public class PipelineSaga {
             LOG.warn("Restarting the connector of pipeline {} failed (attempt {}): {}", pipelineId, restarts,
                     transientFailure.toString());
         }
-        deadlines.schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
+        schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
@@ -418,7 +418,7 @@ public class PipelineSaga {
         repointAttempts = 0;
         deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
         deadlines.cancelAllWithinScope(REPOINT_CONNECTOR);
-        deadlines.schedule(Duration.ZERO, REPOINT_CONNECTOR);
+        schedule(Duration.ZERO, REPOINT_CONNECTOR);
     }
 
     @DeadlineHandler(deadlineName = REPOINT_CONNECTOR)
@@ -440,7 +440,7 @@ public class PipelineSaga {
                 send(new FailPipeline(pipelineId, "source failover to " + failingOverTo + ": the connector could not "
                         + "be re-pointed; last error: " + describe(transientFailure)));
             } else {
-                deadlines.schedule(Backoff.exponential(repointAttempts, MAX_BACKOFF), REPOINT_CONNECTOR);
+                schedule(Backoff.exponential(repointAttempts, MAX_BACKOFF), REPOINT_CONNECTOR);
             }
         }
     }
@@ -464,7 +464,7 @@ public class PipelineSaga {
         cancelOperation();
         tornDown = 0;
         attempts = 0;
-        deadlines.schedule(Duration.ZERO, TEAR_DOWN);
+        schedule(Duration.ZERO, TEAR_DOWN);
     }
 
     @DeadlineHandler(deadlineName = TEAR_DOWN)
@@ -483,7 +483,7 @@ public class PipelineSaga {
             attempts++;
             LOG.warn("Removing {} of pipeline {} failed (attempt {}), retrying: {}", removing.wireName(), pipelineId,
                     attempts, transientFailure.toString());
-            deadlines.schedule(Backoff.exponential(attempts, MAX_BACKOFF), TEAR_DOWN);
+            schedule(Backoff.exponential(attempts, MAX_BACKOFF), TEAR_DOWN);
         }
     }
 
@@ -492,7 +492,7 @@ public class PipelineSaga {
         tornDown = ProvisionStep.TEARDOWN.indexOf(removed.step()) + 1;
         attempts = 0;
         if (tornDown < ProvisionStep.TEARDOWN.size()) {
-            deadlines.schedule(Duration.ZERO, TEAR_DOWN);
+            schedule(Duration.ZERO, TEAR_DOWN);
         } else {
             send(new CompletePipelineDeletion(pipelineId));
         }
@@ -509,6 +509,14 @@ public class PipelineSaga {
      * service has as much as it may, this deadline comes again shortly; once deletion was requested, only the teardown
      * runs.
      */
+    /**
+     * Every deadline names its pipeline and organization ({@link PipelineDeadline}), so what runs in it, and what it
+     * sends, is logged under both however the saga was woken (a service's status change, a health check).
+     */
+    private void schedule(Duration after, String deadline) {
+        deadlines.schedule(after, deadline, new PipelineDeadline(pipelineId, organizationId));
+    }
+
     private void callOut(String deadline, boolean teardown, Runnable call) {
         ExternalWorkGate.Work work = new ExternalWorkGate.Work(pipelineId,
                 organizationId != null ? organizationId : pipelineId, List.of(sourceServiceId, sinkServiceId),
@@ -516,7 +524,7 @@ public class PipelineSaga {
         ExternalWorkGate.Admission admission = GatedCall.run(gate, work, call);
         if (admission instanceof ExternalWorkGate.Busy busy) {
             LOG.debug("Pipeline {} waits before {}: {}", pipelineId, deadline, busy.reason());
-            deadlines.schedule(busy.retryAfter(), deadline);
+            schedule(busy.retryAfter(), deadline);
         } else if (admission instanceof ExternalWorkGate.SubjectDeleted) {
             LOG.info("Pipeline {} is being deleted: {} dropped", pipelineId, deadline);
         }
@@ -571,7 +579,7 @@ public class PipelineSaga {
     private void applyDesiredStateNow() {
         attempts = 0;
         deadlines.cancelAllWithinScope(APPLY_DESIRED_STATE);
-        deadlines.schedule(Duration.ZERO, APPLY_DESIRED_STATE);
+        schedule(Duration.ZERO, APPLY_DESIRED_STATE);
     }
 
     private void cancelOperation() {
