@@ -44,8 +44,9 @@ import org.springframework.stereotype.Component;
 class JdbcMonitoredPipelines implements MonitoredPipelines {
 
     static final String PROCESSING_GROUP = "pipeline-health";
-    private static final String COLUMNS = "h.pipeline_id, h.source_service_id, h.sink_service_id, h.recorded_state, "
-            + "h.recorded_tasks, h.recorded_error, h.pause_requested, h.connected_host, h.connected_port";
+    private static final String COLUMNS = "h.pipeline_id, h.organization_id, h.source_service_id, h.sink_service_id, "
+            + "h.recorded_state, h.recorded_tasks, h.recorded_error, h.pause_requested, h.connected_host, "
+            + "h.connected_port";
 
     private final JdbcTemplate jdbc;
 
@@ -96,9 +97,11 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
     @EventHandler
     void on(PipelineCreated event) {
         jdbc.update("""
-                        INSERT INTO pipeline_health (pipeline_id, source_service_id, sink_service_id, pause_requested)
-                        VALUES (?, ?, ?, ?) ON CONFLICT (pipeline_id) DO NOTHING""",
-                event.pipelineId(), event.sourceServiceId(), event.sinkServiceId(), event.paused());
+                        INSERT INTO pipeline_health (pipeline_id, organization_id, source_service_id, sink_service_id,
+                                                     pause_requested)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (pipeline_id) DO NOTHING""",
+                event.pipelineId(), event.organizationId(), event.sourceServiceId(), event.sinkServiceId(),
+                event.paused());
     }
 
     @EventHandler
@@ -194,7 +197,7 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
         String host = row.getString("connected_host");
         SourceNode connectedTo = host == null ? null : new SourceNode(host, row.getInt("connected_port"));
         return new MonitoredPipeline(row.getObject("pipeline_id", UUID.class),
-                row.getObject("source_service_id", UUID.class), row.getObject("sink_service_id", UUID.class),
+                row.getObject("organization_id", UUID.class), row.getObject("source_service_id", UUID.class), row.getObject("sink_service_id", UUID.class),
                 row.getString("recorded_state"), decode(row.getString("recorded_tasks")),
                 row.getString("recorded_error"), row.getBoolean("pause_requested"), connectedTo);
     }

@@ -108,8 +108,8 @@ class OversizedListingTest {
     }
 
     private static MonitoredPipeline pipeline() {
-        return new MonitoredPipeline(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), "RUNNING",
-                List.of(new TaskState(0, "RUNNING")), null, false, null);
+        return new MonitoredPipeline(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+                "RUNNING", List.of(new TaskState(0, "RUNNING")), null, false, null);
     }
 
     private static ServiceRecord sink(String connectUrl) {

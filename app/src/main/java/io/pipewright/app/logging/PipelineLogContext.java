@@ -1,6 +1,6 @@
 package io.pipewright.app.logging;
 
-import io.pipewright.command.web.CommandDispatch;
+import io.pipewright.kernel.MessageMetadata;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -30,10 +30,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class PipelineLogContext implements CorrelationDataProvider, MessageHandlerInterceptor<Message<?>> {
 
-    public static final String PIPELINE_ID = "pipeline_id";
-    public static final String SERVICE_ID = "service_id";
-    public static final String ORGANIZATION_ID = "organization_id";
-    public static final String REQUEST_ID = CommandDispatch.REQUEST_ID;
+    public static final String PIPELINE_ID = MessageMetadata.PIPELINE_ID;
+    public static final String SERVICE_ID = MessageMetadata.SERVICE_ID;
+    public static final String ORGANIZATION_ID = MessageMetadata.ORGANIZATION_ID;
+    public static final String REQUEST_ID = MessageMetadata.REQUEST_ID;
 
     private static final List<Field> FIELDS = List.of(new Field(PIPELINE_ID, "pipelineId"),
             new Field(SERVICE_ID, "serviceId"), new Field(ORGANIZATION_ID, "organizationId"),

@@ -79,16 +79,38 @@ class MonitoredPipelinesTest {
         assertThat(due()).contains(creatingConnector).doesNotContain(preparingSource, pending);
     }
 
+    /** The health round's commands and log lines name the organization: the registry keeps it from the creation. */
+    @Test
+    void aMonitoredPipelineNamesItsOrganizationInWhatTheRoundSends() {
+        UUID organization = UUID.randomUUID();
+        UUID id = running(organization);
+
+        MonitoredPipeline claimed = monitored.claimDue(10_000, Duration.ZERO, Instant.now().plusSeconds(1)).stream()
+                .filter(pipeline -> pipeline.pipelineId().equals(id)).findFirst().orElseThrow();
+
+        assertThat(claimed.organizationId()).isEqualTo(organization);
+        assertThat(claimed.commandMetaData("health-check")).containsEntry("organization_id", organization.toString())
+                .containsEntry("actor", "health-check");
+    }
+
     private static UUID created() {
+        return created(UUID.randomUUID());
+    }
+
+    private static UUID created(UUID organization) {
         UUID id = UUID.randomUUID();
-        monitored.on(new PipelineCreated(id, UUID.randomUUID(), "p-" + id, "cdc_pg_to_kafka", UUID.randomUUID(),
+        monitored.on(new PipelineCreated(id, organization, "p-" + id, "cdc_pg_to_kafka", UUID.randomUUID(),
                 UUID.randomUUID(), new PipelineConfig("defaultdb", List.of("public.orders"), "shop",
                 SnapshotMode.INITIAL, false, DecimalHandlingMode.DOUBLE), false, NOW));
         return id;
     }
 
     private static UUID running() {
-        UUID id = created();
+        return running(UUID.randomUUID());
+    }
+
+    private static UUID running(UUID organization) {
+        UUID id = created(organization);
         monitored.on(new PipelineRunning(id, "RUNNING", List.of(new TaskState(0, "RUNNING")), NOW));
         return id;
     }

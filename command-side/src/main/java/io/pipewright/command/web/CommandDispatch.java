@@ -1,5 +1,6 @@
 package io.pipewright.command.web;
 
+import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.access.Caller;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,12 +28,12 @@ import reactor.util.context.ContextView;
 @Component
 public class CommandDispatch {
 
-    public static final String ACTOR = "actor";
+    public static final String ACTOR = MessageMetadata.ACTOR;
     /**
      * The HTTP request's id: a key of the Reactor context the web layer puts it in, and of the command's metadata,
      * from where it reaches everything the command causes (see the app's {@code PipelineLogContext}).
      */
-    public static final String REQUEST_ID = "request_id";
+    public static final String REQUEST_ID = MessageMetadata.REQUEST_ID;
     private static final Duration VIEW_WAIT = Duration.ofSeconds(10);
     static final long FALLBACK_MILLIS = 500;
 

@@ -1,5 +1,6 @@
 package io.pipewright.sagas.health;
 
+import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.ConnectorHealth;
@@ -18,9 +19,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -154,9 +155,14 @@ public class HealthCheckRound implements DisposableBean {
         try {
             commands.send(GenericCommandMessage.asCommandMessage(new RecordConnectorHealth(pipeline.pipelineId(),
                     seen.state(), tasks, seen.errorMessage(), observedAt))
-                    .andMetaData(MetaData.with("actor", HEALTH_CHECK)));
+                    .andMetaData(pipeline.commandMetaData(HEALTH_CHECK)));
         } catch (RuntimeException e) {
-            LOG.warn("Could not record the health of pipeline {}: {}", pipeline.pipelineId(), e.toString());
+            try (MDC.MDCCloseable named = MDC.putCloseable(MessageMetadata.PIPELINE_ID,
+                    pipeline.pipelineId().toString());
+                 MDC.MDCCloseable organization = MDC.putCloseable(MessageMetadata.ORGANIZATION_ID,
+                         String.valueOf(pipeline.organizationId()))) {
+                LOG.warn("Could not record the health of pipeline {}: {}", pipeline.pipelineId(), e.toString());
+            }
         }
     }
 

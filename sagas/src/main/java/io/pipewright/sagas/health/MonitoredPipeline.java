@@ -1,21 +1,31 @@
 package io.pipewright.sagas.health;
 
+import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
 import java.util.List;
 import java.util.UUID;
+import org.axonframework.messaging.MetaData;
 
 /**
  * A Running or Paused pipeline as the health monitor knows it: where its connector and slot are, what its events last
  * recorded of the connector, whether it was paused through Pipewright (so its connector must stay paused), and where the
- * connector points ({@code connectedTo}, null before the first check).
+ * connector points ({@code connectedTo}, null before the first check). {@code organizationId} names it in the
+ * round's commands and log lines (null for a row written before it was recorded and not rebuilt since).
  */
-public record MonitoredPipeline(UUID pipelineId, UUID sourceServiceId, UUID sinkServiceId, String recordedState,
-                                List<TaskState> recordedTasks, String recordedError, boolean pauseRequested,
-                                SourceNode connectedTo) {
+public record MonitoredPipeline(UUID pipelineId, UUID organizationId, UUID sourceServiceId, UUID sinkServiceId,
+                                String recordedState, List<TaskState> recordedTasks, String recordedError,
+                                boolean pauseRequested, SourceNode connectedTo) {
 
     public MonitoredPipeline {
         recordedTasks = recordedTasks == null ? List.of() : List.copyOf(recordedTasks);
+    }
+
+    /** A command about this pipeline from {@code actor}: it names the organization for what the command causes. */
+    public MetaData commandMetaData(String actor) {
+        MetaData metaData = MetaData.with(MessageMetadata.ACTOR, actor);
+        return organizationId == null ? metaData : metaData.and(MessageMetadata.ORGANIZATION_ID,
+                organizationId.toString());
     }
 
     /** As in {@code PipelineSpec}: the connector is named after the first eight characters of the id. */

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -68,7 +67,8 @@ public class PrimaryWatch implements DisposableBean {
             for (MonitoredPipeline pipeline : monitored.ofSource(sourceId)) {
                 if (pipeline.connectedTo() != null && !pipeline.connectedTo().equals(primary.get())) {
                     commands.send(GenericCommandMessage.asCommandMessage(new DetectFailover(pipeline.pipelineId(),
-                            pipeline.connectedTo(), primary.get())).andMetaData(MetaData.with("actor", PRIMARY_WATCH)));
+                                    pipeline.connectedTo(), primary.get()))
+                            .andMetaData(pipeline.commandMetaData(PRIMARY_WATCH)));
                     reported++;
                 }
             }

@@ -1,5 +1,6 @@
 package io.pipewright.sagas.provisioning;
 
+import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.sagas.Backoff;
 import io.pipewright.kernel.pipeline.CompleteProvisionStep;
@@ -78,7 +79,7 @@ public class PipelineSaga {
 
     static final String PIPELINE_ID = "pipelineId";
     /** Who the audit trail names for what this saga decides. */
-    static final String ACTOR = "actor";
+    static final String ACTOR = MessageMetadata.ACTOR;
     static final String RECONCILER = "reconciler";
     static final String CHECK_SERVICES = "check-services";
     static final String RUN_STEP = "run-step";
@@ -552,8 +553,9 @@ public class PipelineSaga {
     /** A refusal means the pipeline moved on (deleted, failed meanwhile): nothing left for this saga to do. */
     private void send(Object command) {
         try {
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(MetaData.with(ACTOR,
-                    RECONCILER)));
+            MetaData metaData = MetaData.with(ACTOR, RECONCILER);
+            commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(organizationId == null
+                    ? metaData : metaData.and(MessageMetadata.ORGANIZATION_ID, organizationId.toString())));
         } catch (CommandRefused refused) {
             LOG.info("Pipeline {} refused {}: {}", pipelineId, command.getClass().getSimpleName(),
                     refused.getMessage());

@@ -184,7 +184,7 @@ class HungNodesTest {
         private final Map<UUID, Measurement> measured = new ConcurrentHashMap<>();
 
         MonitoredPipeline add(UUID source, UUID sink, SourceNode connectedTo) {
-            MonitoredPipeline pipeline = new MonitoredPipeline(UUID.randomUUID(), source, sink, "RUNNING",
+            MonitoredPipeline pipeline = new MonitoredPipeline(UUID.randomUUID(), UUID.randomUUID(), source, sink, "RUNNING",
                     List.of(new TaskState(0, "RUNNING")), null, false, connectedTo);
             pipelines.add(pipeline);
             due.add(pipeline);
