@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,6 +125,16 @@ final class ApiClient {
             }
         }
         return message.toString();
+    }
+
+    /** A request body as JSON from a file, or from standard input for {@code -}. */
+    static JsonNode readJson(Path file) {
+        try {
+            return "-".equals(file.toString()) ? JSON.readTree(System.in)
+                    : JSON.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new CliFailure(ExitCode.USAGE, "cannot read JSON from " + file + ": " + e.getMessage());
+        }
     }
 
     private static String withQuery(String path, Map<String, String> query) {

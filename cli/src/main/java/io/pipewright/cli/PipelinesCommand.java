@@ -1,8 +1,6 @@
 package io.pipewright.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -91,7 +89,7 @@ final class PipelinesCommand {
                boolean wait,
                @Option(names = "--timeout", defaultValue = "PT10M", description = "How long --wait waits"
                        + " (ISO-8601 duration). Default: ${DEFAULT-VALUE}.") Duration timeout) {
-        Object request = file != null ? readJson(file)
+        Object request = file != null ? ApiClient.readJson(file)
                 : pipelineRequest(name, source, sink, tables, topicPrefix, snapshotMode, decimalHandlingMode, paused);
         JsonNode created = root.client().send("POST", pipelinesPath(), request);
         if (!wait) {
@@ -167,14 +165,5 @@ final class PipelinesCommand {
             request.put("paused", true);
         }
         return request;
-    }
-
-    static JsonNode readJson(Path file) {
-        try {
-            return "-".equals(file.toString()) ? ApiClient.JSON.readTree(System.in)
-                    : ApiClient.JSON.readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new CliFailure(ExitCode.USAGE, "cannot read JSON from " + file + ": " + e.getMessage());
-        }
     }
 }

@@ -44,7 +44,7 @@ final class ServicesCommand {
         "The password travels in the file, never on the command line."})
     int register(@Option(names = "--file", required = true, paramLabel = "FILE",
                          description = "The registration as JSON ('-': stdin).") Path file) {
-        root.output().object(root.client().send("POST", "/managed-services", PipelinesCommand.readJson(file)));
+        root.output().object(root.client().send("POST", "/managed-services", ApiClient.readJson(file)));
         return ExitCode.OK;
     }
 }

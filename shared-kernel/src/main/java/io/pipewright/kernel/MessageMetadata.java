@@ -1,5 +1,8 @@
 package io.pipewright.kernel;
 
+import java.util.UUID;
+import org.axonframework.messaging.MetaData;
+
 /**
  * Keys of the metadata messages carry besides their payload, and of the logging context (MDC): who caused them
  * ({@code actor}, the audit trail's "who") and what they are about ({@code pipeline_id}, {@code service_id},
@@ -16,5 +19,11 @@ public final class MessageMetadata {
     public static final String REQUEST_ID = "request_id";
 
     private MessageMetadata() {
+    }
+
+    /** A command's metadata from {@code actor} about an object of {@code organizationId} (null when unknown). */
+    public static MetaData of(String actor, UUID organizationId) {
+        MetaData metaData = MetaData.with(ACTOR, actor);
+        return organizationId == null ? metaData : metaData.and(ORGANIZATION_ID, organizationId.toString());
     }
 }

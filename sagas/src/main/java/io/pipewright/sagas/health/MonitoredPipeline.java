@@ -23,9 +23,7 @@ public record MonitoredPipeline(UUID pipelineId, UUID organizationId, UUID sourc
 
     /** A command about this pipeline from {@code actor}: it names the organization for what the command causes. */
     public MetaData commandMetaData(String actor) {
-        MetaData metaData = MetaData.with(MessageMetadata.ACTOR, actor);
-        return organizationId == null ? metaData : metaData.and(MessageMetadata.ORGANIZATION_ID,
-                organizationId.toString());
+        return MessageMetadata.of(actor, organizationId);
     }
 
     /** As in {@code PipelineSpec}: the connector is named after the first eight characters of the id. */

@@ -48,7 +48,6 @@ import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaLifecycle;
 import org.axonframework.modelling.saga.SagaEventHandler;
@@ -553,9 +552,8 @@ public class PipelineSaga {
     /** A refusal means the pipeline moved on (deleted, failed meanwhile): nothing left for this saga to do. */
     private void send(Object command) {
         try {
-            MetaData metaData = MetaData.with(ACTOR, RECONCILER);
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(organizationId == null
-                    ? metaData : metaData.and(MessageMetadata.ORGANIZATION_ID, organizationId.toString())));
+            commands.sendAndWait(GenericCommandMessage.asCommandMessage(command)
+                    .andMetaData(MessageMetadata.of(RECONCILER, organizationId)));
         } catch (CommandRefused refused) {
             LOG.info("Pipeline {} refused {}: {}", pipelineId, command.getClass().getSimpleName(),
                     refused.getMessage());
