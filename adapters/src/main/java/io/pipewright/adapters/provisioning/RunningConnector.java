@@ -65,23 +65,34 @@ class RunningConnector implements ConnectorControl {
 
     /**
      * Connect's pause and resume are idempotent, and take effect asynchronously: the connector first, its tasks after.
-     * A task that fails meanwhile ends the wait; the health check takes it from there.
+     * A connector seen in the opposite state meanwhile was paused or resumed again on the worker (by an operator, a
+     * script): asked once more, so the wait ends as soon as the pipeline's wish holds, not at the bound. A task that
+     * fails meanwhile ends the wait; the health check takes it from there.
      */
     @Override
     public ConnectorStatus applyDesiredState(PipelineSpec pipeline) {
         deployment.ownConfig(pipeline);
+        String opposite = pipeline.paused() ? ConnectorHealth.RUNNING : ConnectorHealth.PAUSED;
+        Instant deadline = Instant.now().plus(TAKES_EFFECT_WITHIN);
+        ConnectorStatus status = new ConnectorStatus(opposite, List.of(), null, Instant.now());
+        while (true) {
+            if (opposite.equals(status.state())) {
+                requestDesiredState(pipeline);
+            }
+            status = observe(pipeline);
+            if (status.inDesiredState(pipeline.paused()) || !status.healthy() || !Instant.now().isBefore(deadline)) {
+                return status;
+            }
+            Waiting.pause(POLL, "the connector");
+        }
+    }
+
+    private void requestDesiredState(PipelineSpec pipeline) {
         if (pipeline.paused()) {
             connect.pause(worker(pipeline), pipeline.connectorName());
         } else {
             connect.resume(worker(pipeline), pipeline.connectorName());
         }
-        Instant deadline = Instant.now().plus(TAKES_EFFECT_WITHIN);
-        ConnectorStatus status = observe(pipeline);
-        while (!status.inDesiredState(pipeline.paused()) && status.healthy() && Instant.now().isBefore(deadline)) {
-            Waiting.pause(POLL, "the connector");
-            status = observe(pipeline);
-        }
-        return status;
     }
 
     @Override

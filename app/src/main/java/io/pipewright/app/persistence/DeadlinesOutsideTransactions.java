@@ -38,14 +38,10 @@ class DeadlinesOutsideTransactions {
     DbSchedulerDeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration axon,
                                                Serializer serializer,
                                                DeadlineManagerSpanFactory spanFactory) {
-        return DbSchedulerDeadlineManager.builder()
-                .scheduler(scheduler)
+        return new RaceFreeCancellation(DbSchedulerDeadlineManager.builder()
                 .scopeAwareProvider(new ConfigurationScopeAwareProvider(axon))
-                .serializer(serializer)
                 .transactionManager(NoTransactionManager.INSTANCE)
-                .spanFactory(spanFactory)
                 .startScheduler(false)
-                .stopScheduler(false)
-                .build();
+                .stopScheduler(false), scheduler, serializer, spanFactory);
     }
 }

@@ -1,18 +1,24 @@
 package io.pipewright.app.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.axonframework.axonserver.connector.AxonServerConnectionManager;
@@ -24,6 +30,7 @@ import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.modelling.saga.SagaScopeDescriptor;
 import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
 import org.junit.jupiter.api.Test;
@@ -34,6 +41,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -57,6 +65,8 @@ class ControlPlanePersistenceTest {
     JdbcTemplate jdbc;
     @Autowired
     EventStore eventStore;
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void healthIsUpWithTheDatabase() {
@@ -96,6 +106,44 @@ class ControlPlanePersistenceTest {
         assertThat(context.getBean(TokenStore.class)).isInstanceOf(JdbcTokenStore.class);
         assertThat(context.getBean(SagaStore.class)).isInstanceOf(JdbcSagaStore.class);
         assertThat(context.getBean(DeadlineManager.class)).isInstanceOf(DbSchedulerDeadlineManager.class);
+    }
+
+    /**
+     * A saga's handler cancels its deadlines of one name while a scheduler thread picks one of them between the
+     * listing and the cancellation (db-scheduler#786): that one is left to run, the others are cancelled, and the
+     * handler's commit does not fail. Axon 4.13.0's own cancellation throws "Expected one execution to be removed, but
+     * removed 0" here, which rolls back the saga processor's whole batch.
+     */
+    @Test
+    void cancellingASagasDeadlinesLeavesTheOnePickedMeanwhile() throws Exception {
+        DeadlineManager deadlines = context.getBean(DeadlineManager.class);
+        SagaScopeDescriptor saga = new SagaScopeDescriptor("io.pipewright.Probe", UUID.randomUUID().toString());
+        SagaScopeDescriptor otherSaga = new SagaScopeDescriptor("io.pipewright.Probe", UUID.randomUUID().toString());
+        String picked = deadlines.schedule(Duration.ofHours(1), "probe-retry", null, saga);
+        String waiting = deadlines.schedule(Duration.ofHours(2), "probe-retry", null, saga);
+        String otherName = deadlines.schedule(Duration.ofHours(1), "probe-other", null, saga);
+        String ofOtherSaga = deadlines.schedule(Duration.ofHours(1), "probe-retry", null, otherSaga);
+
+        try (Connection schedulerThread = dataSource.getConnection()) {
+            schedulerThread.setAutoCommit(false);
+            try (PreparedStatement pick = schedulerThread.prepareStatement("UPDATE scheduled_tasks SET picked = true,"
+                    + " picked_by = 'another-node', version = version + 1 WHERE task_instance = ?")) {
+                pick.setString(1, picked);
+                pick.executeUpdate();
+            }
+            CompletableFuture<Void> cancelled = CompletableFuture.runAsync(
+                    () -> deadlines.cancelAllWithinScope("probe-retry", saga));
+            await().atMost(Duration.ofSeconds(30)).until(() -> cancelled.isDone() || jdbc.queryForObject("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND query LIKE 'delete from scheduled_tasks%'""", Long.class) > 0);
+            schedulerThread.commit();
+            cancelled.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(jdbc.queryForList("SELECT task_instance FROM scheduled_tasks WHERE task_instance IN (?, ?, ?, ?)",
+                String.class, picked, waiting, otherName, ofOtherSaga))
+                .containsExactlyInAnyOrder(picked, otherName, ofOtherSaga);
+        jdbc.update("DELETE FROM scheduled_tasks WHERE task_instance IN (?, ?, ?)", picked, otherName, ofOtherSaga);
     }
 
     @Test

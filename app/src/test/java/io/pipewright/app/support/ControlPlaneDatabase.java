@@ -26,6 +26,11 @@ public final class ControlPlaneDatabase {
         return stack;
     }
 
+    /** Whether a test of this JVM started the stack already. */
+    public static synchronized boolean started() {
+        return stack != null;
+    }
+
     public static PostgresServer server() {
         return stack().controlPlaneDatabase();
     }
