@@ -181,4 +181,51 @@ class ControlPlaneKillTest {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 "Running".equals(call(restarted, "GET", status, null, 200).get("status").asText()));
     }
+
+    /**
+     * A DAG run whose control plane is killed while its second task runs on the source: the next control plane revives
+     * the attempt (db-scheduler finds it dead), the run succeeds, the first task (its success recorded) never runs
+     * again, and the second task's output is whole and single.
+     */
+    @Test
+    void aDagRunKilledMidTaskFinishesOnTheNextControlPlane() throws Exception {
+        String database = "control_plane_" + UUID.randomUUID().toString().replace("-", "");
+        stack.controlPlaneDatabase().createDatabase(database);
+        Path holds = Files.createDirectories(work.resolve("holds"));
+        String api = controlPlanes.start(database, holds, "first");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        List<String> services = controlPlanes.registerServices(api, suffix);
+        String schema = "killed_run_" + suffix;
+        String pipeline = call(api, "POST", "/api/v1/pipelines", Map.of("name", "killed_run_" + suffix,
+                "postgres_service_id", services.get(0), "database", LocalStack.SOURCE_DATABASE,
+                "tasks", List.of(
+                        Map.of("id", "first", "type", "sql", "query", "SELECT clock_timestamp() AS at",
+                                "output", schema + ".first"),
+                        Map.of("id", "slow", "type", "sql", "depends_on", List.of("first"),
+                                "query", "SELECT region, sum(amount) AS revenue FROM raw.orders, pg_sleep(6)"
+                                        + " GROUP BY region", "output", schema + ".slow"))), 201)
+                .get("id").asText();
+        String run = "/api/v1/pipelines/" + pipeline + "/runs/"
+                + call(api, "POST", "/api/v1/pipelines/" + pipeline + "/run", null, 202).get("run_id").asText();
+        await().atMost(Duration.ofMinutes(2)).until(() -> controlPlanes.countOnSource(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(6)%'"
+                        + " AND query NOT LIKE '%pg_stat_activity%'") == 1);
+        long firstWrittenAt = controlPlanes.countOnSource(
+                "SELECT (extract(epoch FROM at) * 1000000)::bigint FROM " + schema + ".first");
+
+        controlPlanes.killLatest();
+        String restarted = controlPlanes.start(database, holds, "second");
+        String runOnRestarted = run;
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                !"running".equals(call(restarted, "GET", runOnRestarted, null, 200).get("status").asText()));
+
+        JsonNode finished = call(restarted, "GET", run, null, 200);
+        assertThat(finished.get("status").asText()).isEqualTo("succeeded");
+        assertThat(finished.get("tasks").get(0).get("attempts").asInt()).isEqualTo(1);
+        assertThat(controlPlanes.countOnSource("SELECT (extract(epoch FROM at) * 1000000)::bigint FROM " + schema
+                + ".first")).isEqualTo(firstWrittenAt);
+        assertThat(controlPlanes.countOnSource("SELECT count(*) FROM " + schema + ".slow")).isEqualTo(3);
+        assertThat(controlPlanes.countOnSource("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema + "'"))
+                .isEqualTo(2);
+    }
 }
