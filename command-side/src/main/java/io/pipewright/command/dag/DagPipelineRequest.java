@@ -292,13 +292,15 @@ record DagPipelineRequest(String organizationId, String name, String schedule, L
 
     /**
      * One cycle of the dependency graph as the path that closes it ({@code a -> b -> a}), or empty. Only
-     * dependencies that name a task are followed (the others are reported on their own).
+     * dependencies that name another task are followed (the others, and a task naming itself, are reported on their
+     * own).
      */
     private Optional<List<String>> cycle(Map<String, Integer> indexOf) {
         Map<String, List<String>> edges = new LinkedHashMap<>();
         for (Task task : tasks) {
             if (task != null && task.id() != null && indexOf.containsKey(task.id()) && task.dependsOn() != null) {
-                edges.putIfAbsent(task.id(), task.dependsOn().stream().filter(indexOf::containsKey).toList());
+                edges.putIfAbsent(task.id(), task.dependsOn().stream()
+                        .filter(dependency -> indexOf.containsKey(dependency) && !dependency.equals(task.id())).toList());
             }
         }
         Set<String> done = new HashSet<>();

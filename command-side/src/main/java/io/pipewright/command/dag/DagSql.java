@@ -12,6 +12,7 @@ import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.BooleanValue;
 import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
 import net.sf.jsqlparser.expression.DateValue;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
@@ -59,7 +60,7 @@ import net.sf.jsqlparser.statement.select.WithItem;
  *   checked output compared with the number ({@link RowCountCheck});</li>
  *   <li>otherwise a boolean expression a row of the checked output must satisfy, built only of unqualified columns,
  *   literals (numbers, strings, {@code NULL}, {@code TRUE}/{@code FALSE}, {@code DATE '...'},
- *   {@code TIMESTAMP '...'}), a sign before a number or column, comparisons ({@code = <> != < <= > >=}),
+ *   {@code TIMESTAMP '...'}, {@code TIMESTAMPTZ '...'}), a sign before a number or column, comparisons ({@code = <> != < <= > >=}),
  *   {@code AND}, {@code OR}, {@code NOT}, {@code IS [NOT] NULL}, {@code [NOT] BETWEEN}, {@code [NOT] IN} a list of
  *   such values, parentheses, and casts to the plain types of {@link #CAST_TYPES}. No function call, subquery,
  *   arithmetic or other operator: a row breaking the check is one for which the expression is not true.</li>
@@ -74,6 +75,9 @@ public final class DagSql {
             "varchar", "character varying", "char", "character", "boolean", "bool", "date", "timestamp",
             "timestamptz");
 
+    private static final Set<DateTimeLiteralExpression.DateTime> TYPED_LITERALS = Set.of(
+            DateTimeLiteralExpression.DateTime.DATE, DateTimeLiteralExpression.DateTime.TIMESTAMP,
+            DateTimeLiteralExpression.DateTime.TIMESTAMPTZ);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     private static final Pattern ROW_COUNT = Pattern.compile(
             "\\s*row_count\\s*(<=|>=|<>|!=|=|<|>)\\s*(-?\\d{1,18}(?:\\.\\d{1,18})?)\\s*", Pattern.CASE_INSENSITIVE);
@@ -190,7 +194,8 @@ public final class DagSql {
         }
         if (expression instanceof LongValue || expression instanceof DoubleValue || expression instanceof StringValue
                 || expression instanceof NullValue || expression instanceof BooleanValue
-                || expression instanceof DateValue || expression instanceof TimestampValue) {
+                || expression instanceof DateValue || expression instanceof TimestampValue
+                || expression instanceof DateTimeLiteralExpression literal && TYPED_LITERALS.contains(literal.getType())) {
             return Optional.empty();
         }
         if (expression instanceof SignedExpression signed) {
