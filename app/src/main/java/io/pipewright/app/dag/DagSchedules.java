@@ -65,7 +65,8 @@ class DagSchedules {
     @EventHandler
     void on(DagScheduleConfigured configured) {
         TaskInstanceId row = SCHEDULE.instanceId(configured.pipelineId().toString());
-        Instant from = configured.schedule().enabled() ? DueTimes.next(configured.schedule(), clock.instant()) : null;
+        Instant from = configured.schedule().enabled() && configured.schedule().cron() != null
+                ? DueTimes.next(configured.schedule(), clock.instant()) : null;
         if (from == null) {
             cancel(row);
             return;

@@ -18,8 +18,8 @@ import io.pipewright.kernel.dag.ReleaseDagRun;
 import io.pipewright.kernel.dag.ReviseDagPipeline;
 import io.pipewright.kernel.dag.TriggerDagRun;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -51,7 +51,8 @@ public class DagPipeline {
     private int version;
     private DagDefinition definition;
     private DagSchedule schedule;
-    private final Set<UUID> requestedRuns = new HashSet<>();
+    /** The latest due time a scheduled run was requested for: due times only grow, so an earlier one is a repeat. */
+    private Instant lastScheduledDueAt;
     private final Set<UUID> activeRuns = new LinkedHashSet<>();
     private boolean deleted;
 
@@ -108,7 +109,8 @@ public class DagPipeline {
     @CommandHandler
     public boolean handle(TriggerDagRun command, Clock clock) {
         requireLive(command.organizationId());
-        if (requestedRuns.contains(command.runId())) {
+        if (activeRuns.contains(command.runId()) || command.dueAt() != null && lastScheduledDueAt != null
+                && !command.dueAt().isAfter(lastScheduledDueAt)) {
             return false;
         }
         if (activeRuns.size() >= definition.maxActiveRuns()) {
@@ -162,7 +164,9 @@ public class DagPipeline {
 
     @EventSourcingHandler
     void on(DagRunRequested event) {
-        requestedRuns.add(event.runId());
+        if (event.dueAt() != null) {
+            lastScheduledDueAt = event.dueAt();
+        }
         activeRuns.add(event.runId());
     }
 

@@ -81,18 +81,20 @@ public class DagRun {
     }
 
     /**
-     * Returns false, changing nothing, for a run that ended, a task that succeeded, failed for good or was skipped,
-     * and an attempt already started. Refuses a task whose dependencies did not all succeed, or an attempt that is not
-     * the next one.
+     * Returns false, changing nothing, for a run that ended or a task that succeeded, failed for good or was skipped;
+     * true, changing nothing, for the attempt already running (its worker died and another revived it). Refuses a
+     * task whose dependencies did not all succeed, or an attempt that is not the next one.
      */
     @CommandHandler
     public boolean handle(StartDagTask command, Clock clock) {
         DagTask task = task(command.taskId());
         TaskStatus current = taskStatus.get(task.id());
         int last = attempts.get(task.id());
-        if (status != RunStatus.RUNNING || current.terminal()
-                || (current == TaskStatus.RUNNING && command.attempt() == last)) {
+        if (status != RunStatus.RUNNING || current.terminal()) {
             return false;
+        }
+        if (current == TaskStatus.RUNNING && command.attempt() == last) {
+            return true;
         }
         List<String> waitingFor = task.dependsOn().stream()
                 .filter(dependency -> taskStatus.get(dependency) != TaskStatus.SUCCEEDED).toList();

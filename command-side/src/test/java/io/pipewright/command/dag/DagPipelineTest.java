@@ -179,15 +179,29 @@ class DagPipelineTest {
     }
 
     @Test
-    void aRunIdAlreadyRequestedChangesNothing() {
+    void aRunAlreadyActiveChangesNothing() {
         fixture.given(CREATED, SCHEDULED, requested(RUN, 1, DEFINITION))
                 .when(trigger(RUN))
                 .expectResultMessagePayload(false)
                 .expectNoEvents();
-        fixture.given(CREATED, SCHEDULED, requested(RUN, 1, DEFINITION), new DagRunReleased(ID, RUN, NOW))
-                .when(trigger(RUN))
+    }
+
+    /**
+     * A due time fired twice (a node died after asking) gives one run, even once that run ended: the pipeline keeps
+     * the latest scheduled due time, not every run id it ever had.
+     */
+    @Test
+    void aDueTimeAlreadyRunChangesNothingEvenAfterItsRunEnded() {
+        DagRunRequested scheduled = new DagRunRequested(ID, ORG, RUN, 1, DEFINITION, "2026-11-26",
+                TriggerDagRun.SCHEDULE, NOW, NOW);
+        fixture.given(CREATED, SCHEDULED, scheduled, new DagRunReleased(ID, RUN, NOW))
+                .when(new TriggerDagRun(ID, ORG, RUN, "2026-11-26", TriggerDagRun.SCHEDULE, NOW))
                 .expectResultMessagePayload(false)
                 .expectNoEvents();
+        fixture.given(CREATED, SCHEDULED, scheduled, new DagRunReleased(ID, RUN, NOW))
+                .when(new TriggerDagRun(ID, ORG, RUN_2, "2026-11-27", TriggerDagRun.SCHEDULE,
+                        NOW.plus(Duration.ofDays(1))))
+                .expectResultMessagePayload(true);
     }
 
     @Test

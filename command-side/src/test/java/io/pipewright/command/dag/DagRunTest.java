@@ -75,10 +75,10 @@ class DagRunTest {
     }
 
     @Test
-    void startingTheSameAttemptAgainChangesNothing() {
+    void theRunningAttemptAskedAgainAfterItsWorkerDiedMayRunAgainWithoutANewEvent() {
         fixture.given(run(started("extract_orders", 1)))
                 .when(new StartDagTask(RUN, "extract_orders", 1))
-                .expectResultMessagePayload(false)
+                .expectResultMessagePayload(true)
                 .expectNoEvents();
     }
 
