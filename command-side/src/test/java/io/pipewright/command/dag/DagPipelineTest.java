@@ -20,6 +20,7 @@ import io.pipewright.kernel.dag.ReleaseDagRun;
 import io.pipewright.kernel.dag.ReviseDagPipeline;
 import io.pipewright.kernel.dag.TriggerDagRun;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
