@@ -6,6 +6,7 @@ import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.adapters.support.LocalEndpoints;
+import io.pipewright.kernel.dag.DagTask;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import io.pipewright.sagas.dag.DagTaskRunner;
@@ -218,7 +219,7 @@ class SqlTaskTest {
         assertThat(rows(database, "SELECT old FROM staging.slow")).containsExactly("1");
     }
 
-    private static Attempt attempt(io.pipewright.kernel.dag.DagTask task, String database) {
+    private static Attempt attempt(DagTask task, String database) {
         return Attempts.onPostgres(task, "daily_revenue", stack.source(), VAULT, database, List.of());
     }
 
