@@ -123,6 +123,19 @@ public class SourceAdmin {
      * A node the endpoint policy refuses is an SQLException, like any node that cannot be reached.
      */
     public Connection connect(PostgresEndpoint endpoint, PostgresNode node, String database) throws SQLException {
+        return connect(endpoint, node, database, limits.postgresStatementTimeout());
+    }
+
+    /**
+     * An admin session as {@link #connect(PostgresEndpoint, PostgresNode, String)} whose statements may run for
+     * {@code statementTimeout} (a DAG task's own bound) instead of {@code pipewright.external.postgres-statement-timeout}:
+     * the session's statement_timeout is that bound, and each answer may take that long plus the margin the limits keep
+     * between the statement and read bounds, so the server cancels a slow statement before the connection is dropped.
+     */
+    public Connection connect(PostgresEndpoint endpoint, PostgresNode node, String database,
+                              Duration statementTimeout) throws SQLException {
+        Duration readBound = statementTimeout.plus(limits.postgresReadTimeout()
+                .minus(limits.postgresStatementTimeout()));
         Optional<String> refusal = endpoints.refusal(node.host(), node.port());
         if (refusal.isPresent()) {
             throw new SQLException(node.host() + ":" + node.port() + " " + refusal.get(), REFUSED_BY_POLICY);
@@ -131,17 +144,16 @@ public class SourceAdmin {
         properties.setProperty("user", endpoint.adminUser());
         properties.setProperty("password", vault.reveal(endpoint.adminPassword()).value());
         properties.setProperty("connectTimeout", wholeSeconds(limits.connectTimeout()));
-        properties.setProperty("socketTimeout", wholeSeconds(limits.postgresReadTimeout()));
+        properties.setProperty("socketTimeout", wholeSeconds(readBound));
         properties.setProperty("tcpKeepAlive", String.valueOf(limits.tcpKeepAlive()));
-        properties.setProperty("options", "-c statement_timeout=" + limits.postgresStatementTimeout().toMillis()
+        properties.setProperty("options", "-c statement_timeout=" + statementTimeout.toMillis()
                 + " -c lock_timeout=" + limits.postgresLockTimeout().toMillis());
         properties.setProperty("socketFactory", AnswerBoundSocketFactory.class.getName());
         properties.setProperty(AnswerBoundSocketFactory.LOGIN_DUE_AT_NANOS,
                 String.valueOf(System.nanoTime() + limits.postgresLoginTimeout().toNanos()));
         properties.setProperty(AnswerBoundSocketFactory.LOGIN_BOUND_MILLIS,
                 String.valueOf(limits.postgresLoginTimeout().toMillis()));
-        properties.setProperty(AnswerBoundSocketFactory.READ_BOUND_MILLIS,
-                String.valueOf(limits.postgresReadTimeout().toMillis()));
+        properties.setProperty(AnswerBoundSocketFactory.READ_BOUND_MILLIS, String.valueOf(readBound.toMillis()));
         tls(properties, endpoint);
         properties.setProperty("ApplicationName", "pipewright");
         // Logical replication needs PostgreSQL 10 or later: the session settings go in the startup message, not in
