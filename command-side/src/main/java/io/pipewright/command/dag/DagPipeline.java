@@ -62,8 +62,9 @@ public class DagPipeline {
     @CommandHandler
     public DagPipeline(CreateDagPipeline command, DagPipelineRegistry registry, Clock clock) {
         DagDefinition created = command.definition();
-        registry.requireServices(command.organizationId(), created.postgresServiceId(), created.kafkaServiceId());
         registry.claimName(command.organizationId(), created.name(), command.pipelineId());
+        registry.useServices(command.organizationId(), command.pipelineId(), created.postgresServiceId(),
+                created.kafkaServiceId());
         apply(new DagPipelineCreated(command.pipelineId(), command.organizationId(), 1, created, command.author(),
                 clock.instant()));
         if (created.schedule() != null) {
@@ -77,7 +78,7 @@ public class DagPipeline {
     public int handle(ReviseDagPipeline command, DagPipelineRegistry registry, Clock clock) {
         requireLive(command.organizationId());
         DagDefinition revised = command.definition();
-        registry.requireServices(organizationId, revised.postgresServiceId(), revised.kafkaServiceId());
+        registry.useServices(organizationId, pipelineId, revised.postgresServiceId(), revised.kafkaServiceId());
         if (!revised.name().equals(definition.name())) {
             registry.rename(pipelineId, revised.name());
         }

@@ -13,9 +13,10 @@ public interface DagPipelineRegistry {
 
     /**
      * Refuses with NOT_FOUND unless {@code postgresServiceId} is a PostgreSQL service and {@code kafkaServiceId}
-     * (when not null) a Kafka service of the organization.
+     * (when not null) a Kafka service of the organization; else records them as the pipeline's (claimed already), so
+     * that a service a DAG pipeline uses is not deregistered under it.
      */
-    void requireServices(UUID organizationId, UUID postgresServiceId, UUID kafkaServiceId);
+    void useServices(UUID organizationId, UUID pipelineId, UUID postgresServiceId, UUID kafkaServiceId);
 
     /** Refuses with CONFLICT when a live DAG pipeline of the organization already has the name. */
     void claimName(UUID organizationId, String name, UUID pipelineId);

@@ -20,11 +20,14 @@ class JdbcDagPipelineRegistry implements DagPipelineRegistry {
 
     /** FOR SHARE: a concurrent deregistration of the service waits for this command's transaction. */
     @Override
-    public void requireServices(UUID organizationId, UUID postgresServiceId, UUID kafkaServiceId) {
+    public void useServices(UUID organizationId, UUID pipelineId, UUID postgresServiceId, UUID kafkaServiceId) {
         requireService(organizationId, postgresServiceId, ServiceType.POSTGRESQL, "postgres_service_id");
         if (kafkaServiceId != null) {
             requireService(organizationId, kafkaServiceId, ServiceType.KAFKA, "kafka_service_id");
         }
+        jdbc.update("UPDATE dag_pipeline_registry SET postgres_service_id = ?, kafka_service_id = ?"
+                + " WHERE pipeline_id = ?",
+                postgresServiceId, kafkaServiceId, pipelineId);
     }
 
     private void requireService(UUID organizationId, UUID serviceId, ServiceType type, String field) {

@@ -31,8 +31,10 @@ class JdbcServiceRegistry implements ServiceRegistry {
         // Locks the service's row first, so a concurrent pipeline create either sees it gone or is counted here.
         jdbc.queryForList("SELECT service_id FROM service_registry WHERE service_id = ? FOR UPDATE", serviceId);
         Integer users = jdbc.queryForObject("""
-                SELECT count(*) FROM pipeline_registry WHERE source_service_id = ? OR sink_service_id = ?""",
-                Integer.class, serviceId, serviceId);
+                SELECT (SELECT count(*) FROM pipeline_registry WHERE source_service_id = ? OR sink_service_id = ?)
+                     + (SELECT count(*) FROM dag_pipeline_registry
+                        WHERE postgres_service_id = ? OR kafka_service_id = ?)""",
+                Integer.class, serviceId, serviceId, serviceId, serviceId);
         if (users != null && users > 0) {
             throw CommandRefused.conflict("service " + serviceId + " is used by " + users
                     + " pipeline(s); delete them first");

@@ -16,17 +16,22 @@ class InMemoryDagPipelineRegistry implements DagPipelineRegistry {
     /** organization/name to pipeline id. */
     final Map<String, UUID> names = new HashMap<>();
     final Map<UUID, UUID> organizations = new HashMap<>();
+    /** Pipelines whose creation committed: a later refusal leaves their name claimed. */
+    private final Set<UUID> claimedBefore = new HashSet<>();
 
+    /** A refusal rolls the command's transaction back, the name claimed just before with it. */
     @Override
-    public void requireServices(UUID organizationId, UUID postgresServiceId, UUID kafkaServiceId) {
-        if (!postgresServices.contains(postgresServiceId)) {
-            throw CommandRefused.notFound("postgres_service_id: postgresql service " + postgresServiceId
-                    + " not found in this organization");
+    public void useServices(UUID organizationId, UUID pipelineId, UUID postgresServiceId, UUID kafkaServiceId) {
+        String refused = !postgresServices.contains(postgresServiceId) ? "postgres_service_id: postgresql service "
+                + postgresServiceId : kafkaServiceId != null && !kafkaServices.contains(kafkaServiceId)
+                ? "kafka_service_id: kafka service " + kafkaServiceId : null;
+        if (refused != null) {
+            if (!claimedBefore.contains(pipelineId)) {
+                release(pipelineId);
+            }
+            throw CommandRefused.notFound(refused + " not found in this organization");
         }
-        if (kafkaServiceId != null && !kafkaServices.contains(kafkaServiceId)) {
-            throw CommandRefused.notFound("kafka_service_id: kafka service " + kafkaServiceId
-                    + " not found in this organization");
-        }
+        claimedBefore.add(pipelineId);
     }
 
     @Override
