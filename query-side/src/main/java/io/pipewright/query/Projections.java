@@ -26,7 +26,8 @@ public class Projections {
 
     public static final String PIPELINE_VIEWS = "pipeline-views";
     public static final String SERVICE_VIEWS = "service-views";
-    public static final List<String> ALL = List.of(PIPELINE_VIEWS, SERVICE_VIEWS);
+    public static final String DAG_VIEWS = "dag-views";
+    public static final List<String> ALL = List.of(PIPELINE_VIEWS, SERVICE_VIEWS, DAG_VIEWS);
 
     @Bean
     ConfigurerModule projectionProcessors(@Value("${pipewright.projections.batch-size:1000}") int batchSize,

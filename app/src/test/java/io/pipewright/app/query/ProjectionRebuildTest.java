@@ -122,7 +122,7 @@ class ProjectionRebuildTest {
         assertThat(snapshot(pipelines, services)).isNotEqualTo(before);
 
         JsonNode accepted = api.postExpectingAccepted("/operator/projections/rebuild");
-        assertThat(names(accepted)).containsExactlyInAnyOrder("pipeline-views", "service-views");
+        assertThat(names(accepted)).containsExactlyInAnyOrder("pipeline-views", "service-views", "dag-views");
         awaitCaughtUp();
 
         assertThat(snapshot(pipelines, services)).isEqualTo(before);
@@ -183,7 +183,7 @@ class ProjectionRebuildTest {
         JsonNode projections = api.get("/operator/projections");
 
         long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
-        assertThat(names(projections)).containsExactlyInAnyOrder("pipeline-views", "service-views");
+        assertThat(names(projections)).containsExactlyInAnyOrder("pipeline-views", "service-views", "dag-views");
         for (JsonNode projection : projections) {
             assertThat(projection.get("running").asBoolean()).isTrue();
             assertThat(projection.get("replaying").asBoolean()).isFalse();

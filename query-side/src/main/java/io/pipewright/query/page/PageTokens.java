@@ -12,8 +12,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Turns a {@link Keyset} into the opaque {@code page_token} a client sends back, and back again. The token is the
- * keyset values followed by an HMAC-SHA256 over them and the listing they belong to (its kind, organization and
+ * Turns a {@link Keyset} (or a {@link NameKeyset}) into the opaque {@code page_token} a client sends back, and back
+ * again. The token is the keyset values followed by an HMAC-SHA256 over them and the listing they belong to (its kind, organization and
  * filters), so a token that was altered, forged or taken from another listing is refused as a 400 rather than
  * silently reading from somewhere else. The key is shared by every control-plane node (see {@link PageTokenKey}), so a
  * token works whichever node answers the next page.
@@ -21,6 +21,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class PageTokens {
 
     private static final byte VERSION = 1;
+    /** The first byte of a {@link NameKeyset}'s token: its id, then the name's UTF-8 bytes. */
+    private static final byte NAMED = 2;
+    private static final int NAMED_FIXED_BYTES = 1 + 2 * Long.BYTES;
     private static final int MAC_BYTES = 16;
     private static final int KEYSET_BYTES = 1 + Long.BYTES + Integer.BYTES + 2 * Long.BYTES;
     private static final String RULE = "must be a next_page_token this listing returned";
@@ -58,6 +61,39 @@ public final class PageTokens {
         ByteBuffer keyset = ByteBuffer.wrap(values, 1, KEYSET_BYTES - 1);
         Instant createdAt = Instant.ofEpochSecond(keyset.getLong(), keyset.getInt());
         return new Keyset(createdAt, new UUID(keyset.getLong(), keyset.getLong()));
+    }
+
+    public String encode(NameKeyset keyset, String listing) {
+        byte[] name = keyset.name().getBytes(StandardCharsets.UTF_8);
+        byte[] values = ByteBuffer.allocate(NAMED_FIXED_BYTES + name.length)
+                .put(NAMED)
+                .putLong(keyset.id().getMostSignificantBits())
+                .putLong(keyset.id().getLeastSignificantBits())
+                .put(name)
+                .array();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(ByteBuffer.allocate(values.length + MAC_BYTES)
+                .put(values).put(mac(values, listing)).array());
+    }
+
+    /** The name keyset of {@code token}, or a 400 on {@code page_token} when it is not one this listing gave out. */
+    public NameKeyset decodeNamed(String token, String listing) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(token);
+        } catch (IllegalArgumentException notBase64) {
+            throw new InvalidQueryParameter("page_token", RULE);
+        }
+        if (bytes.length < NAMED_FIXED_BYTES + MAC_BYTES || bytes[0] != NAMED) {
+            throw new InvalidQueryParameter("page_token", RULE);
+        }
+        byte[] values = Arrays.copyOf(bytes, bytes.length - MAC_BYTES);
+        if (!MessageDigest.isEqual(Arrays.copyOfRange(bytes, values.length, bytes.length), mac(values, listing))) {
+            throw new InvalidQueryParameter("page_token", RULE);
+        }
+        ByteBuffer keyset = ByteBuffer.wrap(values, 1, values.length - 1);
+        UUID id = new UUID(keyset.getLong(), keyset.getLong());
+        return new NameKeyset(new String(values, NAMED_FIXED_BYTES, values.length - NAMED_FIXED_BYTES,
+                StandardCharsets.UTF_8), id);
     }
 
     private static byte[] values(Keyset keyset) {

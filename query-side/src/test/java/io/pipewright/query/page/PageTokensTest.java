@@ -48,6 +48,23 @@ class PageTokensTest {
         assertRefused(() -> tokens.decode("", "pipelines\u0000org-a"));
     }
 
+    @Test
+    void aNameKeysetComesBackWholeAndOnlyToItsListing() {
+        NameKeyset keyset = new NameKeyset("daily_revenue_pipeline \u00e9t\u00e9 \ud83d\ude80", UUID.randomUUID());
+        String token = tokens.encode(keyset, "dag-pipelines");
+
+        assertThat(tokens.decodeNamed(token, "dag-pipelines")).isEqualTo(keyset);
+        assertThat(tokens.decodeNamed(tokens.encode(new NameKeyset("", keyset.id()), "l"), "l"))
+                .isEqualTo(new NameKeyset("", keyset.id()));
+        assertRefused(() -> tokens.decodeNamed(token, "dag-pipelines-2"));
+        assertRefused(() -> tokens.decodeNamed(tokens.encode(KEYSET, "dag-pipelines"), "dag-pipelines"));
+        assertRefused(() -> tokens.decode(token, "dag-pipelines"));
+        byte[] bytes = Base64.getUrlDecoder().decode(token);
+        bytes[20] ^= 1;
+        assertRefused(() -> tokens.decodeNamed(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+                "dag-pipelines"));
+    }
+
     private static void assertRefused(Runnable decode) {
         assertThatThrownBy(decode::run)
                 .isInstanceOfSatisfying(InvalidQueryParameter.class, refused -> {
