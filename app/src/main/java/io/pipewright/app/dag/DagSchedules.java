@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceException;
 import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
@@ -47,6 +48,9 @@ class DagSchedules {
     static final String SCHEDULER = "dag-scheduler";
     private static final Logger LOG = LoggerFactory.getLogger(DagSchedules.class);
     private static final Duration AT_CAPACITY_WAIT = Duration.ofSeconds(30);
+    /** A row that is firing right now cannot be moved; it is done within moments (it only sends commands). */
+    private static final int RESCHEDULE_ATTEMPTS = 20;
+    private static final Duration RESCHEDULE_WAIT = Duration.ofMillis(250);
 
     /** A row's data: which pipeline, its schedule, and the first due time not yet run. */
     record Scheduled(UUID pipelineId, UUID organizationId, DagSchedule schedule, Instant from) {
@@ -73,14 +77,35 @@ class DagSchedules {
         }
         String data = write(json, new Scheduled(configured.pipelineId(), configured.organizationId(),
                 configured.schedule(), from));
-        if (!scheduler.reschedule(row, from, data)) {
-            scheduler.scheduleIfNotExists(SCHEDULE.instance(row.getId()).data(data).build(), from);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (scheduler.getScheduledExecution(row).isPresent()) {
+                    scheduler.reschedule(row, from, data);
+                } else {
+                    scheduler.scheduleIfNotExists(SCHEDULE.instance(row.getId()).data(data).build(), from);
+                }
+                return;
+            } catch (TaskInstanceException firingOrGone) {
+                if (attempt == RESCHEDULE_ATTEMPTS) {
+                    throw firingOrGone;
+                }
+                pause();
+            }
         }
     }
 
     @EventHandler
     void on(DagPipelineDeleted deleted) {
         cancel(SCHEDULE.instanceId(deleted.pipelineId().toString()));
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RESCHEDULE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the schedule's row was firing", e);
+        }
     }
 
     private void cancel(TaskInstanceId row) {

@@ -150,7 +150,7 @@ class DagPipelineEndToEndTest {
             await().atMost(RUN_ENDS_WITHIN).until(() -> "retrying".equals(
                     task(run(id, runId), "extract").get("status").asText()));
             JsonNode waiting = task(run(id, runId), "extract");
-            assertThat(waiting.get("error").asText()).contains("statement timeout");
+            assertThat(waiting.get("error").asText()).contains("ran past the task's timeout of 2 s");
             assertThat(waiting.get("next_attempt_at").isNull()).isFalse();
             locker.rollback();
 
