@@ -247,12 +247,12 @@ class ProjectionRebuildTest {
         return JsonNodeFactory.instance.textNode(String.join("\n", rows));
     }
 
-    /** Waits until both projections are running, not replaying, and have handled the last stored event. */
+    /** Waits until every projection is running, not replaying, and has handled the last stored event. */
     private void awaitCaughtUp() {
         long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
         Projected.patiently().pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             JsonNode projections = api.get("/operator/projections");
-            assertThat(projections).hasSize(2);
+            assertThat(projections).hasSize(3);
             for (JsonNode projection : projections) {
                 assertThat(projection.get("running").asBoolean()).isTrue();
                 assertThat(projection.get("replaying").asBoolean()).isFalse();

@@ -73,8 +73,8 @@ class DagPipelineViewController {
         });
     }
 
-    @GetMapping("/api/v1/pipelines/{pipelineId}")
-    Mono<DagPipelineView> getPipeline(@PathVariable UUID pipelineId,
+    @GetMapping("/api/v1/pipelines/{id}")
+    Mono<DagPipelineView> getPipeline(@PathVariable("id") UUID pipelineId,
                                       @Parameter(description = "This version instead of the latest.")
                                       @RequestParam(name = "version", required = false) String version,
                                       Caller caller) {
@@ -84,16 +84,16 @@ class DagPipelineViewController {
     }
 
     /** Every version, newest first. */
-    @GetMapping("/api/v1/pipelines/{pipelineId}/versions")
-    Mono<List<DagPipelineVersionView>> versions(@PathVariable UUID pipelineId, Caller caller) {
+    @GetMapping("/api/v1/pipelines/{id}/versions")
+    Mono<List<DagPipelineVersionView>> versions(@PathVariable("id") UUID pipelineId, Caller caller) {
         return views.versions(pipelineId, caller.organizationIds())
                 .switchIfEmpty(Mono.error(() -> NotFound.of("pipeline")));
     }
 
     /** The pipeline's runs, newest first, {@code limit} at a time. */
-    @GetMapping("/api/v1/pipelines/{pipelineId}/runs")
+    @GetMapping("/api/v1/pipelines/{id}/runs")
     Mono<ResponseEntity<List<DagRunView>>> runs(
-            @PathVariable UUID pipelineId,
+            @PathVariable("id") UUID pipelineId,
             @Parameter(description = "Only runs in this status: running, succeeded, failed or cancelled.")
             @RequestParam(name = "status", required = false) String status,
             @RequestParam(name = "limit", required = false) String limit,
@@ -112,15 +112,15 @@ class DagPipelineViewController {
         }).switchIfEmpty(Mono.error(() -> NotFound.of("pipeline")));
     }
 
-    @GetMapping("/api/v1/pipelines/{pipelineId}/runs/{runId}")
-    Mono<DagRunView> run(@PathVariable UUID pipelineId, @PathVariable UUID runId, Caller caller) {
+    @GetMapping("/api/v1/pipelines/{id}/runs/{runId}")
+    Mono<DagRunView> run(@PathVariable("id") UUID pipelineId, @PathVariable UUID runId, Caller caller) {
         return views.run(pipelineId, runId, caller.organizationIds())
                 .switchIfEmpty(Mono.error(() -> NotFound.of("run")));
     }
 
     /** What each task of the latest version reads and writes, and the edges data flows along (see {@link DagLineage}). */
-    @GetMapping("/api/v1/pipelines/{pipelineId}/lineage")
-    Mono<DagLineageView> lineage(@PathVariable UUID pipelineId, Caller caller) {
+    @GetMapping("/api/v1/pipelines/{id}/lineage")
+    Mono<DagLineageView> lineage(@PathVariable("id") UUID pipelineId, Caller caller) {
         return views.pipeline(pipelineId, caller.organizationIds(), null)
                 .flatMap(pipeline -> Mono.zip(views.organizationPipelines(pipeline.organizationId()),
                                 views.cdcPipelines(pipeline.organizationId(), pipeline.definition().postgresServiceId(),
