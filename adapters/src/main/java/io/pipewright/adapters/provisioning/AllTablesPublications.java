@@ -1,5 +1,6 @@
 package io.pipewright.adapters.provisioning;
 
+import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.SnapshotMode;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -42,13 +44,14 @@ class AllTablesPublications implements PublicationRefresh {
             return;
         }
         List<Capturing> capturing = jdbc.query("""
-                        SELECT id, name, source_service_id, sink_service_id, database_name, topic_prefix, snapshot_mode,
+                        SELECT id, organization_id, name, source_service_id, sink_service_id, database_name, topic_prefix, snapshot_mode,
                                replica_identity_full, decimal_handling_mode
                         FROM pipeline_view
                         WHERE id = ANY(?) AND cardinality(tables) = 0 AND status IN ('Running', 'Paused')""",
                 statement -> statement.setArray(1, statement.getConnection().createArrayOf("uuid",
                         pipelineIds.toArray())),
-                (row, index) -> new Capturing(row.getObject("id", UUID.class), row.getString("name"),
+                (row, index) -> new Capturing(row.getObject("id", UUID.class),
+                        row.getObject("organization_id", UUID.class), row.getString("name"),
                         row.getObject("source_service_id", UUID.class), row.getObject("sink_service_id", UUID.class),
                         new PipelineConfig(row.getString("database_name"), List.of(), row.getString("topic_prefix"),
                                 SnapshotMode.fromDebeziumValue(row.getString("snapshot_mode")).orElseThrow(),
@@ -56,7 +59,9 @@ class AllTablesPublications implements PublicationRefresh {
                                 DecimalHandlingMode.fromDebeziumValue(row.getString("decimal_handling_mode"))
                                         .orElseThrow())));
         for (Capturing pipeline : capturing) {
-            try {
+            try (MDC.MDCCloseable named = MDC.putCloseable(MessageMetadata.PIPELINE_ID, pipeline.id().toString());
+                 MDC.MDCCloseable organization = MDC.putCloseable(MessageMetadata.ORGANIZATION_ID,
+                         String.valueOf(pipeline.organizationId()))) {
                 Optional<ServiceRecord> source = services.find(pipeline.sourceServiceId());
                 Optional<ServiceRecord> sink = services.find(pipeline.sinkServiceId());
                 if (source.isPresent() && sink.isPresent()) {
@@ -70,6 +75,6 @@ class AllTablesPublications implements PublicationRefresh {
         }
     }
 
-    private record Capturing(UUID id, String name, UUID sourceServiceId, UUID sinkServiceId, PipelineConfig config) {
+    private record Capturing(UUID id, UUID organizationId, String name, UUID sourceServiceId, UUID sinkServiceId, PipelineConfig config) {
     }
 }
