@@ -98,10 +98,10 @@ class DagBenchmark {
         List<String> runIds = pipelines.stream().map(id -> trigger(api, id)).toList();
         long triggerMillis = Duration.between(requested, Instant.now()).toMillis();
         int succeeded = 0;
-        List<JsonNode> ended = new ArrayList<>();
+        List<JsonNode> endedRuns = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             JsonNode run = awaitEnded(api, pipelines.get(i), runIds.get(i), Duration.ofMinutes(20));
-            ended.add(run);
+            endedRuns.add(run);
             if ("succeeded".equals(run.get("status").asText())) {
                 succeeded++;
             }
@@ -109,7 +109,7 @@ class DagBenchmark {
         long allMillis = Duration.between(requested, Instant.now()).toMillis();
         long chainWait = 0;
         long chainRun = 0;
-        for (JsonNode run : ended) {
+        for (JsonNode run : endedRuns) {
             Instant ready = Instant.parse(run.get("started_at").asText());
             for (JsonNode t : run.get("tasks")) {
                 Instant started = Instant.parse(t.get("started_at").asText());
