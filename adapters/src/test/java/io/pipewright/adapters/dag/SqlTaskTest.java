@@ -1,6 +1,7 @@
 package io.pipewright.adapters.dag;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.adapters.postgres.SourceAdmin;
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -254,17 +256,9 @@ class SqlTaskTest {
     }
 
     /** Ends the control plane's session once it runs a statement like {@code pattern}, as a crash would. */
-    private static void terminateWhenRunning(String database, String pattern) throws InterruptedException {
-        long giveUpAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < giveUpAt) {
-            List<String> terminated = rows(database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    + " WHERE application_name = 'pipewright' AND datname = '" + database + "' AND query LIKE '"
-                    + pattern + "'");
-            if (!terminated.isEmpty()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("the query never ran");
+    private static void terminateWhenRunning(String database, String pattern) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> !rows(database,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pipewright'"
+                        + " AND datname = '" + database + "' AND query LIKE '" + pattern + "'").isEmpty());
     }
 }

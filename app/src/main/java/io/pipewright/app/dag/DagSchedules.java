@@ -48,7 +48,12 @@ class DagSchedules {
     static final String SCHEDULER = "dag-scheduler";
     private static final Logger LOG = LoggerFactory.getLogger(DagSchedules.class);
     private static final Duration AT_CAPACITY_WAIT = Duration.ofSeconds(30);
-    /** A row that is firing right now cannot be moved; it is done within moments (it only sends commands). */
+    /**
+     * A row that is firing right now cannot be moved: db-scheduler refuses to reschedule a picked execution and has no
+     * way to say "move it once it completed". The firing only sends commands (at most {@value DueTimes#MAX_CATCH_UP}
+     * runs), so it completes within moments and this handler tries again in short steps, five seconds at most; past
+     * that the failure reaches the processor's error handler and is logged.
+     */
     private static final int RESCHEDULE_ATTEMPTS = 20;
     private static final Duration RESCHEDULE_WAIT = Duration.ofMillis(250);
 
