@@ -2,10 +2,6 @@ package io.pipewright.sagas.provisioning;
 
 import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.CommandRefused;
-import io.pipewright.sagas.Backoff;
-import io.pipewright.kernel.pipeline.CompleteProvisionStep;
-import io.pipewright.kernel.pipeline.CompleteProvisioning;
-import io.pipewright.kernel.pipeline.CompleteRepointing;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.FailoverDetected;
@@ -14,15 +10,10 @@ import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineResumed;
-import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.RestartConnector;
-import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import io.pipewright.kernel.pipeline.PipelineDeleted;
-import io.pipewright.kernel.pipeline.CompletePipelineDeletion;
-import io.pipewright.kernel.pipeline.CompleteTeardownStep;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
-import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.FailPipeline;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
 import io.pipewright.kernel.pipeline.PipelineConfig;
@@ -35,12 +26,10 @@ import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.kernel.pipeline.ProvisionStepStarted;
 import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.SourcePrepared;
-import io.pipewright.kernel.pipeline.StartProvisionStep;
 import io.pipewright.kernel.service.ManagedServiceStatusChanged;
 import io.pipewright.sagas.tenancy.ExternalWorkGate;
 import io.pipewright.sagas.tenancy.GatedCall;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -56,29 +45,35 @@ import org.axonframework.spring.stereotype.Saga;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 /**
- * The reconciler of one pipeline, as the reference lists it. Provisioning: wait until both services run, then
- * ensure_network, install_plugin, prepare_source, create_publication, create_connector, each to completion, then
- * Running. Delete, from any state: remove the connector (offsets, slot), the publication, the role and its pg_hba
- * entry, then Deleted. Steps run in durable deadlines, so a control plane killed inside one runs it again after its
- * restart; the steps are idempotent, so running one twice creates or removes nothing twice. One saga per pipeline
- * handles both, one message at a time, so a teardown never overlaps a step still in flight. A deadline killed after
- * its command was recorded and before the saga's progress was stored runs again; the aggregate ignores or refuses the
- * repeat, and a refusal ends the handler.
- * Once provisioned it keeps the connector as the pipeline wants it: paused or resumed on request, restarted with
- * backoff when it or a task failed (Failed after {@value #RESTART_ATTEMPTS} attempts), re-pointed after a failover.
- * Every call to the pipeline's services happens in a deadline that retries, admitted by the {@link ExternalWorkGate}
- * (one work of this pipeline at a time across control-plane nodes, a bounded number per organization and service, none
- * but the teardown once deletion was requested), and outside any control-plane transaction: the deadlines run without
- * one, and only what a call found is recorded, in short transactions.
+ * The reconciler of one pipeline, as the reference lists it: a router over four phases that decide with values
+ * ({@link Provisioning}, {@link Operation}, {@link Repointing}, {@link Teardown}). It routes each event to its phase,
+ * makes the phase's calls in durable deadlines, and carries out what the phase decided ({@link Action}).
+ * <ul>
+ *   <li>Provisioning: wait until both services run, then ensure_network, install_plugin, prepare_source,
+ *   create_publication, create_connector, each to completion, then Running.</li>
+ *   <li>Operation: the connector kept as the pipeline wants it (paused or resumed on request), restarted with backoff
+ *   when it or a task failed (Failed when the budget is spent).</li>
+ *   <li>Repointing: after a failover, the connector re-pointed to the new primary.</li>
+ *   <li>Teardown, from any state: the connector (offsets, slot), the publication, the role and its pg_hba entry
+ *   removed, then Deleted.</li>
+ * </ul>
+ * Steps run in durable deadlines, so a control plane killed inside one runs it again after its restart; the steps are
+ * idempotent, so running one twice creates or removes nothing twice. One saga per pipeline handles all phases, one
+ * message at a time, so a teardown never overlaps a step still in flight. A deadline killed after its command was
+ * recorded and before the saga's progress was stored runs again; the aggregate ignores or refuses the repeat, and a
+ * refusal ends the handler. Every call to the pipeline's services happens in a deadline, admitted by the
+ * {@link ExternalWorkGate} (one work of this pipeline at a time across control-plane nodes, a bounded number per
+ * organization and service, none but the teardown once deletion was requested), and outside any control-plane
+ * transaction. The services' ports arrive as handler parameters; only the phases' values are stored.
  */
 @Saga
 public class PipelineSaga {
 
     static final String PIPELINE_ID = "pipelineId";
     /** Who the audit trail names for what this saga decides. */
-    static final String ACTOR = MessageMetadata.ACTOR;
     static final String RECONCILER = "reconciler";
     static final String CHECK_SERVICES = "check-services";
     static final String RUN_STEP = "run-step";
@@ -87,13 +82,6 @@ public class PipelineSaga {
     static final String APPLY_DESIRED_STATE = "apply-desired-state";
     static final String HEAL_CONNECTOR = "heal-connector";
     static final String REPOINT_CONNECTOR = "repoint-connector";
-    static final int RESTART_ATTEMPTS = 5;
-    static final int REPOINT_ATTEMPTS = 10;
-    static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(60);
-    /** A connector that ran this long since its last restart starts its next failure with a fresh restart budget. */
-    static final Duration STABLE_AFTER = Duration.ofMinutes(10);
-    static final int STEP_ATTEMPTS = 8;
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final String SERVICE_ID = "serviceId";
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineSaga.class);
@@ -104,44 +92,37 @@ public class PipelineSaga {
     private PipelineConfig config;
     private UUID sourceServiceId;
     private UUID sinkServiceId;
-    private ProvisionStep step;
-    private int attempts;
-    private int tornDown;
-    private boolean pauseRequested;
-    private int restarts;
-    private Instant lastRestartAt;
-    private SourceNode failingOverTo;
-    private int repointAttempts;
-    private boolean deleting;
-    private boolean waitingForServices;
+    /** The phases' values, stored flat as the saga's fields were before the phases had classes of their own. */
+    @JsonUnwrapped
+    private Provisioning provisioning = Provisioning.waitingForServices();
+    @JsonUnwrapped
+    private Operation operation = Operation.wanting(false);
+    @JsonUnwrapped
+    private Repointing repointing = new Repointing();
+    @JsonUnwrapped
+    private Teardown teardown = new Teardown();
 
     @Autowired
     private transient CommandGateway commands;
     @Autowired
     private transient DeadlineManager deadlines;
-    @Autowired
-    private transient ServiceDirectory services;
-    @Autowired
-    private transient ProvisioningSteps steps;
-    @Autowired
-    private transient ConnectorControl connector;
-    @Autowired
-    private transient ExternalWorkGate gate;
+
+    // Provisioning
 
     @StartSaga
     @SagaEventHandler(associationProperty = PIPELINE_ID)
-    void on(PipelineCreated created) {
+    void on(PipelineCreated created, ServiceDirectory services) {
         pipelineId = created.pipelineId();
         organizationId = created.organizationId();
         name = created.name();
         config = created.config();
         sourceServiceId = created.sourceServiceId();
         sinkServiceId = created.sinkServiceId();
-        pauseRequested = created.paused();
-        waitingForServices = true;
+        operation = Operation.wanting(created.paused());
+        provisioning = Provisioning.waitingForServices();
         SagaLifecycle.associateWith(SERVICE_ID, sourceServiceId.toString());
         SagaLifecycle.associateWith(SERVICE_ID, sinkServiceId.toString());
-        if (servicesDecide()) {
+        if (servicesDecide(services)) {
             schedule(Duration.ZERO, CHECK_SERVICES);
         }
     }
@@ -152,7 +133,7 @@ public class PipelineSaga {
      */
     @SagaEventHandler(associationProperty = SERVICE_ID)
     void on(ManagedServiceStatusChanged changed) {
-        if (waitingForServices) {
+        if (provisioning.isWaitingForServices()) {
             deadlines.cancelAllWithinScope(CHECK_SERVICES);
             schedule(Duration.ZERO, CHECK_SERVICES);
         }
@@ -165,75 +146,39 @@ public class PipelineSaga {
      * a failure is retried.
      */
     @DeadlineHandler(deadlineName = CHECK_SERVICES)
-    void checkServices() {
-        decision().ifPresent(this::send);
-    }
-
-    /**
-     * Whether the services already decide the pipeline's fate (both run, or they never can): only then does a new
-     * pipeline need its check deadline, so a Pending one costs no deadline at all. A read of the services' own event
-     * streams in the control plane's database; when it fails, the answer is yes, and the deadline reads again.
-     */
-    private boolean servicesDecide() {
-        try {
-            return decision().isPresent();
-        } catch (RuntimeException unreadable) {
-            LOG.warn("Pipeline {} could not read its services yet, checking again in a deadline: {}", pipelineId,
-                    unreadable.toString());
-            return true;
-        }
-    }
-
-    /** The command the services' states call for now: start the first step, fail the pipeline, or none (wait). */
-    private Optional<Object> decision() {
-        Optional<ServiceRecord> source = services.find(sourceServiceId);
-        Optional<ServiceRecord> sink = services.find(sinkServiceId);
-        if (source.isEmpty() || sink.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<String> problem = Preconditions.terminalProblem(source.get(), sink.get());
-        if (problem.isPresent()) {
-            return Optional.of(new FailPipeline(pipelineId, problem.get()));
-        }
-        if (Preconditions.ready(source.get(), sink.get())) {
-            return Optional.of(new StartProvisionStep(pipelineId, ProvisionStep.first()));
-        }
-        return Optional.empty();
+    void checkServices(PipelineDeadline deadline, ServiceDirectory services) {
+        onServices(services).ifPresent(this::send);
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ProvisionStepStarted started) {
         stopWaitingForServices();
-        step = started.step();
-        attempts = 0;
+        provisioning.started(started.step());
         schedule(Duration.ZERO, RUN_STEP);
     }
 
     @DeadlineHandler(deadlineName = RUN_STEP)
-    void runStep() {
-        if (!deleting) {
-            callOut(RUN_STEP, false, this::convergeStep);
+    void runStep(PipelineDeadline deadline, ServiceDirectory services, ProvisioningSteps steps,
+                 ExternalWorkGate gate) {
+        if (!teardown.begun()) {
+            callOut(gate, RUN_STEP, false, () -> act(convergeStep(services, steps), RUN_STEP));
         }
     }
 
-    private void convergeStep() {
+    private Action convergeStep(ServiceDirectory services, ProvisioningSteps steps) {
+        ProvisionStep step = provisioning.step();
         try {
-            String resource = steps.of(step).converge(spec());
+            String resource = steps.of(step).converge(spec(services));
             LOG.info("Pipeline {} completed step {}", pipelineId, step.wireName());
-            send(new CompleteProvisionStep(pipelineId, step, resource));
+            return provisioning.converged(pipelineId, resource);
         } catch (StepFailed failed) {
             LOG.warn("Pipeline {} failed at step {}: {}", pipelineId, step.wireName(), failed.getMessage());
-            send(new FailPipeline(pipelineId, step.wireName() + ": " + failed.getMessage()));
+            return provisioning.cannotSucceed(pipelineId, failed);
         } catch (RuntimeException transientFailure) {
-            attempts++;
-            LOG.warn("Step {} of pipeline {} failed (attempt {} of {}): {}", step.wireName(), pipelineId, attempts,
-                    STEP_ATTEMPTS, transientFailure.toString());
-            if (attempts >= STEP_ATTEMPTS) {
-                send(new FailPipeline(pipelineId, step.wireName() + " failed " + attempts + " times; last error: "
-                        + describe(transientFailure)));
-            } else {
-                schedule(Backoff.exponential(attempts, MAX_BACKOFF), RUN_STEP);
-            }
+            Action next = provisioning.failedTransiently(pipelineId, transientFailure);
+            LOG.warn("Step {} of pipeline {} failed (attempt {} of {}): {}", step.wireName(), pipelineId,
+                    provisioning.attempts(), Provisioning.STEP_ATTEMPTS, transientFailure.toString());
+            return next;
         }
     }
 
@@ -260,31 +205,27 @@ public class PipelineSaga {
     /** What the new connector reports is read in a deadline like any other call to the worker, never here. */
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorCreated done) {
-        attempts = 0;
+        provisioning.connectorCreated();
         schedule(Duration.ZERO, FINISH_PROVISIONING);
     }
 
     @DeadlineHandler(deadlineName = FINISH_PROVISIONING)
-    void finishProvisioning() {
-        if (!deleting) {
-            callOut(FINISH_PROVISIONING, false, this::recordConnectorOnceRunning);
+    void finishProvisioning(PipelineDeadline deadline, ServiceDirectory services, ConnectorControl connector,
+                            ExternalWorkGate gate) {
+        if (!teardown.begun()) {
+            callOut(gate, FINISH_PROVISIONING, false, () -> act(readNewConnector(services, connector),
+                    FINISH_PROVISIONING));
         }
     }
 
-    private void recordConnectorOnceRunning() {
+    private Action readNewConnector(ServiceDirectory services, ConnectorControl connector) {
         try {
-            ConnectorControl.ConnectorStatus status = connector.observe(spec());
-            send(new CompleteProvisioning(pipelineId, status.state(), status.tasks()));
+            return provisioning.connectorRead(pipelineId, connector.observe(spec(services)));
         } catch (RuntimeException transientFailure) {
-            attempts++;
-            LOG.warn("Reading the new connector of pipeline {} failed (attempt {} of {}): {}", pipelineId, attempts,
-                    STEP_ATTEMPTS, transientFailure.toString());
-            if (attempts >= STEP_ATTEMPTS) {
-                send(new FailPipeline(pipelineId, ProvisionStep.CREATE_CONNECTOR.wireName() + ": the connector's "
-                        + "state could not be read " + attempts + " times; last error: " + describe(transientFailure)));
-            } else {
-                schedule(Backoff.exponential(attempts, MAX_BACKOFF), FINISH_PROVISIONING);
-            }
+            Action next = provisioning.connectorUnreadable(pipelineId, transientFailure);
+            LOG.warn("Reading the new connector of pipeline {} failed (attempt {} of {}): {}", pipelineId,
+                    provisioning.attempts(), Provisioning.STEP_ATTEMPTS, transientFailure.toString());
+            return next;
         }
     }
 
@@ -293,47 +234,43 @@ public class PipelineSaga {
         cancelProvisioning();
     }
 
+    // Operation
+
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelinePaused paused) {
         cancelProvisioning();
         if (paused.cause() == PauseCause.REQUESTED) {
-            pauseRequested = true;
+            operation.want(true);
             applyDesiredStateNow();
         }
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineResumed resumed) {
-        pauseRequested = false;
+        operation.want(false);
         if (resumed.cause() == PauseCause.REQUESTED) {
             applyDesiredStateNow();
         }
     }
 
     @DeadlineHandler(deadlineName = APPLY_DESIRED_STATE)
-    void applyDesiredState() {
-        if (!deleting) {
-            callOut(APPLY_DESIRED_STATE, false, this::pauseOrResumeConnector);
+    void applyDesiredState(PipelineDeadline deadline, ServiceDirectory services, ConnectorControl connector,
+                           ExternalWorkGate gate) {
+        if (!teardown.begun()) {
+            callOut(gate, APPLY_DESIRED_STATE, false, () -> act(pauseOrResume(services, connector),
+                    APPLY_DESIRED_STATE));
         }
     }
 
-    private void pauseOrResumeConnector() {
+    private Action pauseOrResume(ServiceDirectory services, ConnectorControl connector) {
         try {
-            ConnectorControl.ConnectorStatus status = connector.applyDesiredState(spec());
-            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), status.errorMessage(),
-                    status.observedAt()));
-            if (status.healthy() && !status.inDesiredState(pauseRequested)) {
-                // Changed again on the worker while this one took effect, e.g. resumed there: apply it once more.
-                attempts++;
-                schedule(Backoff.exponential(attempts, MAX_BACKOFF), APPLY_DESIRED_STATE);
-            } else {
-                attempts = 0;
-            }
+            return operation.desiredStateApplied(pipelineId, connector.applyDesiredState(spec(services)));
         } catch (RuntimeException transientFailure) {
-            attempts++;
+            Action next = operation.desiredStateFailed();
             LOG.warn("Could not {} the connector of pipeline {} (attempt {}), retrying: {}",
-                    pauseRequested ? "pause" : "resume", pipelineId, attempts, transientFailure.toString());
-            schedule(Backoff.exponential(attempts, MAX_BACKOFF), APPLY_DESIRED_STATE);
+                    operation.pauseRequested() ? "pause" : "resume", pipelineId, operation.applyAttempts(),
+                    transientFailure.toString());
+            return next;
         }
     }
 
@@ -342,113 +279,105 @@ public class PipelineSaga {
     void on(ConnectorHealthChanged changed) {
         if (changed.healthy()) {
             deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
-            if (pauseRequested && !ConnectorHealth.PAUSED.equals(changed.connectorState())) {
+            if (operation.mustPauseAgain(changed.connectorState())) {
                 applyDesiredStateNow();
             }
-        } else if (failingOverTo == null) {
-            if (lastRestartAt != null && !changed.at().isBefore(lastRestartAt.plus(STABLE_AFTER))) {
-                restarts = 0;
-            }
+        } else if (!repointing.inProgress()) {
+            Duration lookAgain = operation.failedAt(changed.at());
             deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
-            schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
+            schedule(lookAgain, HEAL_CONNECTOR);
         }
     }
 
     /**
      * A task that fails again soon after each restart (it runs for a moment, then fails) spends one budget; only a
-     * connector that stayed up for {@link #STABLE_AFTER} starts afresh.
+     * connector that stayed up for {@link Operation#STABLE_AFTER} starts afresh.
      */
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorRestarted restarted) {
-        lastRestartAt = restarted.at();
+        operation.restartedAt(restarted.at());
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PausedConnectorFoundRunning found) {
-        if (pauseRequested) {
+        if (operation.pauseRequested()) {
             applyDesiredStateNow();
         }
     }
 
     /** Looks again first: what failed may have recovered, or been restarted by someone else, meanwhile. */
     @DeadlineHandler(deadlineName = HEAL_CONNECTOR)
-    void healConnector() {
-        if (!deleting) {
-            callOut(HEAL_CONNECTOR, false, this::restartUnlessRecovered);
+    void healConnector(PipelineDeadline deadline, ServiceDirectory services, ConnectorControl connector,
+                       ExternalWorkGate gate) {
+        if (!teardown.begun()) {
+            callOut(gate, HEAL_CONNECTOR, false, () -> act(restartUnlessRecovered(services, connector),
+                    HEAL_CONNECTOR));
         }
     }
 
-    private void restartUnlessRecovered() {
+    private Action restartUnlessRecovered(ServiceDirectory services, ConnectorControl connector) {
         PipelineSpec pipeline;
         ConnectorControl.ConnectorStatus status;
         try {
-            pipeline = spec();
+            pipeline = spec(services);
             status = connector.observe(pipeline);
         } catch (RuntimeException transientFailure) {
             LOG.warn("Reading the connector of pipeline {} failed, looking again: {}", pipelineId,
                     transientFailure.toString());
-            schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
-            return;
+            return Action.lookAgainAfter(operation.nextLook());
         }
-        if (status.healthy()) {
-            send(new RecordConnectorHealth(pipelineId, status.state(), status.tasks(), null, status.observedAt()));
-            return;
+        Optional<Action> settled = operation.settle(pipelineId, status);
+        if (settled.isPresent()) {
+            return settled.get();
         }
-        if (restarts >= RESTART_ATTEMPTS) {
-            send(new FailPipeline(pipelineId, "connector task failed: " + status.errorMessage()));
-            return;
-        }
-        restarts++;
+        int restart = operation.spendRestart();
         try {
             connector.restartFailed(pipeline);
-            send(new RestartConnector(pipelineId, restarts));
+            return Action.sendAndLookAgainAfter(new RestartConnector(pipelineId, restart), operation.nextLook());
         } catch (StepFailed cannotSucceed) {
-            send(new FailPipeline(pipelineId, cannotSucceed.getMessage()));
-            return;
+            return Action.send(new FailPipeline(pipelineId, cannotSucceed.getMessage()));
         } catch (RuntimeException transientFailure) {
-            LOG.warn("Restarting the connector of pipeline {} failed (attempt {}): {}", pipelineId, restarts,
+            LOG.warn("Restarting the connector of pipeline {} failed (attempt {}): {}", pipelineId, restart,
                     transientFailure.toString());
+            return Action.lookAgainAfter(operation.nextLook());
         }
-        schedule(Backoff.exponential(restarts + 2, MAX_RESTART_BACKOFF), HEAL_CONNECTOR);
     }
+
+    // Repointing
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(FailoverDetected failover) {
-        failingOverTo = failover.to();
-        repointAttempts = 0;
+        repointing.toward(failover.to());
         deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
         deadlines.cancelAllWithinScope(REPOINT_CONNECTOR);
         schedule(Duration.ZERO, REPOINT_CONNECTOR);
     }
 
     @DeadlineHandler(deadlineName = REPOINT_CONNECTOR)
-    void repointConnector() {
-        if (!deleting) {
-            callOut(REPOINT_CONNECTOR, false, this::repointToNewPrimary);
+    void repointConnector(PipelineDeadline deadline, ServiceDirectory services, ConnectorControl connector,
+                          ExternalWorkGate gate) {
+        if (!teardown.begun()) {
+            callOut(gate, REPOINT_CONNECTOR, false, () -> act(repoint(services, connector), REPOINT_CONNECTOR));
         }
     }
 
-    private void repointToNewPrimary() {
+    private Action repoint(ServiceDirectory services, ConnectorControl connector) {
         try {
-            connector.repoint(spec(), failingOverTo);
-            send(new CompleteRepointing(pipelineId, failingOverTo));
+            connector.repoint(spec(services), repointing.target());
+            return repointing.repointed(pipelineId);
         } catch (RuntimeException transientFailure) {
-            repointAttempts++;
+            Action next = repointing.failed(pipelineId, transientFailure);
             LOG.warn("Re-pointing the connector of pipeline {} to {} failed (attempt {} of {}): {}", pipelineId,
-                    failingOverTo, repointAttempts, REPOINT_ATTEMPTS, transientFailure.toString());
-            if (repointAttempts >= REPOINT_ATTEMPTS) {
-                send(new FailPipeline(pipelineId, "source failover to " + failingOverTo + ": the connector could not "
-                        + "be re-pointed; last error: " + describe(transientFailure)));
-            } else {
-                schedule(Backoff.exponential(repointAttempts, MAX_BACKOFF), REPOINT_CONNECTOR);
-            }
+                    repointing.target(), repointing.attempts(), Repointing.REPOINT_ATTEMPTS,
+                    transientFailure.toString());
+            return next;
         }
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorRepointed repointed) {
-        failingOverTo = null;
-        restarts = 0;
+        repointing.finish();
+        operation.repointed();
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
@@ -457,45 +386,40 @@ public class PipelineSaga {
         cancelOperation();
     }
 
+    // Teardown
+
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PipelineDeletionRequested deletion) {
-        deleting = true;
+        teardown.begin();
         cancelProvisioning();
         cancelOperation();
-        tornDown = 0;
-        attempts = 0;
         schedule(Duration.ZERO, TEAR_DOWN);
     }
 
     @DeadlineHandler(deadlineName = TEAR_DOWN)
-    void tearDown() {
-        callOut(TEAR_DOWN, true, this::removeNextResource);
+    void tearDown(PipelineDeadline deadline, ServiceDirectory services, ProvisioningSteps steps,
+                  ExternalWorkGate gate) {
+        callOut(gate, TEAR_DOWN, true, () -> act(removeNext(services, steps), TEAR_DOWN));
     }
 
-    private void removeNextResource() {
-        ProvisionStep removing = ProvisionStep.TEARDOWN.get(tornDown);
+    private Action removeNext(ServiceDirectory services, ProvisioningSteps steps) {
+        ProvisionStep removing = teardown.removing();
         try {
-            if (wasStarted(removing)) {
-                steps.of(removing).remove(spec());
+            if (provisioning.reached(removing)) {
+                steps.of(removing).remove(spec(services));
             }
-            send(new CompleteTeardownStep(pipelineId, removing));
+            return teardown.removed(pipelineId);
         } catch (RuntimeException transientFailure) {
-            attempts++;
+            Action next = teardown.failed();
             LOG.warn("Removing {} of pipeline {} failed (attempt {}), retrying: {}", removing.wireName(), pipelineId,
-                    attempts, transientFailure.toString());
-            schedule(Backoff.exponential(attempts, MAX_BACKOFF), TEAR_DOWN);
+                    teardown.attempts(), transientFailure.toString());
+            return next;
         }
     }
 
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(TeardownStepCompleted removed) {
-        tornDown = ProvisionStep.TEARDOWN.indexOf(removed.step()) + 1;
-        attempts = 0;
-        if (tornDown < ProvisionStep.TEARDOWN.size()) {
-            schedule(Duration.ZERO, TEAR_DOWN);
-        } else {
-            send(new CompletePipelineDeletion(pipelineId));
-        }
+        act(teardown.stepCompleted(pipelineId, removed.step()), TEAR_DOWN);
     }
 
     @EndSaga
@@ -504,11 +428,37 @@ public class PipelineSaga {
         deadlines.cancelAllWithinScope(TEAR_DOWN);
     }
 
+    // Routing
+
     /**
-     * Runs the call when the gate admits it. When the pipeline has other work in flight, or its organization or a
-     * service has as much as it may, this deadline comes again shortly; once deletion was requested, only the teardown
-     * runs.
+     * Whether the services already decide the pipeline's fate (both run, or they never can): only then does a new
+     * pipeline need its check deadline, so a Pending one costs no deadline at all. A read of the services' own event
+     * streams in the control plane's database; when it fails, the answer is yes, and the deadline reads again.
      */
+    private boolean servicesDecide(ServiceDirectory services) {
+        try {
+            return onServices(services).isPresent();
+        } catch (RuntimeException unreadable) {
+            LOG.warn("Pipeline {} could not read its services yet, checking again in a deadline: {}", pipelineId,
+                    unreadable.toString());
+            return true;
+        }
+    }
+
+    private Optional<Object> onServices(ServiceDirectory services) {
+        return Provisioning.onServices(pipelineId, services.find(sourceServiceId), services.find(sinkServiceId));
+    }
+
+    /** Sends what the phase decided, then schedules the deadline again when it asked to look again. */
+    private void act(Action action, String deadline) {
+        if (action.command() != null) {
+            send(action.command());
+        }
+        if (action.lookAgainAfter() != null) {
+            schedule(action.lookAgainAfter(), deadline);
+        }
+    }
+
     /**
      * Every deadline names its pipeline and organization ({@link PipelineDeadline}), so what runs in it, and what it
      * sends, is logged under both however the saga was woken (a service's status change, a health check).
@@ -517,10 +467,15 @@ public class PipelineSaga {
         deadlines.schedule(after, deadline, new PipelineDeadline(pipelineId, organizationId));
     }
 
-    private void callOut(String deadline, boolean teardown, Runnable call) {
+    /**
+     * Runs the call when the gate admits it. When the pipeline has other work in flight, or its organization or a
+     * service has as much as it may, this deadline comes again shortly; once deletion was requested, only the teardown
+     * runs.
+     */
+    private void callOut(ExternalWorkGate gate, String deadline, boolean isTeardown, Runnable call) {
         ExternalWorkGate.Work work = new ExternalWorkGate.Work(pipelineId,
                 organizationId != null ? organizationId : pipelineId, List.of(sourceServiceId, sinkServiceId),
-                teardown);
+                isTeardown);
         ExternalWorkGate.Admission admission = GatedCall.run(gate, work, call);
         if (admission instanceof ExternalWorkGate.Busy busy) {
             LOG.debug("Pipeline {} waits before {}: {}", pipelineId, deadline, busy.reason());
@@ -530,21 +485,16 @@ public class PipelineSaga {
         }
     }
 
-    /** A step that never started created nothing: there is nothing of it to look for, maybe on a sink that never ran. */
-    private boolean wasStarted(ProvisionStep provisionStep) {
-        return step != null && provisionStep.ordinal() <= step.ordinal();
-    }
-
     private void advanceAfter(ProvisionStep completed) {
-        completed.next().ifPresent(next -> send(new StartProvisionStep(pipelineId, next)));
+        provisioning.after(pipelineId, completed).ifPresent(this::send);
     }
 
-    private PipelineSpec spec() {
-        return new PipelineSpec(pipelineId, name, config, required(sourceServiceId), required(sinkServiceId),
-                pauseRequested);
+    private PipelineSpec spec(ServiceDirectory services) {
+        return new PipelineSpec(pipelineId, name, config, required(services, sourceServiceId),
+                required(services, sinkServiceId), operation.pauseRequested());
     }
 
-    private ServiceRecord required(UUID serviceId) {
+    private static ServiceRecord required(ServiceDirectory services, UUID serviceId) {
         return services.find(serviceId).orElseThrow(() -> new IllegalStateException(
                 "service " + serviceId + " is not in the service directory yet"));
     }
@@ -562,8 +512,7 @@ public class PipelineSaga {
 
     /** Once provisioning started (or the pipeline failed or is being deleted), its services' changes are not news. */
     private void stopWaitingForServices() {
-        if (waitingForServices) {
-            waitingForServices = false;
+        if (provisioning.stopWaitingForServices()) {
             SagaLifecycle.removeAssociationWith(SERVICE_ID, sourceServiceId.toString());
             SagaLifecycle.removeAssociationWith(SERVICE_ID, sinkServiceId.toString());
         }
@@ -577,7 +526,6 @@ public class PipelineSaga {
     }
 
     private void applyDesiredStateNow() {
-        attempts = 0;
         deadlines.cancelAllWithinScope(APPLY_DESIRED_STATE);
         schedule(Duration.ZERO, APPLY_DESIRED_STATE);
     }
@@ -586,10 +534,6 @@ public class PipelineSaga {
         deadlines.cancelAllWithinScope(APPLY_DESIRED_STATE);
         deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
         deadlines.cancelAllWithinScope(REPOINT_CONNECTOR);
-        failingOverTo = null;
-    }
-
-    private static String describe(RuntimeException failure) {
-        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        repointing.finish();
     }
 }

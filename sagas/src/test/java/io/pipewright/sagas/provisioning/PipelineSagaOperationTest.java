@@ -82,6 +82,7 @@ class PipelineSagaOperationTest {
                 null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "local", null, null,
                 ServiceStatus.RUNNING, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, ServiceStatus.RUNNING))));
         fixture.registerResource(gate);
+        fixture.registerResource(new RecordingSteps().steps());
         fixture.registerCommandGateway(CommandGateway.class);
     }
 
@@ -173,7 +174,7 @@ class PipelineSagaOperationTest {
     @Test
     void thePipelineFailsWhenTheRetryBudgetIsSpent() throws Exception {
         List<Object> expected = new ArrayList<>();
-        for (int attempt = 1; attempt <= PipelineSaga.RESTART_ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= Operation.RESTART_ATTEMPTS; attempt++) {
             connector.observations.add(STILL_FAILED);
             expected.add(new RestartConnector(ID, attempt));
         }
@@ -182,7 +183,7 @@ class PipelineSagaOperationTest {
         fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
                 .whenTimeElapses(Duration.ofMinutes(10))
                 .expectDispatchedCommands(expected.toArray());
-        assertThat(connector.restarts).isEqualTo(PipelineSaga.RESTART_ATTEMPTS);
+        assertThat(connector.restarts).isEqualTo(Operation.RESTART_ATTEMPTS);
     }
 
     @Test
@@ -205,7 +206,7 @@ class PipelineSagaOperationTest {
                 .andThenAPublished(new ConnectorRestarted(ID, 1, NOW))
                 .andThenAPublished(new ConnectorHealthChanged(ID, "RUNNING", RUNNING_TASK, null, NOW))
                 .whenAggregate(ID.toString()).publishes(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK,
-                        TRACE, NOW.plus(PipelineSaga.STABLE_AFTER)))
+                        TRACE, NOW.plus(Operation.STABLE_AFTER)))
                 .expectScheduledDeadlineWithName(Duration.ofSeconds(2), PipelineSaga.HEAL_CONNECTOR);
     }
 

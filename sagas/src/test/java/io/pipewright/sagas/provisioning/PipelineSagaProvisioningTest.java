@@ -24,8 +24,6 @@ import io.pipewright.sagas.tenancy.ScriptedGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +53,7 @@ class PipelineSagaProvisioningTest {
     private SagaTestFixture<PipelineSaga> fixture;
     private final ScriptedGate gate = new ScriptedGate();
     private final Deque<ConnectorControl.ConnectorStatus> observations = new ArrayDeque<>();
-    private final List<ProvisionStep> converged = new ArrayList<>();
+    private final RecordingSteps steps = new RecordingSteps();
     private ServiceStatus sinkStatus = ServiceStatus.RUNNING;
     private boolean unreadable;
 
@@ -69,8 +67,7 @@ class PipelineSagaProvisioningTest {
                 : new ServiceRecord(SINK, new ServiceDescription("events-kafka", ServiceType.KAFKA, "4.3",
                 "se-sto1", null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "europe", null, null,
                 sinkStatus, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, sinkStatus))));
-        fixture.registerResource(new ProvisioningSteps(Arrays.stream(ProvisionStep.values()).map(this::fakeStep)
-                .toList()));
+        fixture.registerResource(steps.steps());
         fixture.registerResource(new ObservedConnector());
         fixture.registerResource(gate);
         fixture.registerCommandGateway(CommandGateway.class);
@@ -136,7 +133,7 @@ class PipelineSagaProvisioningTest {
                 .whenTimeElapses(Duration.ZERO)
                 .expectDispatchedCommands(new CompleteProvisionStep(ID, ProvisionStep.PREPARE_SOURCE,
                         "prepare_source-resource"));
-        assertThat(converged).containsExactly(ProvisionStep.PREPARE_SOURCE);
+        assertThat(steps.converged).containsExactly(ProvisionStep.PREPARE_SOURCE);
         assertThat(gate.asked).last().satisfies(work -> {
             assertThat(work.organizationId()).isEqualTo(ORG);
             assertThat(work.serviceIds()).containsExactly(SOURCE, SINK);
@@ -152,7 +149,7 @@ class PipelineSagaProvisioningTest {
         fixture.whenTimeElapses(Duration.ZERO)
                 .expectNoDispatchedCommands()
                 .expectScheduledDeadlineWithName(ScriptedGate.BUSY_FOR, PipelineSaga.RUN_STEP);
-        assertThat(converged).isEmpty();
+        assertThat(steps.converged).isEmpty();
     }
 
     @Test
@@ -163,7 +160,7 @@ class PipelineSagaProvisioningTest {
         fixture.whenTimeElapses(Duration.ZERO)
                 .expectNoDispatchedCommands()
                 .expectNoScheduledDeadlines();
-        assertThat(converged).isEmpty();
+        assertThat(steps.converged).isEmpty();
     }
 
     @Test
@@ -198,25 +195,6 @@ class PipelineSagaProvisioningTest {
                         PipelineStatus.PROVISIONING, ProvisionStep.CREATE_CONNECTOR, NOW))
                 .expectNoScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.FINISH_PROVISIONING)
                 .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.TEAR_DOWN);
-    }
-
-    private ProvisioningStep fakeStep(ProvisionStep which) {
-        return new ProvisioningStep() {
-            @Override
-            public ProvisionStep step() {
-                return which;
-            }
-
-            @Override
-            public String converge(PipelineSpec pipeline) {
-                converged.add(which);
-                return which.wireName() + "-resource";
-            }
-
-            @Override
-            public void remove(PipelineSpec pipeline) {
-            }
-        };
     }
 
     private final class ObservedConnector implements ConnectorControl {
