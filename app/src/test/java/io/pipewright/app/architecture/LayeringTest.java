@@ -31,7 +31,8 @@ class LayeringTest {
     void everyLayerIsImported() {
         assertThat(List.of("io.pipewright.kernel.dag.DagDefinition", "io.pipewright.command.dag.DagRun",
                 "io.pipewright.query.dag.DagProjection", "io.pipewright.sagas.dag.DagRunSaga",
-                "io.pipewright.adapters.dag.SqlTask", "io.pipewright.app.dag.DagSchedules"))
+                "io.pipewright.adapters.dag.SqlTask", "io.pipewright.app.dag.DagSchedules",
+                "io.pipewright.accounts.Authenticator"))
                 .allSatisfy(name -> assertThat(classes.contain(name)).as(name).isTrue());
     }
 
@@ -40,7 +41,8 @@ class LayeringTest {
         noClasses().that().resideInAPackage("io.pipewright.kernel..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.pipewright.command..", "io.pipewright.query..",
                         "io.pipewright.sagas..", "io.pipewright.adapters..", "io.pipewright.app..",
-                        "io.pipewright.launcher..", "io.pipewright.cli..", "io.pipewright.localstack..")
+                        "io.pipewright.accounts..", "io.pipewright.launcher..", "io.pipewright.cli..",
+                        "io.pipewright.localstack..")
                 .because("the kernel is the language every other part speaks")
                 .check(classes);
     }
@@ -49,7 +51,7 @@ class LayeringTest {
     void theCommandAndQuerySidesNeverImportAdaptersSagasOrTheApp() {
         noClasses().that().resideInAnyPackage("io.pipewright.command..", "io.pipewright.query..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.pipewright.adapters..",
-                        "io.pipewright.sagas..", "io.pipewright.app..")
+                        "io.pipewright.sagas..", "io.pipewright.app..", "io.pipewright.accounts..")
                 .because("they reach the outside world through the kernel's messages only")
                 .check(classes);
     }

@@ -91,7 +91,7 @@ class ControlPlanePersistenceTest {
     private static List<String> tablesCreatedByMigrations() throws IOException {
         List<String> tables = new ArrayList<>(List.of("flyway_schema_history"));
         Pattern createTable = Pattern.compile("CREATE TABLE (\\w+)", Pattern.CASE_INSENSITIVE);
-        for (Resource script : new PathMatchingResourcePatternResolver().getResources("classpath:db/migration/*.sql")) {
+        for (Resource script : new PathMatchingResourcePatternResolver().getResources("classpath*:db/migration/*.sql")) {
             Matcher created = createTable.matcher(script.getContentAsString(StandardCharsets.UTF_8));
             while (created.find()) {
                 tables.add(created.group(1));
