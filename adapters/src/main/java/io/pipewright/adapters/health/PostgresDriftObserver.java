@@ -32,7 +32,8 @@ import org.springframework.stereotype.Component;
  * capturing all tables only needs its publication to exist as an explicit list, since the health round's refresh adds
  * the tables created since), each role's LOGIN, REPLICATION and SELECT on the listed tables, and the pipeline's tagged
  * line in the primary's pg_hba.conf (read in the same query in {@code superuser_sql} mode, from the file in
- * {@code file} mode; not Pipewright's in {@code external} mode). A listed table that no longer exists is the
+ * {@code file} mode; not Pipewright's in {@code external} mode, where the file's name is not even asked, since it is
+ * a superuser's setting). A listed table that no longer exists is the
  * provisioning's concern, not drift.
  */
 @Component
@@ -54,7 +55,7 @@ class PostgresDriftObserver implements SourceDriftObserver {
                            AND NOT has_table_privilege(r.rolname, to_regclass(format('%I.%I',
                                    split_part(t.tbl, '.', 1), substr(t.tbl, strpos(t.tbl, '.') + 1))), 'SELECT')
                          ORDER BY 1) AS not_selectable,
-                   current_setting('hba_file') AS hba_file,
+                   CASE WHEN ? THEN current_setting('hba_file') END AS hba_file,
                    CASE WHEN ? THEN pg_read_file(current_setting('hba_file')) END AS hba_content
             FROM unnest(?::text[]) AS n(name)
             LEFT JOIN pg_roles r ON r.rolname = n.name
@@ -104,8 +105,9 @@ class PostgresDriftObserver implements SourceDriftObserver {
         try (PreparedStatement query = connection.prepareStatement(QUERY)) {
             query.setArray(1, connection.createArrayOf("text", tableOwners.toArray()));
             query.setArray(2, connection.createArrayOf("text", tables.toArray()));
-            query.setBoolean(3, source.hbaManagement() == HbaManagement.SUPERUSER_SQL);
-            query.setArray(4, connection.createArrayOf("text", byName.keySet().toArray()));
+            query.setBoolean(3, source.hbaManagement() == HbaManagement.FILE);
+            query.setBoolean(4, source.hbaManagement() == HbaManagement.SUPERUSER_SQL);
+            query.setArray(5, connection.createArrayOf("text", byName.keySet().toArray()));
             try (ResultSet rows = query.executeQuery()) {
                 String hbaContent = null;
                 while (rows.next()) {
