@@ -34,7 +34,8 @@ class ConnectWorkerObserver implements WorkerObserver {
             JsonNode config = expanded.path("info").path("config");
             String error = ConnectorHealth.healthy(status.state(), status.tasks()) ? null
                     : ConnectorTraces.excerpt(status.firstTrace(), passwordOf(config));
-            snapshots.put(name, new ConnectorSnapshot(status.state(), status.tasks(), error, connectedTo(config)));
+            snapshots.put(name, new ConnectorSnapshot(status.state(), status.tasks(), error, connectedTo(config),
+                    texts(config)));
         });
         return snapshots;
     }
@@ -43,6 +44,17 @@ class ConnectWorkerObserver implements WorkerObserver {
     private String passwordOf(JsonNode config) {
         UUID pipelineId = TaggedResource.idInName(config.path("slot.name").asText(null));
         return pipelineId == null ? null : credentials.existing(pipelineId).orElse(null);
+    }
+
+    /** The config's values as the worker holds them: secrets only as references, which the drift check compares. */
+    private static Map<String, String> texts(JsonNode config) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        config.fields().forEachRemaining(field -> {
+            if (field.getValue().isValueNode()) {
+                texts.put(field.getKey(), field.getValue().asText());
+            }
+        });
+        return texts;
     }
 
     private static SourceNode connectedTo(JsonNode config) {

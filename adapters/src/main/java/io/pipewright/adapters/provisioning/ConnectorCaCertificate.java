@@ -58,6 +58,12 @@ class ConnectorCaCertificate {
         }
     }
 
+    /** Where the worker reads the CA certificate, for a source that verifies its server; touches nothing. */
+    Optional<String> path(PipelineSpec pipeline) {
+        return pipeline.source().postgres().sslMode().verifiesCertificate() ? Optional.of(file(pipeline).path())
+                : Optional.empty();
+    }
+
     private SecretsDirectoryFile file(PipelineSpec pipeline) {
         return new SecretsDirectoryFile(hostPaths, pipeline.sink().kafka().connect().secretsDirectory(),
                 pipeline.sourceResourceName() + SUFFIX);

@@ -36,7 +36,13 @@ class ConnectorSecret {
             throw new UncheckedIOException("cannot write the connector's secret file in " + directory + ": "
                     + e.getMessage(), e);
         }
-        return "${" + PROVIDER + ":" + directory + ":" + pipeline.sourceResourceName() + "}";
+        return reference(pipeline);
+    }
+
+    /** The reference {@code database.password} holds, which the worker resolves to the file's content. */
+    static String reference(PipelineSpec pipeline) {
+        return "${" + PROVIDER + ":" + pipeline.sink().kafka().connect().secretsDirectory() + ":"
+                + pipeline.sourceResourceName() + "}";
     }
 
     /** Deletes the file, or a link planted at its name (never what the link leads to). */

@@ -1,5 +1,6 @@
 package io.pipewright.adapters.health;
 
+import io.pipewright.sagas.drift.DriftWatch;
 import io.pipewright.adapters.support.LocalEndpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,6 +85,7 @@ class OversizedListingTest {
         HealthCheckRound round = new HealthCheckRound(fleet, id -> Optional.ofNullable(sinks.get(id)),
                 new ConnectWorkerObserver(connect, new ConnectorCredentials(new InMemoryVault())),
                 (source, slots) -> Map.of(), pipelineIds -> { },
+                new DriftWatch(pipelineIds -> List.of(), specs -> Map.of(), (spec, config) -> Optional.empty(), null),
                 DefaultCommandGateway.builder().commandBus(bus).build(),
                 Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, Duration.ofSeconds(60));
         try {

@@ -102,6 +102,24 @@ class PipelineApiTest {
     }
 
     @Test
+    void theDriftPolicyIsRepairOrReportAndTheViewShowsIt() {
+        long eventsBefore = eventCount();
+        assertRefused(with("config", Map.of("tables", List.of("orders"), "drift_policy", "ignore")),
+                "config.drift_policy", "must be one of repair, report");
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+
+        String byDefault = (String) post(web, PIPELINES, with("config", Map.of("tables", List.of("orders"))))
+                .expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        get(web, PIPELINES + "/" + byDefault).expectStatus().isOk()
+                .expectBody().jsonPath("$.config.drift_policy").isEqualTo("repair");
+        String reporting = (String) post(web, PIPELINES, with("config", Map.of("tables", List.of("orders"),
+                "drift_policy", "report"))).expectStatus().isAccepted()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        get(web, PIPELINES + "/" + reporting).expectStatus().isOk()
+                .expectBody().jsonPath("$.config.drift_policy").isEqualTo("report");
+    }
+
+    @Test
     void thePipelineIsReadableAsSoonAsThe202Returns() {
         String id = create(uniqueName());
         get(web, PIPELINES + "/" + id).expectStatus().isOk()

@@ -150,6 +150,13 @@ public final class PipewrightClient {
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), 202);
     }
 
+    /** A connector's config replaced on the worker, past Pipewright. */
+    public void connectPutJson(String path, String json) {
+        connect(HttpRequest.newBuilder(URI.create(stack.connect().restUrl() + path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), 200);
+    }
+
     private static byte[] connect(HttpRequest request, int expectedStatus) {
         try {
             HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request,

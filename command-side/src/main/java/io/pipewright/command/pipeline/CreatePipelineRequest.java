@@ -3,6 +3,7 @@ package io.pipewright.command.pipeline;
 import io.pipewright.command.web.Violations;
 import io.pipewright.kernel.pipeline.CreatePipeline;
 import io.pipewright.kernel.pipeline.DecimalHandlingMode;
+import io.pipewright.kernel.pipeline.DriftPolicy;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.SnapshotMode;
 import java.nio.charset.StandardCharsets;
@@ -51,10 +52,11 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
      * {@code allTables}: capture every table of the database that has a replica identity, tables created later
      * included (the others are named in the status warnings); an explicit choice, as an empty table list used to
      * mean it silently. {@code decimalHandlingMode}: Debezium's {@code decimal.handling.mode}, by default
-     * {@code double} as in the reference's envelope ({@code "total": 99.95}).
+     * {@code double} as in the reference's envelope ({@code "total": 99.95}). {@code driftPolicy}: {@code repair}
+     * (the default) converges resources altered past Pipewright back, {@code report} only records and warns.
      */
     record Config(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
-                  Boolean replicaIdentityFull, Boolean allTables, String decimalHandlingMode) {
+                  Boolean replicaIdentityFull, Boolean allTables, String decimalHandlingMode, String driftPolicy) {
     }
 
     /** {@code maxTables}: the most tables one pipeline may list ({@code pipewright.pipelines.max-tables}). */
@@ -75,7 +77,7 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
             violations.check("sink_service_id", !UUID.fromString(sourceServiceId).equals(UUID.fromString(sinkServiceId)),
                     "must differ from source_service_id");
         }
-        Config given = config == null ? new Config(null, null, null, null, null, null, null) : config;
+        Config given = config == null ? new Config(null, null, null, null, null, null, null, null) : config;
         String databaseName = given.databaseName() == null ? DEFAULT_DATABASE : given.databaseName();
         violations.matches("config.database_name", databaseName, IDENTIFIER, IDENTIFIER_RULE);
         List<String> tables = normalizedTables(given.tables(), violations);
@@ -94,11 +96,15 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
         DecimalHandlingMode decimalHandlingMode = DecimalHandlingMode.fromDebeziumValue(decimalValue).orElse(null);
         violations.check("config.decimal_handling_mode", decimalHandlingMode != null,
                 "must be one of " + String.join(", ", DecimalHandlingMode.debeziumValues()));
+        String driftValue = given.driftPolicy() == null ? DriftPolicy.REPAIR.wireValue() : given.driftPolicy();
+        DriftPolicy driftPolicy = DriftPolicy.fromWireValue(driftValue).orElse(null);
+        violations.check("config.drift_policy", driftPolicy != null,
+                "must be one of " + String.join(", ", DriftPolicy.wireValues()));
         checkTableChoice(given, maxTables, violations);
         violations.throwIfAny();
         return new CreatePipeline(pipelineId, organizationId, name, pipelineType, UUID.fromString(sourceServiceId),
                 UUID.fromString(sinkServiceId), new PipelineConfig(databaseName, tables, topicPrefix, snapshotMode,
-                        Boolean.TRUE.equals(given.replicaIdentityFull()), decimalHandlingMode),
+                        Boolean.TRUE.equals(given.replicaIdentityFull()), decimalHandlingMode, driftPolicy),
                 Boolean.TRUE.equals(paused));
     }
 

@@ -12,7 +12,13 @@ import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.ConnectorRestarted;
+import io.pipewright.kernel.pipeline.ClearDrift;
 import io.pipewright.kernel.pipeline.DetectFailover;
+import io.pipewright.kernel.pipeline.DriftCleared;
+import io.pipewright.kernel.pipeline.DriftDetected;
+import io.pipewright.kernel.pipeline.DriftRepaired;
+import io.pipewright.kernel.pipeline.RecordDrift;
+import io.pipewright.kernel.pipeline.RecordDriftRepair;
 import io.pipewright.kernel.pipeline.FailoverDetected;
 import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
@@ -46,7 +52,9 @@ import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -62,6 +70,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * Pipewright) or on the worker (through Connect's API), it is Paused. Health observations become events only when the
  * connector's or a task's state changes, and only when they are newer than the last one recorded: a report that was
  * observed before it (a slow health round) is ignored. Pause and resume answer whether they changed anything.
+ * A resource found drifted from its desired state is recorded once while the drift stays the same, however many
+ * rounds see it, and closed when it is repaired or found as desired again.
  */
 @Aggregate
 public class Pipeline {
@@ -87,6 +97,8 @@ public class Pipeline {
     private SourceNode repointedTo;
     /** When the connector was last seen in the state recorded: reports observed earlier are outdated. */
     private Instant lastObservedAt;
+    /** Drifts detected and neither repaired nor cleared since, by resource. */
+    private final Map<String, DriftDetected> openDrifts = new HashMap<>();
 
     protected Pipeline() {
     }
@@ -213,6 +225,36 @@ public class Pipeline {
                     + command.primary());
         }
         apply(new ConnectorRepointed(pipelineId, command.primary(), clock.instant()));
+    }
+
+    /**
+     * Recorded only for a Running or Paused pipeline, and only when it is not the drift already open for the
+     * resource (the same expected and actual state): a drift left as it is under the report policy adds one event.
+     */
+    @CommandHandler
+    public void handle(RecordDrift command) {
+        DriftDetected open = openDrifts.get(command.resource());
+        boolean repeat = open != null && Objects.equals(open.expected(), command.expected())
+                && Objects.equals(open.actual(), command.actual());
+        if (!isProvisioned() || repeat) {
+            return;
+        }
+        apply(new DriftDetected(pipelineId, command.resource(), command.expected(), command.actual(),
+                command.detectedAt()));
+    }
+
+    @CommandHandler
+    public void handle(RecordDriftRepair command) {
+        if (openDrifts.containsKey(command.resource())) {
+            apply(new DriftRepaired(pipelineId, command.resource(), command.repairedAt()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(ClearDrift command) {
+        if (openDrifts.containsKey(command.resource())) {
+            apply(new DriftCleared(pipelineId, command.resource(), command.clearedAt()));
+        }
     }
 
     @CommandHandler
@@ -366,6 +408,21 @@ public class Pipeline {
     void on(ConnectorRepointed event) {
         failingOverTo = null;
         repointedTo = event.primary();
+    }
+
+    @EventSourcingHandler
+    void on(DriftDetected event) {
+        openDrifts.put(event.resource(), event);
+    }
+
+    @EventSourcingHandler
+    void on(DriftRepaired event) {
+        openDrifts.remove(event.resource());
+    }
+
+    @EventSourcingHandler
+    void on(DriftCleared event) {
+        openDrifts.remove(event.resource());
     }
 
     @EventSourcingHandler

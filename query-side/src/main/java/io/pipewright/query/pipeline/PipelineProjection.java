@@ -4,6 +4,9 @@ import io.pipewright.kernel.pipeline.ConnectorCreated;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.ConnectorRestarted;
+import io.pipewright.kernel.pipeline.DriftCleared;
+import io.pipewright.kernel.pipeline.DriftDetected;
+import io.pipewright.kernel.pipeline.DriftRepaired;
 import io.pipewright.kernel.pipeline.FailoverDetected;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
@@ -42,7 +45,8 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps {@code pipeline_view} in step with the pipelines' events, written a batch of events at a time and guarded by
  * the sequence number of the last event applied ({@link ViewRows}), so an event delivered twice changes nothing. A
- * deleted pipeline keeps its row with status Deleted.
+ * deleted pipeline keeps its row with status Deleted. Open drifts are rows of {@code pipeline_drift}, written by upsert
+ * and delete, so a replay ends where the events end.
  */
 @Component
 @ProcessingGroup(Projections.PIPELINE_VIEWS)
@@ -50,9 +54,11 @@ class PipelineProjection {
 
     private final ViewRows rows;
     private final ViewJson json;
+    private final DatabaseClient database;
 
     PipelineProjection(DatabaseClient database, ViewJson json, QueryUpdateEmitter updates) {
         this.json = json;
+        this.database = database;
         this.rows = new ViewRows(database, "pipeline_view",
                 pipelineId -> updates.emit(FindPipeline.class, query -> query.pipelineId().equals(pipelineId),
                         pipelineId));
@@ -74,6 +80,7 @@ class PipelineProjection {
         columns.put("snapshot_mode", config.snapshotMode().debeziumValue());
         columns.put("replica_identity_full", config.replicaIdentityFull());
         columns.put("decimal_handling_mode", config.decimalHandlingMode().debeziumValue());
+        columns.put("drift_policy", config.driftPolicy().wireValue());
         columns.put("created_at", event.createdAt());
         columns.put("updated_at", event.createdAt());
         rows.insert(event.pipelineId(), sequence, columns);
@@ -172,6 +179,36 @@ class PipelineProjection {
         changeStatus(event.pipelineId(), sequence, event.at(), PipelineStatus.DELETED);
     }
 
+    @EventHandler
+    void on(DriftDetected event, @SequenceNumber long sequence) {
+        database.sql("""
+                        INSERT INTO pipeline_drift (pipeline_id, resource, expected, actual, detected_at)
+                        VALUES (:id, :resource, :expected, :actual, :at)
+                        ON CONFLICT (pipeline_id, resource) DO UPDATE
+                        SET expected = EXCLUDED.expected, actual = EXCLUDED.actual, detected_at = EXCLUDED.detected_at""")
+                .bind("id", event.pipelineId()).bind("resource", event.resource())
+                .bind("expected", event.expected()).bind("actual", event.actual()).bind("at", event.detectedAt())
+                .then().block();
+        update(event.pipelineId(), sequence, event.detectedAt(), Map.of());
+    }
+
+    @EventHandler
+    void on(DriftRepaired event, @SequenceNumber long sequence) {
+        closeDrift(event.pipelineId(), event.resource());
+        update(event.pipelineId(), sequence, event.repairedAt(), Map.of());
+    }
+
+    @EventHandler
+    void on(DriftCleared event, @SequenceNumber long sequence) {
+        closeDrift(event.pipelineId(), event.resource());
+        update(event.pipelineId(), sequence, event.clearedAt(), Map.of());
+    }
+
+    private void closeDrift(UUID pipelineId, String resource) {
+        database.sql("DELETE FROM pipeline_drift WHERE pipeline_id = :id AND resource = :resource")
+                .bind("id", pipelineId).bind("resource", resource).then().block();
+    }
+
     private static List<TaskStateView> taskViews(List<TaskState> tasks) {
         return tasks.stream().map(task -> new TaskStateView(task.id(), task.state())).toList();
     }
@@ -179,6 +216,7 @@ class PipelineProjection {
     @ResetHandler
     void clear() {
         rows.clear();
+        database.sql("DELETE FROM pipeline_drift").then().block();
     }
 
     /** A transient error (a failover, a failed step that was retried) is over once the pipeline runs again. */

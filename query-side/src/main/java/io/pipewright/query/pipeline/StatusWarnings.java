@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
  * What the status view warns about. A replication slot keeps every WAL segment its connector has not confirmed, so a
  * paused or stalled connector makes the source's disk fill up. A pipeline that captures all tables leaves out the
  * tables it cannot publish without breaking the application's UPDATE and DELETE: the user must know they are missing.
+ * A resource altered past Pipewright (drift) is named until it is repaired or put back.
  */
 @Component
 class StatusWarnings {
@@ -23,8 +24,11 @@ class StatusWarnings {
         this.retainedWalThreshold = retainedWalThreshold;
     }
 
-    /** {@code uncapturedTables}: tables left out of a pipeline that captures all tables. */
-    List<String> about(String status, Long retainedWalBytes, List<String> uncapturedTables) {
+    /**
+     * {@code uncapturedTables}: tables left out of a pipeline that captures all tables. {@code drifts}: each open
+     * drift as {@code resource: expected ..., found ...}.
+     */
+    List<String> about(String status, Long retainedWalBytes, List<String> uncapturedTables, List<String> drifts) {
         List<String> warnings = new ArrayList<>();
         if (PipelineStatus.PAUSED.wireName().equals(status)) {
             warnings.add(PAUSED_RETAINS_WAL);
@@ -40,6 +44,8 @@ class StatusWarnings {
                     + "fail); give them a primary key and the next health check publishes them, or create the "
                     + "pipeline with config.replica_identity_full true");
         }
+        drifts.forEach(drift -> warnings.add("drift: " + drift + " (changed outside Pipewright; with drift_policy "
+                + "repair the next health check converges it back, with report it is left as it is)"));
         return warnings;
     }
 }

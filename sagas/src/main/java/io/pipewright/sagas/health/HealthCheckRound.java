@@ -4,6 +4,9 @@ import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.ConnectorHealth;
+import io.pipewright.sagas.drift.Drift;
+import io.pipewright.sagas.drift.DriftTarget;
+import io.pipewright.sagas.drift.DriftWatch;
 import io.pipewright.sagas.provisioning.ServiceDirectory;
 import io.pipewright.sagas.provisioning.ServiceRecord;
 import java.time.Clock;
@@ -33,7 +36,10 @@ import org.springframework.stereotype.Component;
  * bounded ({@code pipewright.health.call-timeout}), so a hung worker or source costs only its own pipelines a round.
  * Measurements (lag, retained WAL, when checked) are stored; a command goes to a pipeline only when its
  * connector's or tasks' state differs from what its events recorded. A pipeline that captures all tables has its
- * publication refreshed with the tables created since.
+ * publication refreshed with the tables created since. Each source is also asked, in the same round, whether its
+ * Running and Paused pipelines' resources are as desired, and each connector's config in the worker's listing is
+ * compared with Pipewright's ({@link DriftWatch}); what differs is recorded and, unless the pipeline only reports
+ * drift, repaired, side by side and bounded like the other calls.
  */
 @Component
 public class HealthCheckRound implements DisposableBean {
@@ -46,6 +52,7 @@ public class HealthCheckRound implements DisposableBean {
     private final WorkerObserver workers;
     private final SlotObserver slots;
     private final PublicationRefresh publications;
+    private final DriftWatch drift;
     private final CommandGateway commands;
     private final Clock clock;
     private final Duration interval;
@@ -53,8 +60,8 @@ public class HealthCheckRound implements DisposableBean {
     private final BoundedCalls calls;
 
     public HealthCheckRound(MonitoredPipelines monitored, ServiceDirectory services, WorkerObserver workers,
-                            SlotObserver slots, PublicationRefresh publications, CommandGateway commands,
-                            Clock clock,
+                            SlotObserver slots, PublicationRefresh publications, DriftWatch drift,
+                            CommandGateway commands, Clock clock,
                             @Value("${pipewright.health.check-interval:PT60S}") Duration interval,
                             @Value("${pipewright.health.batch-size:500}") int batchSize,
                             @Value("${pipewright.health.parallelism:8}") int parallelism,
@@ -64,6 +71,7 @@ public class HealthCheckRound implements DisposableBean {
         this.workers = workers;
         this.slots = slots;
         this.publications = publications;
+        this.drift = drift;
         this.commands = commands;
         this.clock = clock;
         this.interval = interval;
@@ -112,6 +120,11 @@ public class HealthCheckRound implements DisposableBean {
         Map<UUID, BoundedCalls.Call<Map<String, SlotObserver.SlotUsage>>> slotCalls = new HashMap<>();
         due.stream().collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).forEach((sourceId, ofSource) ->
                 slotCalls.put(sourceId, calls.start(() -> measureSlots(sourceId, ofSource))));
+        List<DriftTarget> driftTargets = driftTargets(due);
+        Map<UUID, BoundedCalls.Call<Optional<Map<UUID, List<Drift>>>>> driftCalls = new HashMap<>();
+        driftTargets.stream().collect(Collectors.groupingBy(target -> target.spec().source().serviceId()))
+                .forEach((sourceId, ofSource) -> driftCalls.put(sourceId,
+                        calls.start(() -> observeDrift(sourceId, ofSource))));
         for (MonitoredPipeline pipeline : due) {
             listings.computeIfAbsent(pipeline.sinkServiceId(), sinkServiceId -> calls.await(
                     workerListings.get(sinkServiceId), Optional::empty,
@@ -135,6 +148,59 @@ public class HealthCheckRound implements DisposableBean {
         monitored.recordChecks(measurements, clock.instant());
         changes.forEach(Runnable::run);
         publications.refresh(due.stream().map(MonitoredPipeline::pipelineId).toList());
+        settleDrift(driftTargets, driftCalls, listings, roundStart);
+    }
+
+    private List<DriftTarget> driftTargets(List<MonitoredPipeline> due) {
+        try {
+            return drift.targets(due.stream().map(MonitoredPipeline::pipelineId).toList());
+        } catch (RuntimeException e) {
+            LOG.warn("Health check: the pipelines to compare with their desired state could not be read: {}",
+                    e.toString());
+            return List.of();
+        }
+    }
+
+    /**
+     * Settles each target whose source and worker both answered (a drift is neither recorded nor cleared from half an
+     * observation), side by side and each bounded like the other calls: a repair that hangs costs its own pipeline.
+     */
+    private void settleDrift(List<DriftTarget> targets,
+                             Map<UUID, BoundedCalls.Call<Optional<Map<UUID, List<Drift>>>>> driftCalls,
+                             Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings,
+                             Instant observedAt) {
+        Map<UUID, Optional<Map<UUID, List<Drift>>>> bySource = new HashMap<>();
+        driftCalls.forEach((sourceId, call) -> bySource.put(sourceId, calls.await(call, Optional::empty,
+                "Drift check: source service " + sourceId)));
+        List<BoundedCalls.Call<Boolean>> settling = new ArrayList<>();
+        for (DriftTarget target : targets) {
+            Optional<Map<UUID, List<Drift>>> ofSource = bySource.get(target.spec().source().serviceId());
+            Optional<Map<String, WorkerObserver.ConnectorSnapshot>> listing =
+                    listings.getOrDefault(target.spec().sink().serviceId(), Optional.empty());
+            Optional<WorkerObserver.ConnectorSnapshot> connector =
+                    listing.map(all -> all.get(target.spec().connectorName()));
+            if (ofSource.isEmpty() || listing.isEmpty()) {
+                continue;
+            }
+            List<Drift> found = drift.found(target, ofSource.get().getOrDefault(target.spec().pipelineId(),
+                    List.of()), connector.map(WorkerObserver.ConnectorSnapshot::config));
+            if (drift.needsSettling(target, found)) {
+                settling.add(calls.start(() -> {
+                    drift.settle(target, found, observedAt);
+                    return true;
+                }));
+            }
+        }
+        settling.forEach(call -> calls.await(call, () -> false, "Drift repair of a pipeline"));
+    }
+
+    private Optional<Map<UUID, List<Drift>>> observeDrift(UUID sourceServiceId, List<DriftTarget> targets) {
+        try {
+            return Optional.of(drift.observeSource(targets));
+        } catch (RuntimeException e) {
+            LOG.warn("Drift check: source service {} did not answer: {}", sourceServiceId, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static WorkerObserver.ConnectorSnapshot missing(MonitoredPipeline pipeline) {

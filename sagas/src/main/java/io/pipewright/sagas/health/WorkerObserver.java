@@ -9,11 +9,21 @@ import java.util.Map;
 /** Every connector of one Kafka Connect worker (cluster) in one request, so a round costs one call per worker. */
 public interface WorkerObserver {
 
-    /** A connector's state, its tasks, the first failure's trace without secrets, and where it points. */
-    record ConnectorSnapshot(String state, List<TaskState> tasks, String errorMessage, SourceNode connectedTo) {
+    /**
+     * A connector's state, its tasks, the first failure's trace without secrets, where it points, and its config as
+     * the worker holds it (secrets only as the references the worker resolves; empty when not listed).
+     */
+    record ConnectorSnapshot(String state, List<TaskState> tasks, String errorMessage, SourceNode connectedTo,
+                             Map<String, String> config) {
 
         public ConnectorSnapshot {
             tasks = List.copyOf(tasks);
+            config = Map.copyOf(config);
+        }
+
+        /** A snapshot without a config. */
+        public ConnectorSnapshot(String state, List<TaskState> tasks, String errorMessage, SourceNode connectedTo) {
+            this(state, tasks, errorMessage, connectedTo, Map.of());
         }
     }
 

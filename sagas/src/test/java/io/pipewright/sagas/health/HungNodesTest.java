@@ -3,6 +3,7 @@ package io.pipewright.sagas.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.pipewright.sagas.drift.DriftWatch;
 import io.pipewright.kernel.pipeline.DetectFailover;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.SourceNode;
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.Test;
 class HungNodesTest {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+    /** These pipelines are not Running in any view: there is nothing to compare, so nothing is repaired. */
+    private static final DriftWatch NO_DRIFT = new DriftWatch(pipelineIds -> List.of(), specs -> Map.of(),
+            (spec, config) -> Optional.empty(), null);
     /** Far above the call bound, far below "for ever". */
     private static final Duration ENDS_WITHIN = Duration.ofSeconds(30);
 
@@ -76,7 +80,7 @@ class HungNodesTest {
         };
         SlotObserver slots = (endpoint, names) -> usage(names);
         HealthCheckRound round = new HealthCheckRound(fleet, id -> Optional.ofNullable(services.get(id)), workers,
-                slots, pipelineIds -> { }, gateway, Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, CALL_TIMEOUT);
+                slots, pipelineIds -> { }, NO_DRIFT, gateway, Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, CALL_TIMEOUT);
         try {
             int checked = assertTimeoutPreemptively(ENDS_WITHIN, round::run);
 
@@ -107,7 +111,7 @@ class HungNodesTest {
         SlotObserver slots = (endpoint, names) -> endpoint.nodes().get(0).host().equals("10.0.0.9")
                 ? hang() : usage(names);
         HealthCheckRound round = new HealthCheckRound(fleet, id -> Optional.ofNullable(services.get(id)), workers,
-                slots, pipelineIds -> { }, gateway, Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, CALL_TIMEOUT);
+                slots, pipelineIds -> { }, NO_DRIFT, gateway, Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, CALL_TIMEOUT);
         try {
             assertThat(assertTimeoutPreemptively(ENDS_WITHIN, round::run)).isEqualTo(2);
             assertThat(fleet.measured.get(onSource.pipelineId()).sourceLagBytes()).isEqualTo(7L);

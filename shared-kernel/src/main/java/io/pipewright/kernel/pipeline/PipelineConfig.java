@@ -12,15 +12,27 @@ import java.util.List;
  * {@code PipelineCreated}, a saga's stored state) reads back without it, as null, and means what its connector has
  * run with since, {@link DecimalHandlingMode#STRING}: its consumers read strings and keep doing so. A new pipeline
  * that does not ask gets the reference's {@link DecimalHandlingMode#DOUBLE} from the request.
+ * {@code driftPolicy}: what a health round does with resources altered past Pipewright; a config recorded before it
+ * existed reads back as {@link DriftPolicy#REPAIR}, the default.
  */
 public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
-                             boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode) {
+                             boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode,
+                             DriftPolicy driftPolicy) {
 
     public PipelineConfig {
         tables = List.copyOf(tables);
         if (decimalHandlingMode == null) {
             decimalHandlingMode = DecimalHandlingMode.STRING;
         }
+        if (driftPolicy == null) {
+            driftPolicy = DriftPolicy.REPAIR;
+        }
+    }
+
+    /** A config with the default drift policy. */
+    public PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
+                          boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode) {
+        this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, null);
     }
 
     public boolean capturesAllTables() {

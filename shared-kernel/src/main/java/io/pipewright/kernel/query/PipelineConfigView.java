@@ -4,7 +4,8 @@ import java.util.List;
 
 /** A pipeline's {@code config} as the API shows it: wire values, defaults applied. */
 public record PipelineConfigView(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
-                                 boolean replicaIdentityFull, String decimalHandlingMode) {
+                                 boolean replicaIdentityFull, String decimalHandlingMode,
+                                 String driftPolicy) {
 
     public PipelineConfigView {
         tables = List.copyOf(tables);
