@@ -1,8 +1,8 @@
 package io.pipewright.adapters.provisioning;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.adapters.connect.ConnectClient;
 import io.pipewright.adapters.connect.ConnectorTraces;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.pipeline.TaskState;
