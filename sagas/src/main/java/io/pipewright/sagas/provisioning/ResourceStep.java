@@ -29,10 +29,6 @@ public final class ResourceStep implements ProvisioningStep {
         return step;
     }
 
-    public List<PipelineResource<?>> resources() {
-        return resources;
-    }
-
     @Override
     public String converge(PipelineSpec pipeline) {
         String name = null;
