@@ -5,13 +5,12 @@ import io.pipewright.adapters.connect.ConnectClient;
 import io.pipewright.adapters.connect.ConnectorTraces;
 import io.pipewright.adapters.provisioning.ConnectorCredentials;
 import io.pipewright.kernel.pipeline.ConnectorHealth;
+import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.sagas.health.WorkerObserver;
-import io.pipewright.sagas.orphans.TaggedResource;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /** {@code GET /connectors?expand=status&expand=info}: every connector's status and config in one request. */
@@ -42,8 +41,8 @@ class ConnectWorkerObserver implements WorkerObserver {
 
     /** The config holds only a reference to the password: the vault has it, under the pipeline its slot names. */
     private String passwordOf(JsonNode config) {
-        UUID pipelineId = TaggedResource.idInName(config.path("slot.name").asText(null));
-        return pipelineId == null ? null : credentials.existing(pipelineId).orElse(null);
+        return ResourceNames.pipelineIdOfSourceResource(config.path("slot.name").asText(null))
+                .flatMap(credentials::existing).orElse(null);
     }
 
     /** The config's values as the worker holds them: secrets only as references, which the drift check compares. */

@@ -1,26 +1,32 @@
 package io.pipewright.adapters.provisioning;
 
+import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.policy.HostPathPolicy;
 import io.pipewright.kernel.policy.HostPathRefused;
 import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.sagas.orphans.TaggedResource;
+import io.pipewright.sagas.provisioning.PipelineResource;
 import io.pipewright.sagas.provisioning.PipelineSpec;
+import io.pipewright.sagas.provisioning.ServiceRecord;
 import io.pipewright.sagas.provisioning.StepFailed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
  * The source's CA certificate where the connector's PostgreSQL driver reads it: for a source registered with a
- * verifying {@code ssl_mode}, a file per pipeline ({@code pipewright_<id>.ca.crt}) in the sink's secrets directory,
+ * verifying {@code ssl_mode}, a file per pipeline ({@link ResourceNames#caCertificateFile}) in the sink's secrets
+ * directory,
  * whose path is the connector's {@code database.sslrootcert}. The certificate itself never enters the connector's
  * config. Not secret, but written and removed as the password file is ({@link SecretsDirectoryFile}); none for the
  * other modes, whose file a delete removes all the same (the source may have been registered differently before).
  */
 @Component
-class ConnectorCaCertificate {
+class ConnectorCaCertificate implements PipelineResource<String> {
 
-    static final String SUFFIX = ".ca.crt";
+    static final String KIND = "connector_ca_certificate_file";
 
     private final HostPathPolicy hostPaths;
 
@@ -28,8 +34,33 @@ class ConnectorCaCertificate {
         this.hostPaths = hostPaths;
     }
 
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /** Where the worker reads the certificate; wanted only for a source that verifies its server. */
+    @Override
+    public String desired(PipelineSpec pipeline) {
+        return file(pipeline).path();
+    }
+
+    /** The file's path, when there is a file at its name. */
+    @Override
+    public Optional<String> observe(PipelineSpec pipeline) {
+        SecretsDirectoryFile file = file(pipeline);
+        return file.exists() ? Optional.of(file.path()) : Optional.empty();
+    }
+
+    /** The file's path, or why there is none. */
+    @Override
+    public String converge(PipelineSpec pipeline) {
+        return write(pipeline).orElse("no CA certificate file: ssl_mode "
+                + pipeline.source().postgres().sslMode().wireName() + " does not verify the server");
+    }
+
     /** Writes the file if the source verifies its server and it is missing or stale; its path, or empty. */
-    Optional<String> converge(PipelineSpec pipeline) {
+    Optional<String> write(PipelineSpec pipeline) {
         PostgresEndpoint source = pipeline.source().postgres();
         if (!source.sslMode().verifiesCertificate()) {
             return Optional.empty();
@@ -47,7 +78,8 @@ class ConnectorCaCertificate {
     }
 
     /** Deletes the file, or a link planted at its name (never what the link leads to). */
-    void remove(PipelineSpec pipeline) {
+    @Override
+    public void remove(PipelineSpec pipeline) {
         try {
             file(pipeline).remove();
         } catch (HostPathRefused refused) {
@@ -64,8 +96,20 @@ class ConnectorCaCertificate {
                 : Optional.empty();
     }
 
+    /** None, as for the password's file ({@link ConnectorSecret#discoverTagged}); a certificate is not secret. */
+    @Override
+    public List<TaggedResource> discoverTagged(ServiceRecord service) {
+        return List.of();
+    }
+
+    /** Never called: {@link #discoverTagged} finds nothing. */
+    @Override
+    public void removeTagged(ServiceRecord service, TaggedResource resource) {
+        throw new IllegalArgumentException("CA certificate files are never found as orphans: " + resource.kind());
+    }
+
     private SecretsDirectoryFile file(PipelineSpec pipeline) {
         return new SecretsDirectoryFile(hostPaths, pipeline.sink().kafka().connect().secretsDirectory(),
-                pipeline.sourceResourceName() + SUFFIX);
+                ResourceNames.caCertificateFile(pipeline.pipelineId()));
     }
 }

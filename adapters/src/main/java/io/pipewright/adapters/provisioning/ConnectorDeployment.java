@@ -1,17 +1,21 @@
 package io.pipewright.adapters.provisioning;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.adapters.connect.ConnectClient;
 import io.pipewright.adapters.connect.ConnectorTraces;
 import io.pipewright.adapters.postgres.SourceAdmin;
-import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.sagas.orphans.TaggedResource;
+import io.pipewright.sagas.provisioning.PipelineResource;
 import io.pipewright.sagas.provisioning.PipelineSpec;
-import io.pipewright.sagas.provisioning.ProvisioningStep;
+import io.pipewright.sagas.provisioning.ServiceRecord;
 import io.pipewright.sagas.provisioning.StepFailed;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,21 +23,26 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The pipeline's Debezium connector on its worker, as desired: created (paused if it should be) or converged to the
- * desired config pointing at a given primary, then awaited until it runs or is paused. Used by create_connector and
- * by re-pointing after a failover. Connector names hold only the first 8 hex digits of the pipeline's id, so a
- * connector of that name may be another pipeline's (or made by hand): it is this pipeline's only when its
- * {@code slot.name} is the pipeline's slot, and another's is never overwritten, restarted or deleted.
+ * The pipeline's Debezium connector on its worker ({@code mdb-pipeline-<8 hex>}, {@link ResourceNames#connector}), as
+ * desired: created (paused if it should be) or converged to the desired config pointing at a given primary, then
+ * awaited until it runs or is paused. Used by create_connector and by re-pointing after a failover. It reads the
+ * platform's publication (autocreate disabled: a plain replication role may not create one) through a failover slot
+ * named after the pipeline. Connector names hold only the first 8 hex digits of the pipeline's id, so a connector of
+ * that name may be another pipeline's (or made by hand): it is this pipeline's only when its {@code slot.name} is the
+ * pipeline's slot, and another's is never overwritten, restarted or deleted.
  */
 @Component
-class ConnectorDeployment {
+class ConnectorDeployment implements PipelineResource<Map<String, String>> {
 
-    private static final String RUNNING = ConnectorStep.RUNNING;
-    private static final String PAUSED = ConnectorStep.PAUSED;
-    private static final String FAILED = ConnectorStep.FAILED;
+    static final String RUNNING = "RUNNING";
+    static final String PAUSED = "PAUSED";
+    static final String FAILED = "FAILED";
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorDeployment.class);
     private static final String STOPPED = "STOPPED";
     private static final Duration RUNNING_WITHIN = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(500);
@@ -43,14 +52,84 @@ class ConnectorDeployment {
     private final ConnectorSecret secret;
     private final ConnectorCaCertificate caCertificate;
     private final UncapturedTables uncapturedTables;
+    private final SourceAdmin admin;
 
     ConnectorDeployment(ConnectClient connect, ConnectorCredentials credentials, ConnectorSecret secret,
-                        ConnectorCaCertificate caCertificate, UncapturedTables uncapturedTables) {
+                        ConnectorCaCertificate caCertificate, UncapturedTables uncapturedTables, SourceAdmin admin) {
         this.connect = connect;
         this.credentials = credentials;
         this.secret = secret;
         this.caCertificate = caCertificate;
         this.uncapturedTables = uncapturedTables;
+        this.admin = admin;
+    }
+
+    @Override
+    public String kind() {
+        return TaggedResource.CONNECTOR;
+    }
+
+    /** The config pointing at the source's current primary, the password as a reference only. */
+    @Override
+    public Map<String, String> desired(PipelineSpec pipeline) {
+        Optional<String> caCertificateFile = pipeline.source().postgres().sslMode().verifiesCertificate()
+                ? Optional.of(caCertificate.desired(pipeline)) : Optional.empty();
+        return desiredConfig(pipeline, admin.primary(pipeline.source().postgres()), secret.desired(pipeline),
+                caCertificateFile, uncapturedTables.of(pipeline));
+    }
+
+    /** The connector's config on the worker; empty when there is none, or when it is another pipeline's. */
+    @Override
+    public Optional<Map<String, String>> observe(PipelineSpec pipeline) {
+        return connect.config(pipeline.sink().kafka().connect(), pipeline.connectorName())
+                .filter(config -> owns(pipeline.sourceResourceName(), config));
+    }
+
+    /**
+     * Done when the connector and every task run, or are paused for a pipeline that should be paused (created so, it
+     * never streamed a row). A connector of the same name that is another pipeline's fails it.
+     */
+    @Override
+    public String converge(PipelineSpec pipeline) {
+        converge(pipeline, admin.primary(pipeline.source().postgres()), false);
+        return pipeline.connectorName();
+    }
+
+    /** The connector with its offsets; one of the same name that is another pipeline's is left in place. */
+    @Override
+    public void remove(PipelineSpec pipeline) {
+        if (!remove(pipeline.sink().kafka().connect(), pipeline.connectorName(), pipeline.sourceResourceName())) {
+            LOG.warn("Pipeline {}: connector {} on the worker is another pipeline's; left in place",
+                    pipeline.pipelineId(), pipeline.connectorName());
+        }
+    }
+
+    /** The connectors in Pipewright's namespace on the sink's worker, with the pipeline their slot names. */
+    @Override
+    public List<TaggedResource> discoverTagged(ServiceRecord service) {
+        if (service.kafka() == null || service.kafka().connect() == null) {
+            return List.of();
+        }
+        KafkaConnectEndpoint worker = service.kafka().connect();
+        List<TaggedResource> found = new ArrayList<>();
+        connect.connectorsWithStatusAndConfig(worker).forEach((name, expanded) -> {
+            if (ResourceNames.inConnectorNamespace(name)) {
+                JsonNode slot = expanded.path("info").path("config").path("slot.name");
+                found.add(new TaggedResource(TaggedResource.CONNECTOR, name, worker.url(), null,
+                        ResourceNames.pipelineIdOfSourceResource(slot.asText(null)).orElse(null)));
+            }
+        });
+        return found;
+    }
+
+    /**
+     * Removed only while its {@code slot.name} still names the orphan's pipeline, as when it was found (one without a
+     * pipeline's slot name only while it still has none).
+     */
+    @Override
+    public void removeTagged(ServiceRecord service, TaggedResource resource) {
+        remove(service.kafka().connect(), resource.name(), resource.pipelineId() == null ? null
+                : ResourceNames.sourceResource(resource.pipelineId()));
     }
 
     /**
@@ -61,7 +140,7 @@ class ConnectorDeployment {
         KafkaConnectEndpoint worker = pipeline.sink().kafka().connect();
         String password = credentials.password(pipeline);
         Map<String, String> desired = desiredConfig(pipeline, primary, secret.converge(pipeline, password),
-                caCertificate.converge(pipeline), uncapturedTables.of(pipeline));
+                caCertificate.write(pipeline), uncapturedTables.of(pipeline));
         Optional<Map<String, String>> actual = ownConfig(pipeline);
         if (actual.isEmpty()) {
             connect.create(worker, pipeline.connectorName(), desired, pipeline.paused() ? PAUSED : RUNNING);
@@ -105,7 +184,7 @@ class ConnectorDeployment {
     static Map<String, String> desiredConfig(PipelineSpec pipeline, PostgresNode primary, String password,
                                              Optional<String> caCertificateFile, List<String> uncaptured) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", DebeziumPluginStep.CONNECTOR_CLASS);
+        config.put("connector.class", DebeziumPlugin.CONNECTOR_CLASS);
         config.put("tasks.max", "1");
         config.put("plugin.name", "pgoutput");
         config.put("database.hostname", primary.host());

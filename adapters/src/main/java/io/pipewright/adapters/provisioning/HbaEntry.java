@@ -1,14 +1,19 @@
 package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.policy.HostPathPolicy;
 import io.pipewright.kernel.policy.HostPathRefused;
 import io.pipewright.kernel.service.HbaManagement;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.sagas.orphans.TaggedResource;
+import io.pipewright.sagas.provisioning.PipelineResource;
 import io.pipewright.sagas.provisioning.PipelineSpec;
+import io.pipewright.sagas.provisioning.ServiceRecord;
 import io.pipewright.sagas.provisioning.StepFailed;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -29,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -50,17 +56,15 @@ import org.springframework.stereotype.Component;
  * {@code pipewright.hba.lock-timeout}: the lock ends with the transaction, whatever happens to the session. In
  * {@code file} mode the file is the real path of the node's {@code hba_file}, which must be under an allowed host root
  * ({@link HostPathPolicy}), rewritten in place so that its owner, group, mode and ACL stay. In {@code superuser_sql}
- * mode it is written with {@code COPY ... TO}, which a hot standby runs too.
+ * mode it is written with {@code COPY ... TO}, which a hot standby runs too. The line is tagged
+ * {@code # pipewright:<id>} ({@link ResourceNames#hbaTag}).
  */
 @Component
-class HbaEntry {
+class HbaEntry implements PipelineResource<String> {
 
-    static final String TAG = "# pipewright:";
     /** The advisory lock key under which pg_hba.conf is edited on a node ("pw_hba" in ASCII). */
     private static final long FILE_LOCK = 0x70775f686261L;
     /** A host line for every database and every user: whatever comes after it is never reached. */
-    private static final Pattern TAGGED = Pattern.compile(
-            "(?m)" + Pattern.quote(TAG) + "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[ \t]*$");
     private static final Pattern CATCH_ALL = Pattern.compile("(?m)^[ \t]*host\\S*[ \t]+all[ \t]+all[ \t]");
     /** Database and role names pg_hba.conf reads as keywords unless quoted. */
     private static final Set<String> KEYWORDS = Set.of("all", "sameuser", "samerole", "samegroup", "replication");
@@ -82,35 +86,110 @@ class HbaEntry {
         this.lockTimeout = lockTimeout;
     }
 
-    String converge(PipelineSpec pipeline, String role) throws SQLException, IOException {
-        String line = desiredLine(pipeline, role);
+    @Override
+    public String kind() {
+        return TaggedResource.HBA_ENTRY;
+    }
+
+    /** The line that admits the pipeline's role from the sink's worker to the captured database. */
+    @Override
+    public String desired(PipelineSpec pipeline) {
+        return desiredLine(pipeline, pipeline.sourceResourceName());
+    }
+
+    /**
+     * The pipeline's line in the primary's file (where the connector connects); empty when there is none, or when
+     * the file is managed outside Pipewright, which then neither reads nor writes it.
+     */
+    @Override
+    public Optional<String> observe(PipelineSpec pipeline) {
+        PostgresEndpoint source = pipeline.source().postgres();
+        if (source.hbaManagement() == HbaManagement.EXTERNAL) {
+            return Optional.empty();
+        }
+        PostgresNode primary = admin.primary(source);
+        String tag = tag(pipeline);
+        try (Connection connection = admin.connect(source, primary, source.adminDatabase())) {
+            return file(source, connection, primary).read().lines()
+                    .filter(line -> line.stripTrailing().endsWith(tag)).findFirst();
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading pg_hba.conf failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading pg_hba.conf failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The line, or for a file managed outside Pipewright what it should hold ({@code external: <line>}). */
+    @Override
+    public String converge(PipelineSpec pipeline) {
+        String line = desired(pipeline);
         if (pipeline.source().postgres().hbaManagement() == HbaManagement.EXTERNAL) {
             return "external: " + line;
         }
-        edit(pipeline.source().postgres(), content -> withEntry(content, tag(pipeline), line));
+        try {
+            edit(pipeline.source().postgres(), content -> withEntry(content, tag(pipeline), line));
+        } catch (SQLException e) {
+            throw new IllegalStateException("preparing the source failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing pg_hba.conf failed: " + e.getMessage(), e);
+        }
         return line;
     }
 
     /** Takes the pipeline's line out of every node's file; every other byte stays as it was. */
-    void remove(PipelineSpec pipeline) throws SQLException, IOException {
+    @Override
+    public void remove(PipelineSpec pipeline) {
         removeTagged(pipeline.source().postgres(), pipeline.pipelineId());
     }
 
+    /** The tagged lines of every node that answers; one that does not is left for the next sweep. */
+    @Override
+    public List<TaggedResource> discoverTagged(ServiceRecord service) {
+        PostgresEndpoint source = service.postgres();
+        if (source == null) {
+            return List.of();
+        }
+        List<TaggedResource> found = new ArrayList<>();
+        for (PostgresNode node : source.nodes()) {
+            try {
+                for (UUID pipelineId : taggedIds(source, node)) {
+                    found.add(new TaggedResource(TaggedResource.HBA_ENTRY, ResourceNames.hbaTag(pipelineId),
+                            SourceCatalog.nodeName(node), null, pipelineId));
+                }
+            } catch (SQLException | IOException unreadable) {
+                LOG.warn("pg_hba.conf of {} not swept: {}", SourceCatalog.nodeName(node), unreadable.getMessage());
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public void removeTagged(ServiceRecord service, TaggedResource resource) {
+        removeTagged(service.postgres(), resource.pipelineId());
+    }
+
     /** Takes the line tagged with {@code pipelineId} out of every node's file, whether or not the pipeline exists. */
-    void removeTagged(PostgresEndpoint source, UUID pipelineId) throws SQLException, IOException {
-        if (source.hbaManagement() != HbaManagement.EXTERNAL) {
-            edit(source, content -> withoutEntry(content, TAG + pipelineId));
+    private void removeTagged(PostgresEndpoint source, UUID pipelineId) {
+        if (source.hbaManagement() == HbaManagement.EXTERNAL) {
+            return;
+        }
+        try {
+            edit(source, content -> withoutEntry(content, ResourceNames.hbaTag(pipelineId)));
+        } catch (SQLException e) {
+            throw new IllegalStateException("cleaning the source failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing pg_hba.conf failed: " + e.getMessage(), e);
         }
     }
 
     /** The pipeline ids tagged in the node's file; none when the file is not Pipewright's to manage. */
-    Set<UUID> taggedIds(PostgresEndpoint source, PostgresNode node) throws SQLException, IOException {
+    private Set<UUID> taggedIds(PostgresEndpoint source, PostgresNode node) throws SQLException, IOException {
         if (source.hbaManagement() == HbaManagement.EXTERNAL) {
             return Set.of();
         }
         try (Connection connection = admin.connect(source, node, source.adminDatabase())) {
             Set<UUID> ids = new LinkedHashSet<>();
-            Matcher tags = TAGGED.matcher(file(source, connection, node).read());
+            Matcher tags = ResourceNames.HBA_TAG.matcher(file(source, connection, node).read());
             while (tags.find()) {
                 ids.add(UUID.fromString(tags.group(1)));
             }
@@ -224,7 +303,7 @@ class HbaEntry {
     }
 
     static String tag(PipelineSpec pipeline) {
-        return TAG + pipeline.pipelineId();
+        return ResourceNames.hbaTag(pipeline.pipelineId());
     }
 
     /**

@@ -4,7 +4,7 @@ import io.pipewright.sagas.provisioning.PipelineSpec;
 
 /**
  * The publication of a provisioned pipeline that captures all tables, kept in step with the tables created since.
- * An interface of its own, so that whatever wraps the provisioning steps (fault injection) keeps it reachable.
+ * An interface of its own, so the health check's refresh depends on this one verb of {@link Publication} only.
  */
 public interface PublicationUpkeep {
 

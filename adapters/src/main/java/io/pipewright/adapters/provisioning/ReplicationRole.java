@@ -4,9 +4,13 @@ import static io.pipewright.adapters.postgres.SourceAdmin.quote;
 import static io.pipewright.adapters.postgres.SourceAdmin.quoteTable;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.sagas.orphans.TaggedResource;
+import io.pipewright.sagas.provisioning.PipelineResource;
 import io.pipewright.sagas.provisioning.PipelineSpec;
+import io.pipewright.sagas.provisioning.ServiceRecord;
 import io.pipewright.sagas.provisioning.StepFailed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +20,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +30,15 @@ import org.springframework.stereotype.Component;
  * The pipeline's own role on the source: LOGIN REPLICATION with a generated password, CONNECT on the database and
  * SELECT on the captured tables (for the snapshot). Converging re-applies all of it; GRANT of a held privilege is a
  * no-op in PostgreSQL. The password reaches the source only as a SCRAM-SHA-256 verifier computed here, so the
- * source's statement log and pg_stat_statements never see it.
+ * source's statement log and pg_stat_statements never see it. Lives on the source's primary, named
+ * {@code pipewright_<id>} ({@link ResourceNames#sourceResource}).
  */
 @Component
-class ReplicationRole {
+class ReplicationRole implements PipelineResource<ReplicationRole.Role> {
+
+    /** A role as Pipewright cares about it: its name, whether it may log in and whether it may replicate. */
+    record Role(String name, boolean login, boolean replication) {
+    }
 
     /** SQLSTATE of a DROP ROLE refused because something still refers to the role (e.g. in another database). */
     private static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";
@@ -42,7 +52,42 @@ class ReplicationRole {
         this.credentials = credentials;
     }
 
-    String converge(PipelineSpec pipeline) throws SQLException {
+    @Override
+    public String kind() {
+        return TaggedResource.ROLE;
+    }
+
+    @Override
+    public Role desired(PipelineSpec pipeline) {
+        return new Role(pipeline.sourceResourceName(), true, true);
+    }
+
+    @Override
+    public Optional<Role> observe(PipelineSpec pipeline) {
+        PostgresEndpoint source = pipeline.source().postgres();
+        try (Connection connection = admin.connect(source, admin.primary(source), source.adminDatabase());
+             PreparedStatement query = connection.prepareStatement(
+                     "SELECT rolname, rolcanlogin, rolreplication FROM pg_roles WHERE rolname = ?")) {
+            query.setString(1, pipeline.sourceResourceName());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(new Role(rows.getString(1), rows.getBoolean(2), rows.getBoolean(3)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the source's roles failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String converge(PipelineSpec pipeline) {
+        try {
+            return createOrAlter(pipeline);
+        } catch (SQLException e) {
+            throw new IllegalStateException("preparing the source failed: " + e.getMessage(), e);
+        }
+    }
+
+    private String createOrAlter(PipelineSpec pipeline) throws SQLException {
         String role = pipeline.sourceResourceName();
         String database = pipeline.config().databaseName();
         try (Connection connection = admin.connect(pipeline.source().postgres(),
@@ -75,7 +120,16 @@ class ReplicationRole {
      * dropped from the admin database then. A role that cannot be dropped (someone granted it something elsewhere)
      * is left to the orphan sweep, which reports it, and keeps its password until it is really gone.
      */
-    void remove(PipelineSpec pipeline) throws SQLException {
+    @Override
+    public void remove(PipelineSpec pipeline) {
+        try {
+            drop(pipeline);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cleaning the source failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void drop(PipelineSpec pipeline) throws SQLException {
         String role = pipeline.sourceResourceName();
         PostgresEndpoint source = pipeline.source().postgres();
         PostgresNode primary = admin.primary(source);
@@ -102,6 +156,64 @@ class ReplicationRole {
             }
         }
         credentials.forget(pipeline);
+    }
+
+    /** The roles named as Pipewright names them, on the primary (roles are the cluster's, not a database's). */
+    @Override
+    public List<TaggedResource> discoverTagged(ServiceRecord service) {
+        PostgresEndpoint source = service.postgres();
+        if (source == null) {
+            return List.of();
+        }
+        PostgresNode primary = admin.primary(source);
+        try (Connection connection = admin.connect(source, primary, source.adminDatabase())) {
+            return SourceCatalog.names(connection, "SELECT rolname FROM pg_roles WHERE rolname ~ ?",
+                            ResourceNames.SOURCE_RESOURCE_REGEX).stream()
+                    .map(role -> new TaggedResource(TaggedResource.ROLE, role, SourceCatalog.nodeName(primary), null,
+                            ResourceNames.pipelineIdOfSourceResource(role).orElse(null)))
+                    .toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the source's roles: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As a teardown does, but its grants revoked in every database: which one it was given is not known. Then the
+     * password a teardown kept for a role it could not drop is erased. A name Pipewright did not make is refused.
+     */
+    @Override
+    public void removeTagged(ServiceRecord service, TaggedResource resource) {
+        if (ResourceNames.pipelineIdOfSourceResource(resource.name()).isEmpty()) {
+            throw new IllegalArgumentException("role " + resource.name() + " is not named as Pipewright names them");
+        }
+        try {
+            dropEverywhere(service.postgres(), resource.name());
+        } catch (SQLException e) {
+            throw new IllegalStateException("removing role " + resource.name() + " failed: " + e.getMessage(), e);
+        }
+        if (resource.pipelineId() != null) {
+            credentials.forget(resource.pipelineId());
+        }
+    }
+
+    private void dropEverywhere(PostgresEndpoint source, String role) throws SQLException {
+        PostgresNode primary = admin.primary(source);
+        try (Connection connection = admin.connect(source, primary, source.adminDatabase());
+             Statement statement = connection.createStatement()) {
+            if (!exists(connection, role)) {
+                return;
+            }
+            statement.execute("ALTER ROLE " + quote(role) + " NOLOGIN");
+            SourceCatalog.names(connection,
+                    "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE usename = ?", role);
+            for (String database : SourceCatalog.databases(connection)) {
+                try (Connection inDatabase = admin.connect(source, primary, database);
+                     Statement dropOwned = inDatabase.createStatement()) {
+                    dropOwned.execute("DROP OWNED BY " + quote(role));
+                }
+            }
+            statement.execute("DROP ROLE " + quote(role));
+        }
     }
 
     private Connection connectToCapturedOrAdminDatabase(PipelineSpec pipeline, PostgresNode primary)

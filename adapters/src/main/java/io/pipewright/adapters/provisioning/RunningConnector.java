@@ -9,8 +9,6 @@ import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.provisioning.ConnectorControl;
 import io.pipewright.sagas.provisioning.PipelineSpec;
-import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -111,11 +109,8 @@ class RunningConnector implements ConnectorControl {
             throw new IllegalStateException("the source's primary is now " + current.host() + ":" + current.port()
                     + ", not " + primary);
         }
-        try {
-            hba.converge(pipeline, role.converge(pipeline));
-        } catch (SQLException | IOException e) {
-            throw new IllegalStateException("preparing the new primary failed: " + e.getMessage(), e);
-        }
+        role.converge(pipeline);
+        hba.converge(pipeline);
         deployment.converge(pipeline, current, true);
     }
 

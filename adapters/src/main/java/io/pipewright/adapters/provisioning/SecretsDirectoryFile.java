@@ -33,6 +33,11 @@ final class SecretsDirectoryFile {
         return Path.of(directory).resolve(name).toString();
     }
 
+    /** Whether something (a file, or a link planted at its name) is at its name; never followed. */
+    boolean exists() {
+        return Files.exists(Path.of(directory).resolve(name), LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** Writes {@code content} unless the file already holds it. */
     void converge(String content) throws HostPathRefused, IOException {
         Path file = hostPaths.directory(directory).resolve(name);

@@ -42,7 +42,7 @@ class ConnectorCaCertificateTest {
         PipelineSpec pipeline = pipeline(SslMode.VERIFY_FULL, AUTHORITY);
 
         Path file = root.resolve(pipeline.sourceResourceName() + ".ca.crt");
-        assertThat(certificate.converge(pipeline)).hasValue(file.toString());
+        assertThat(certificate.write(pipeline)).hasValue(file.toString());
         assertThat(Files.readString(file)).isEqualTo(AUTHORITY);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
 
@@ -55,7 +55,7 @@ class ConnectorCaCertificateTest {
         ConnectorCaCertificate certificate = new ConnectorCaCertificate(new HostPathPolicy(List.of(root.toString())));
         PipelineSpec pipeline = pipeline(SslMode.REQUIRE, null);
 
-        assertThat(certificate.converge(pipeline)).isEmpty();
+        assertThat(certificate.write(pipeline)).isEmpty();
         assertThat(root).isEmptyDirectory();
         certificate.remove(pipeline);
     }

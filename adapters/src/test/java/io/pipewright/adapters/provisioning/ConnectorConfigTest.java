@@ -3,6 +3,7 @@ package io.pipewright.adapters.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pipewright.kernel.pipeline.DecimalHandlingMode;
+import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.kernel.secret.SecretRef;
@@ -44,7 +45,7 @@ class ConnectorConfigTest {
 
     @Test
     void theSourcesSslModeReachesTheConnectorWithItsCaCertificateAsAFileOnly() {
-        String file = "/run/connect-secrets/pipewright_x" + ConnectorCaCertificate.SUFFIX;
+        String file = "/run/connect-secrets/pipewright_x" + ResourceNames.CA_CERTIFICATE_SUFFIX;
         Map<String, String> verifying = desired(DecimalHandlingMode.DOUBLE, SslMode.VERIFY_FULL, Optional.of(file));
         assertThat(verifying).containsEntry("database.sslmode", "verify-full")
                 .containsEntry("database.sslrootcert", file);

@@ -3,6 +3,7 @@ package io.pipewright.adapters.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pipewright.adapters.support.InMemoryVault;
 import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.SnapshotMode;
@@ -43,7 +44,8 @@ class ConnectorSecretTest {
     void roots() throws Exception {
         root = Files.createDirectories(temp.resolve("secrets-root"));
         outside = Files.createDirectories(temp.resolve("outside"));
-        secret = new ConnectorSecret(new HostPathPolicy(List.of(root.toString())));
+        secret = new ConnectorSecret(new HostPathPolicy(List.of(root.toString())),
+                new ConnectorCredentials(new InMemoryVault()));
     }
 
     @Test

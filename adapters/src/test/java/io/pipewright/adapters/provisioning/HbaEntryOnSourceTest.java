@@ -97,7 +97,7 @@ class HbaEntryOnSourceTest {
         byte[] before = Files.readAllBytes(stack.source().hbaFile());
         List<PipelineSpec> pipelines = pipelines(HbaManagement.FILE);
 
-        inParallel(pipelines, pipeline -> hba.converge(pipeline, pipeline.sourceResourceName()));
+        inParallel(pipelines, pipeline -> hba.converge(pipeline));
         List<String> lines = Files.readAllLines(stack.source().hbaFile());
         for (PipelineSpec pipeline : pipelines) {
             assertThat(lines).filteredOn(line -> line.endsWith(HbaEntry.tag(pipeline))).hasSize(1);
@@ -116,7 +116,7 @@ class HbaEntryOnSourceTest {
         byte[] before = Files.readAllBytes(stack.source().hbaFile());
         List<PipelineSpec> pipelines = pipelines(HbaManagement.SUPERUSER_SQL);
 
-        inParallel(pipelines, pipeline -> hba.converge(pipeline, pipeline.sourceResourceName()));
+        inParallel(pipelines, pipeline -> hba.converge(pipeline));
         assertThat(loadedRulesFor(pipelines)).isEqualTo(PIPELINES);
 
         inParallel(pipelines, pipeline -> {
@@ -131,7 +131,7 @@ class HbaEntryOnSourceTest {
         byte[] before = Files.readAllBytes(stack.source().hbaFile());
         PipelineSpec pipeline = pipelines(HbaManagement.EXTERNAL).get(0);
 
-        assertThat(hba.converge(pipeline, pipeline.sourceResourceName())).startsWith("external: host defaultdb ");
+        assertThat(hba.converge(pipeline)).startsWith("external: host defaultdb ");
         hba.remove(pipeline);
         assertThat(Files.readAllBytes(stack.source().hbaFile())).isEqualTo(before);
     }
@@ -146,7 +146,7 @@ class HbaEntryOnSourceTest {
         List<PipelineSpec> pipelines = pipelines(HbaManagement.SUPERUSER_SQL, primaryAndStandby(),
                 LocalStack.SOURCE_DATABASE);
 
-        inParallel(pipelines, pipeline -> hba.converge(pipeline, pipeline.sourceResourceName()));
+        inParallel(pipelines, pipeline -> hba.converge(pipeline));
         for (PostgresServer node : List.of(primary, standby)) {
             assertThat(loadedRulesFor(node, pipelines)).isEqualTo(PIPELINES);
             assertThat(Files.readString(node.hbaFile())).contains("#\ta comment with a tab\n\n");
@@ -172,7 +172,7 @@ class HbaEntryOnSourceTest {
             byte[] before = Files.readAllBytes(target);
             PipelineSpec pipeline = pipelines(HbaManagement.FILE).get(0);
 
-            hba.converge(pipeline, pipeline.sourceResourceName());
+            hba.converge(pipeline);
             assertThat(Files.isSymbolicLink(configured)).isTrue();
             assertThat(Files.readAllLines(target)).filteredOn(line -> line.endsWith(HbaEntry.tag(pipeline))).hasSize(1);
             assertThat(Files.getPosixFilePermissions(target)).isEqualTo(mode);
@@ -194,7 +194,7 @@ class HbaEntryOnSourceTest {
         Files.createSymbolicLink(planted, victim);
         try {
             PipelineSpec pipeline = pipelines(HbaManagement.FILE).get(0);
-            hba.converge(pipeline, pipeline.sourceResourceName());
+            hba.converge(pipeline);
             hba.remove(pipeline);
 
             assertThat(Files.readString(victim)).isEqualTo("not pg_hba.conf\n");
@@ -210,7 +210,7 @@ class HbaEntryOnSourceTest {
         PipelineSpec pipeline = pipelines(HbaManagement.FILE).get(0);
         HbaEntry confined = hbaEntry(Files.createDirectories(WORK.resolve("another-root")));
 
-        assertThatThrownBy(() -> confined.converge(pipeline, pipeline.sourceResourceName()))
+        assertThatThrownBy(() -> confined.converge(pipeline))
                 .isInstanceOf(StepFailed.class).hasMessageContaining("not under one of the allowed roots");
         assertThat(Files.readAllBytes(stack.source().hbaFile())).isEqualTo(before);
     }
@@ -224,7 +224,7 @@ class HbaEntryOnSourceTest {
             byte[] invalid = Files.readAllBytes(file);
             for (HbaManagement management : List.of(HbaManagement.FILE, HbaManagement.SUPERUSER_SQL)) {
                 PipelineSpec pipeline = pipelines(management).get(0);
-                assertThatThrownBy(() -> hba.converge(pipeline, pipeline.sourceResourceName()))
+                assertThatThrownBy(() -> hba.converge(pipeline))
                         .isInstanceOf(StepFailed.class).hasMessageContaining("was invalid before Pipewright's edit");
                 assertThat(Files.readAllBytes(file)).isEqualTo(invalid);
             }
@@ -242,7 +242,7 @@ class HbaEntryOnSourceTest {
             lock.execute("SELECT pg_advisory_lock(" + 0x70775f686261L + ")");
 
             assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
-                    assertThatThrownBy(() -> hba.converge(pipeline, pipeline.sourceResourceName()))
+                    assertThatThrownBy(() -> hba.converge(pipeline))
                             .hasMessageContaining("is being edited by another session"));
         }
         assertThat(Files.readAllBytes(stack.source().hbaFile())).isEqualTo(before);
@@ -256,7 +256,7 @@ class HbaEntryOnSourceTest {
         String role = pipeline.sourceResourceName();
         source.execute("postgres", "CREATE ROLE " + role + " LOGIN PASSWORD 'keyword-test-password'");
         try {
-            hba.converge(pipeline, role);
+            hba.converge(pipeline);
             assertThat(Files.readAllLines(source.hbaFile())).contains(HbaEntry.desiredLine(pipeline, role))
                     .anyMatch(line -> line.startsWith("host \"all\" " + role + " "));
 

@@ -1,6 +1,7 @@
 package io.pipewright.sagas.health;
 
 import io.pipewright.kernel.MessageMetadata;
+import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
 import java.util.List;
@@ -26,12 +27,11 @@ public record MonitoredPipeline(UUID pipelineId, UUID organizationId, UUID sourc
         return MessageMetadata.of(actor, organizationId);
     }
 
-    /** As in {@code PipelineSpec}: the connector is named after the first eight characters of the id. */
     public String connectorName() {
-        return "mdb-pipeline-" + pipelineId.toString().substring(0, 8);
+        return ResourceNames.connector(pipelineId);
     }
 
     public String slotName() {
-        return "pipewright_" + pipelineId.toString().replace("-", "");
+        return ResourceNames.sourceResource(pipelineId);
     }
 }

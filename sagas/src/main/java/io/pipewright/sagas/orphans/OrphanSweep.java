@@ -1,5 +1,7 @@
 package io.pipewright.sagas.orphans;
 
+import io.pipewright.kernel.pipeline.ResourceNames;
+import io.pipewright.sagas.provisioning.PipelineResource;
 import io.pipewright.sagas.provisioning.ServiceDirectory;
 import io.pipewright.sagas.provisioning.ServiceRecord;
 import java.time.Clock;
@@ -18,7 +20,9 @@ import org.springframework.stereotype.Component;
  * Finds what carries Pipewright's tag on the registered services but belongs to no live pipeline (left by a crash of
  * an older version, or made by hand), records it in the ledger the API and the metric read, and removes it on request.
  * A pipeline's resources are never orphans while it exists: its registry row is written with its creation, before any
- * step, and removed only once its teardown is complete.
+ * step, and removed only once its teardown is complete. It looks through the same resource classes that provision and
+ * tear down ({@link PipelineResource#discoverTagged}, {@link PipelineResource#removeTagged}), so what it finds and how
+ * it removes it is what the teardown would do.
  */
 @Component
 public class OrphanSweep {
@@ -27,13 +31,22 @@ public class OrphanSweep {
 
     private final OrphanLedger ledger;
     private final ServiceDirectory services;
-    private final Residue residue;
+    private final List<PipelineResource<?>> resources;
     private final Clock clock;
 
-    OrphanSweep(OrphanLedger ledger, ServiceDirectory services, Residue residue, Clock clock) {
+    /** {@code resources}: those of the kinds in {@link TaggedResource#REMOVAL_ORDER}, in that order; others find none. */
+    OrphanSweep(OrphanLedger ledger, ServiceDirectory services, List<PipelineResource<?>> resources, Clock clock) {
         this.ledger = ledger;
         this.services = services;
-        this.residue = residue;
+        this.resources = resources.stream()
+                .filter(resource -> TaggedResource.REMOVAL_ORDER.contains(resource.kind()))
+                .sorted(Comparator.comparingInt(resource -> TaggedResource.REMOVAL_ORDER.indexOf(resource.kind())))
+                .toList();
+        for (String kind : TaggedResource.REMOVAL_ORDER) {
+            if (this.resources.stream().noneMatch(resource -> resource.kind().equals(kind))) {
+                throw new IllegalStateException("no resource class finds orphans of kind " + kind);
+            }
+        }
         this.clock = clock;
     }
 
@@ -64,9 +77,11 @@ public class OrphanSweep {
     }
 
     private Optional<List<TaggedResource>> findOrphans(ServiceRecord service) {
-        List<TaggedResource> found;
+        List<TaggedResource> found = new ArrayList<>();
         try {
-            found = residue.find(service);
+            for (PipelineResource<?> resource : resources) {
+                found.addAll(resource.discoverTagged(service));
+            }
         } catch (RuntimeException e) {
             LOG.warn("Orphan sweep: service {} did not answer: {}", service.serviceId(), e.getMessage());
             return Optional.empty();
@@ -86,13 +101,16 @@ public class OrphanSweep {
         if (resource.pipelineId() != null) {
             return live.contains(resource.pipelineId());
         }
-        String shortId = resource.name().substring(resource.name().lastIndexOf('-') + 1);
-        return live.stream().anyMatch(id -> id.toString().startsWith(shortId));
+        return ResourceNames.shortIdOfConnector(resource.name())
+                .map(shortId -> live.stream().anyMatch(id -> ResourceNames.shortId(id).equals(shortId)))
+                .orElse(false);
     }
 
     private void remove(ServiceRecord service, TaggedResource orphan) {
         try {
-            residue.remove(service, orphan);
+            resources.stream().filter(resource -> resource.kind().equals(orphan.kind())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no resource class removes " + orphan.kind()))
+                    .removeTagged(service, orphan);
             LOG.info("Orphan removed from service {}: {} {} on {}", service.serviceId(), orphan.kind(), orphan.name(),
                     orphan.node());
         } catch (RuntimeException e) {

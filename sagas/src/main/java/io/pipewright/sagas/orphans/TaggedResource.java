@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Something on a registered service that carries Pipewright's tag: a role, publication or replication slot named
+ * Something on a registered service that carries Pipewright's tag (see
+ * {@link io.pipewright.kernel.pipeline.ResourceNames}): a role, publication or replication slot named
  * {@code pipewright_<id>}, a pg_hba.conf line ending {@code # pipewright:<id>}, a connector {@code mdb-pipeline-...}.
  * {@code node} is where it lives ({@code host:port}, or the worker's URL), {@code database} only for a publication,
  * {@code pipelineId} null when the tag does not carry a whole id.
@@ -20,14 +21,4 @@ public record TaggedResource(String kind, String name, String node, String datab
     /** The reverse of provisioning, as in a teardown: the connector lets go of the slot, the role goes last. */
     public static final List<String> REMOVAL_ORDER = List.of(CONNECTOR, REPLICATION_SLOT,
             PUBLICATION, HBA_ENTRY, ROLE);
-
-    /** {@code pipewright_<32 hex digits>}: the id it was named after, or null for any other name. */
-    public static UUID idInName(String name) {
-        if (name == null || !name.matches("pipewright_[0-9a-f]{32}")) {
-            return null;
-        }
-        String hex = name.substring("pipewright_".length());
-        return UUID.fromString(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
-                + hex.substring(16, 20) + "-" + hex.substring(20));
-    }
 }

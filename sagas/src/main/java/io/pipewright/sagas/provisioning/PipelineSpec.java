@@ -1,6 +1,7 @@
 package io.pipewright.sagas.provisioning;
 
 import io.pipewright.kernel.pipeline.PipelineConfig;
+import io.pipewright.kernel.pipeline.ResourceNames;
 import java.util.UUID;
 
 /**
@@ -12,15 +13,15 @@ public record PipelineSpec(UUID pipelineId, String name, PipelineConfig config, 
 
     /** The first eight characters of the id, as in the reference's connector name {@code mdb-pipeline-a1b2c3d4}. */
     public String shortId() {
-        return pipelineId.toString().substring(0, 8);
+        return ResourceNames.shortId(pipelineId);
     }
 
-    /** Name of the role, publication and slot on the source; carries the id so they can be found and counted. */
+    /** Name of the role, publication and slot on the source ({@link ResourceNames#sourceResource}). */
     public String sourceResourceName() {
-        return "pipewright_" + pipelineId.toString().replace("-", "");
+        return ResourceNames.sourceResource(pipelineId);
     }
 
     public String connectorName() {
-        return "mdb-pipeline-" + shortId();
+        return ResourceNames.connector(pipelineId);
     }
 }

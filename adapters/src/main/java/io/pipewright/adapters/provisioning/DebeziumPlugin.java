@@ -1,13 +1,14 @@
 package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.connect.ConnectClient;
-import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.kernel.policy.HostPathPolicy;
 import io.pipewright.kernel.policy.HostPathRefused;
 import io.pipewright.kernel.service.KafkaConnectEndpoint;
 import io.pipewright.kernel.service.PluginInstallation;
+import io.pipewright.sagas.orphans.TaggedResource;
+import io.pipewright.sagas.provisioning.PipelineResource;
 import io.pipewright.sagas.provisioning.PipelineSpec;
-import io.pipewright.sagas.provisioning.ProvisioningStep;
+import io.pipewright.sagas.provisioning.ServiceRecord;
 import io.pipewright.sagas.provisioning.StepFailed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -24,15 +27,16 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * install_plugin: the Debezium PostgreSQL connector on the sink's Connect worker. Listed already: nothing to do.
+ * The plugin of install_plugin: the Debezium PostgreSQL connector on the sink's Connect worker. Listed already: nothing to do.
  * Otherwise, for a shared plugin directory, extract the archive there and ask the worker's supervisor for a restart
  * ({@code .restart-requested}), then wait until the worker lists the plugin. Installs are serialized per worker with
  * an advisory lock in the control plane's database, so pipelines created together cause one install, one restart.
  * The plugin directory must be under an allowed host root once its symlinks are resolved ({@link HostPathPolicy}).
  */
 @Component
-class DebeziumPluginStep implements ProvisioningStep {
+class DebeziumPlugin implements PipelineResource<String> {
 
+    static final String KIND = "plugin";
     static final String CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector";
     static final String RESTART_MARKER = ".restart-requested";
     private static final Duration RESTART_WITHIN = Duration.ofMinutes(3);
@@ -44,7 +48,7 @@ class DebeziumPluginStep implements ProvisioningStep {
     private final String archive;
     private final HostPathPolicy hostPaths;
 
-    DebeziumPluginStep(ConnectClient connect, JdbcTemplate jdbc, PlatformTransactionManager transactions,
+    DebeziumPlugin(ConnectClient connect, JdbcTemplate jdbc, PlatformTransactionManager transactions,
                        @Value("${pipewright.plugins.debezium-postgres-archive:}") String archive,
                        HostPathPolicy hostPaths) {
         this.connect = connect;
@@ -56,8 +60,19 @@ class DebeziumPluginStep implements ProvisioningStep {
     }
 
     @Override
-    public ProvisionStep step() {
-        return ProvisionStep.INSTALL_PLUGIN;
+    public String kind() {
+        return KIND;
+    }
+
+    /** The connector class the worker should list. */
+    @Override
+    public String desired(PipelineSpec pipeline) {
+        return CONNECTOR_CLASS;
+    }
+
+    @Override
+    public Optional<String> observe(PipelineSpec pipeline) {
+        return listed(pipeline.sink().kafka().connect()) ? Optional.of(CONNECTOR_CLASS) : Optional.empty();
     }
 
     @Override
@@ -127,9 +142,20 @@ class DebeziumPluginStep implements ProvisioningStep {
         }
     }
 
-
     /** The plugin serves every pipeline of the worker and stays. */
     @Override
     public void remove(PipelineSpec pipeline) {
+    }
+
+    /** None: the plugin carries no pipeline's tag, serves every pipeline of the worker and is never removed. */
+    @Override
+    public List<TaggedResource> discoverTagged(ServiceRecord service) {
+        return List.of();
+    }
+
+    /** Never called: {@link #discoverTagged} finds nothing. */
+    @Override
+    public void removeTagged(ServiceRecord service, TaggedResource resource) {
+        throw new IllegalArgumentException("the plugin is never found as an orphan: " + resource.kind());
     }
 }

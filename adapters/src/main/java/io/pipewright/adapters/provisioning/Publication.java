@@ -4,9 +4,13 @@ import static io.pipewright.adapters.postgres.SourceAdmin.quote;
 import static io.pipewright.adapters.postgres.SourceAdmin.quoteTable;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
-import io.pipewright.kernel.pipeline.ProvisionStep;
+import io.pipewright.kernel.pipeline.ResourceNames;
+import io.pipewright.kernel.service.PostgresEndpoint;
+import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.sagas.orphans.TaggedResource;
+import io.pipewright.sagas.provisioning.PipelineResource;
 import io.pipewright.sagas.provisioning.PipelineSpec;
-import io.pipewright.sagas.provisioning.ProvisioningStep;
+import io.pipewright.sagas.provisioning.ServiceRecord;
 import io.pipewright.sagas.provisioning.StepFailed;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,37 +22,65 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
- * create_publication: a publication owned by the platform and scoped to the table filter. PostgreSQL has no
+ * The publication of create_publication: owned by the platform, in the captured database on the primary, named
+ * {@code pipewright_<id>} ({@link ResourceNames#sourceResource}) and scoped to the table filter. PostgreSQL has no
  * CREATE PUBLICATION IF NOT EXISTS and two creators race, so it is created or converged under an advisory lock.
  * Before publishing, every table must keep the application's UPDATE and DELETE working: a table without a primary
- * key and with the default replica identity would refuse them once published. So it is never FOR ALL TABLES (a keyless
- * table created later would be published at once): a pipeline that captures all tables publishes the explicit list of
- * the tables that have a replica identity, and the others are recorded as not captured.
+ * key and with the default replica identity would refuse them once published (the pipeline's
+ * {@link ReplicaIdentity}, converged before, gives such tables FULL when the pipeline asked for it). So it is never
+ * FOR ALL TABLES (a keyless table created later would be published at once): a pipeline that captures all tables
+ * publishes the explicit list of the tables that have a replica identity, and the others are recorded as not captured.
  */
 @Component
-class PublicationStep implements ProvisioningStep, PublicationUpkeep {
+class Publication implements PipelineResource<Publication.State>, PublicationUpkeep {
+
+    /** A publication and the tables it publishes ({@code schema.table}); none desired means every publishable one. */
+    record State(String name, String database, List<String> tables) {
+    }
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final SourceAdmin admin;
-    private final ReplicaIdentityChanges identityChanges;
+    private final ReplicaIdentity replicaIdentity;
     private final UncapturedTables uncapturedTables;
 
-    PublicationStep(SourceAdmin admin, ReplicaIdentityChanges identityChanges, UncapturedTables uncapturedTables) {
+    Publication(SourceAdmin admin, ReplicaIdentity replicaIdentity, UncapturedTables uncapturedTables) {
         this.admin = admin;
-        this.identityChanges = identityChanges;
+        this.replicaIdentity = replicaIdentity;
         this.uncapturedTables = uncapturedTables;
     }
 
     @Override
-    public ProvisionStep step() {
-        return ProvisionStep.CREATE_PUBLICATION;
+    public String kind() {
+        return TaggedResource.PUBLICATION;
+    }
+
+    @Override
+    public State desired(PipelineSpec pipeline) {
+        return new State(pipeline.sourceResourceName(), pipeline.config().databaseName(), pipeline.config().tables());
+    }
+
+    @Override
+    public Optional<State> observe(PipelineSpec pipeline) {
+        String database = pipeline.config().databaseName();
+        try (Connection connection = admin.connect(pipeline.source().postgres(),
+                admin.primary(pipeline.source().postgres()), database)) {
+            if (publishesAllTables(connection, pipeline.sourceResourceName()).isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new State(pipeline.sourceResourceName(), database,
+                    publishedTables(connection, pipeline.sourceResourceName()).stream().sorted().toList()));
+        } catch (SQLException e) {
+            if (SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState())) {
+                return Optional.empty();
+            }
+            throw new IllegalStateException("reading the publication failed: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -57,9 +89,13 @@ class PublicationStep implements ProvisioningStep, PublicationUpkeep {
         return pipeline.sourceResourceName();
     }
 
-    /** Nothing when the publication is gone (its pipeline is being deleted). */
+    /**
+     * The replica identities first, as create_publication converges them; nothing when the publication is gone (its
+     * pipeline is being deleted).
+     */
     @Override
     public void refresh(PipelineSpec pipeline) {
+        replicaIdentity.converge(pipeline);
         converge(pipeline, false);
     }
 
@@ -117,7 +153,7 @@ class PublicationStep implements ProvisioningStep, PublicationUpkeep {
      * The listed tables, or for all tables every permanent table of the database's own schemas (temporary and
      * unlogged tables cannot be published).
      */
-    private static List<String> tablesToPublish(Connection connection, PipelineSpec pipeline) throws SQLException {
+    static List<String> tablesToPublish(Connection connection, PipelineSpec pipeline) throws SQLException {
         if (!pipeline.config().capturesAllTables()) {
             return pipeline.config().tables();
         }
@@ -141,78 +177,26 @@ class PublicationStep implements ProvisioningStep, PublicationUpkeep {
 
     /**
      * A table without a primary key and with replica identity DEFAULT or NOTHING would refuse the application's
-     * UPDATE and DELETE once published. If the pipeline asked for REPLICA IDENTITY FULL, the table gets it; else a
-     * listed table is refused, and for all tables it is left out (false).
+     * UPDATE and DELETE once published. Such a listed table is refused unless the pipeline asked for REPLICA IDENTITY
+     * FULL (which {@link ReplicaIdentity} gave it); for all tables it is left out (false), as is one created since
+     * the identities were converged.
      */
-    private boolean keepUpdatableOncePublished(Connection connection, PipelineSpec pipeline, String table)
+    private static boolean keepUpdatableOncePublished(Connection connection, PipelineSpec pipeline, String table)
             throws SQLException {
-        String identity;
-        boolean hasKey;
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT c.relreplident::text,
-                       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_key
-                FROM pg_class c WHERE c.oid = to_regclass(?)""")) {
-            query.setString(1, quoteTable(table));
-            try (ResultSet rows = query.executeQuery()) {
-                if (!rows.next()) {
-                    return false;
-                }
-                identity = rows.getString(1);
-                hasKey = rows.getBoolean("has_key");
-            }
+        Optional<ReplicaIdentity.Identity> identity = ReplicaIdentity.identity(connection, table);
+        if (identity.isEmpty()) {
+            return false;
         }
-        if (!"n".equals(identity) && !("d".equals(identity) && !hasKey)) {
+        if (!identity.get().refusesUpdatesOncePublished()) {
             return true;
         }
-        if (!pipeline.config().replicaIdentityFull()) {
-            if (pipeline.config().capturesAllTables()) {
-                return false;
-            }
-            throw new StepFailed("table " + table + " has no primary key and replica identity "
-                    + ("n".equals(identity) ? "NOTHING" : "DEFAULT")
-                    + ": publishing it would make the application's UPDATE and DELETE on it fail; add a primary key, "
-                    + "or create the pipeline with config.replica_identity_full true");
+        if (pipeline.config().replicaIdentityFull() || pipeline.config().capturesAllTables()) {
+            return false;
         }
-        identityChanges.recordBeforeChanging(pipeline, table, identity);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("ALTER TABLE " + quoteTable(table) + " REPLICA IDENTITY FULL");
-        }
-        return true;
-    }
-
-    /** Gives back the identities this pipeline changed, unless another pipeline still publishes the table. */
-    private void restoreReplicaIdentities(Connection connection, PipelineSpec pipeline) throws SQLException {
-        for (ReplicaIdentityChanges.Change change : identityChanges.of(pipeline)) {
-            Optional<UUID> heir = otherPipelinePublishing(connection, change.table());
-            if (heir.isPresent()) {
-                identityChanges.handOver(pipeline, change.table(), heir.get());
-                continue;
-            }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("ALTER TABLE " + quoteTable(change.table()) + " REPLICA IDENTITY "
-                        + ("n".equals(change.previousIdentity()) ? "NOTHING" : "DEFAULT"));
-            }
-            identityChanges.forget(pipeline, change.table());
-        }
-    }
-
-    private static Optional<UUID> otherPipelinePublishing(Connection connection, String table) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT pubname FROM pg_publication_tables
-                WHERE schemaname || '.' || tablename = ? AND pubname LIKE 'pipewright\\_%'""")) {
-            query.setString(1, table);
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    String hex = rows.getString(1).substring("pipewright_".length());
-                    if (hex.length() == 32) {
-                        return Optional.of(UUID.fromString(hex.replaceFirst(
-                                "(\\p{XDigit}{8})(\\p{XDigit}{4})(\\p{XDigit}{4})(\\p{XDigit}{4})(\\p{XDigit}+)",
-                                "$1-$2-$3-$4-$5")));
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        throw new StepFailed("table " + table + " has no primary key and replica identity "
+                + ("n".equals(identity.get().identity()) ? "NOTHING" : "DEFAULT")
+                + ": publishing it would make the application's UPDATE and DELETE on it fail; add a primary key, "
+                + "or create the pipeline with config.replica_identity_full true");
     }
 
     /** Empty when the publication does not exist; else whether it is FOR ALL TABLES. */
@@ -241,6 +225,7 @@ class PublicationStep implements ProvisioningStep, PublicationUpkeep {
         return tables;
     }
 
+    /** The publication, then the record of tables it left out; a database dropped meanwhile took it with it. */
     @Override
     public void remove(PipelineSpec pipeline) {
         String database = pipeline.config().databaseName();
@@ -248,12 +233,55 @@ class PublicationStep implements ProvisioningStep, PublicationUpkeep {
                 admin.primary(pipeline.source().postgres()), database);
              Statement statement = connection.createStatement()) {
             statement.execute("DROP PUBLICATION IF EXISTS " + quote(pipeline.sourceResourceName()));
-            restoreReplicaIdentities(connection, pipeline);
             uncapturedTables.forget(pipeline);
         } catch (SQLException e) {
             if (!SourceAdmin.UNKNOWN_DATABASE.equals(e.getSQLState())) {
                 throw new IllegalStateException("dropping the publication failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The publications named as Pipewright names them, in every database of the primary. */
+    @Override
+    public List<TaggedResource> discoverTagged(ServiceRecord service) {
+        PostgresEndpoint source = service.postgres();
+        if (source == null) {
+            return List.of();
+        }
+        PostgresNode primary = admin.primary(source);
+        List<TaggedResource> found = new ArrayList<>();
+        try (Connection connection = admin.connect(source, primary, source.adminDatabase())) {
+            for (String database : SourceCatalog.databases(connection)) {
+                try (Connection inDatabase = admin.connect(source, primary, database)) {
+                    for (String publication : SourceCatalog.names(inDatabase,
+                            "SELECT pubname FROM pg_publication WHERE pubname ~ ?",
+                            ResourceNames.SOURCE_RESOURCE_REGEX)) {
+                        found.add(new TaggedResource(TaggedResource.PUBLICATION, publication,
+                                SourceCatalog.nodeName(primary), database,
+                                ResourceNames.pipelineIdOfSourceResource(publication).orElse(null)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the source's publications: " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    /** A name Pipewright did not make is refused. */
+    @Override
+    public void removeTagged(ServiceRecord service, TaggedResource resource) {
+        if (ResourceNames.pipelineIdOfSourceResource(resource.name()).isEmpty()) {
+            throw new IllegalArgumentException("publication " + resource.name()
+                    + " is not named as Pipewright names them");
+        }
+        PostgresEndpoint source = service.postgres();
+        try (Connection connection = admin.connect(source, admin.primary(source), resource.database());
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP PUBLICATION IF EXISTS " + quote(resource.name()));
+        } catch (SQLException e) {
+            throw new IllegalStateException("removing publication " + resource.name() + " failed: " + e.getMessage(),
+                    e);
         }
     }
 }
