@@ -102,12 +102,6 @@ class ConnectorCaCertificate implements PipelineResource<String> {
         return List.of();
     }
 
-    /** Never called: {@link #discoverTagged} finds nothing. */
-    @Override
-    public void removeTagged(ServiceRecord service, TaggedResource resource) {
-        throw new IllegalArgumentException("CA certificate files are never found as orphans: " + resource.kind());
-    }
-
     private SecretsDirectoryFile file(PipelineSpec pipeline) {
         return new SecretsDirectoryFile(hostPaths, pipeline.sink().kafka().connect().secretsDirectory(),
                 ResourceNames.caCertificateFile(pipeline.pipelineId()));

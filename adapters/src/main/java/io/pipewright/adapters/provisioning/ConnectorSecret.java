@@ -100,12 +100,6 @@ class ConnectorSecret implements PipelineResource<String> {
         return List.of();
     }
 
-    /** Never called: {@link #discoverTagged} finds nothing. */
-    @Override
-    public void removeTagged(ServiceRecord service, TaggedResource resource) {
-        throw new IllegalArgumentException("secret files are never found as orphans: " + resource.kind());
-    }
-
     private SecretsDirectoryFile file(PipelineSpec pipeline) {
         return new SecretsDirectoryFile(hostPaths, pipeline.sink().kafka().connect().secretsDirectory(),
                 ResourceNames.secretFile(pipeline.pipelineId()));

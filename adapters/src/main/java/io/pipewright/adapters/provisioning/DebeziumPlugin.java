@@ -152,10 +152,4 @@ class DebeziumPlugin implements PipelineResource<String> {
     public List<TaggedResource> discoverTagged(ServiceRecord service) {
         return List.of();
     }
-
-    /** Never called: {@link #discoverTagged} finds nothing. */
-    @Override
-    public void removeTagged(ServiceRecord service, TaggedResource resource) {
-        throw new IllegalArgumentException("the plugin is never found as an orphan: " + resource.kind());
-    }
 }

@@ -115,10 +115,4 @@ class NetworkPath implements PipelineResource<String> {
     public List<TaggedResource> discoverTagged(ServiceRecord service) {
         return List.of();
     }
-
-    /** Never called: {@link #discoverTagged} finds nothing. */
-    @Override
-    public void removeTagged(ServiceRecord service, TaggedResource resource) {
-        throw new IllegalArgumentException("a network path is never found as an orphan: " + resource.kind());
-    }
 }

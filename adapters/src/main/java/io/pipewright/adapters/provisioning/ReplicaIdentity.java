@@ -141,12 +141,6 @@ class ReplicaIdentity implements PipelineResource<List<String>> {
         return List.of();
     }
 
-    /** Never called: {@link #discoverTagged} finds nothing. */
-    @Override
-    public void removeTagged(ServiceRecord service, TaggedResource resource) {
-        throw new IllegalArgumentException("replica identities are never found as orphans: " + resource.kind());
-    }
-
     /** The table's identity, or empty when there is no such table. */
     static Optional<Identity> identity(Connection connection, String table) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""

@@ -64,18 +64,10 @@ class ReplicationRole implements PipelineResource<ReplicationRole.Role> {
 
     @Override
     public Optional<Role> observe(PipelineSpec pipeline) {
-        PostgresEndpoint source = pipeline.source().postgres();
-        try (Connection connection = admin.connect(source, admin.primary(source), source.adminDatabase());
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT rolname, rolcanlogin, rolreplication FROM pg_roles WHERE rolname = ?")) {
-            query.setString(1, pipeline.sourceResourceName());
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? Optional.of(new Role(rows.getString(1), rows.getBoolean(2), rows.getBoolean(3)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading the source's roles failed: " + e.getMessage(), e);
-        }
+        return SourceCatalog.findOnPrimary(admin, pipeline.source().postgres(),
+                "SELECT rolname, rolcanlogin, rolreplication FROM pg_roles WHERE rolname = ?",
+                pipeline.sourceResourceName(), row -> new Role(row.getString(1), row.getBoolean(2), row.getBoolean(3)),
+                "the source's roles");
     }
 
     @Override

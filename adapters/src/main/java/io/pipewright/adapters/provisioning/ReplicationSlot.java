@@ -52,18 +52,10 @@ class ReplicationSlot implements PipelineResource<ReplicationSlot.Slot> {
 
     @Override
     public Optional<Slot> observe(PipelineSpec pipeline) {
-        PostgresEndpoint source = pipeline.source().postgres();
-        try (Connection connection = admin.connect(source, admin.primary(source), source.adminDatabase());
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT slot_name, plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
-            query.setString(1, pipeline.sourceResourceName());
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? Optional.of(new Slot(rows.getString(1), rows.getString(2), rows.getString(3)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading the source's replication slots failed: " + e.getMessage(), e);
-        }
+        return SourceCatalog.findOnPrimary(admin, pipeline.source().postgres(),
+                "SELECT slot_name, plugin, database FROM pg_replication_slots WHERE slot_name = ?",
+                pipeline.sourceResourceName(), row -> new Slot(row.getString(1), row.getString(2), row.getString(3)),
+                "the source's replication slots");
     }
 
     /** Nothing to do: the connector's task creates the slot (see the class comment). Its name. */

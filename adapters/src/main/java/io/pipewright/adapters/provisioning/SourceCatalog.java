@@ -1,5 +1,7 @@
 package io.pipewright.adapters.provisioning;
 
+import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The catalog lookups the source's resource classes share to find what carries Pipewright's tag. */
 final class SourceCatalog {
@@ -40,6 +43,28 @@ final class SourceCatalog {
             }
         }
         return names;
+    }
+
+    /** Reads one row of a catalog query into what a resource observes. */
+    interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * The row {@code sql} finds for {@code name} on the source's primary, in its admin database, or empty; a failure
+     * says what was being read.
+     */
+    static <T> Optional<T> findOnPrimary(SourceAdmin admin, PostgresEndpoint source, String sql, String name,
+                                         RowReader<T> reader, String what) {
+        try (Connection connection = admin.connect(source, admin.primary(source), source.adminDatabase());
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, name);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(reader.read(rows)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading " + what + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** A node as the orphan ledger names where a resource lives. */

@@ -34,6 +34,11 @@ public interface PipelineResource<S> {
     /** Everything of this kind on the service that carries Pipewright's tag, whichever pipeline it belongs to. */
     List<TaggedResource> discoverTagged(ServiceRecord service);
 
-    /** Removes one thing {@link #discoverTagged} found, whether or not its pipeline exists; gone is done. */
-    void removeTagged(ServiceRecord service, TaggedResource resource);
+    /**
+     * Removes one thing {@link #discoverTagged} found, whether or not its pipeline exists; gone is done. A resource
+     * that carries no tag finds nothing, so it is never asked to remove anything.
+     */
+    default void removeTagged(ServiceRecord service, TaggedResource resource) {
+        throw new IllegalArgumentException(kind() + " is never found as an orphan: nothing of it carries a tag");
+    }
 }
