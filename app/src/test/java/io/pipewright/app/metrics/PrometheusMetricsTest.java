@@ -170,7 +170,9 @@ class PrometheusMetricsTest {
         String name = "metrics-" + suffix;
         String id = api.call("POST", PIPELINES, Map.of("name", name, "pipeline_type", "cdc_pg_to_kafka",
                 "source_service_id", source, "sink_service_id", sink,
-                "config", Map.of("tables", List.of("orders"), "topic_prefix", "m" + suffix)), 202).get("id").asText();
+                "config", Map.of("tables", List.of("orders"), "topic_prefix", "m" + suffix,
+                        // The task is made to fail by dropping its publication by hand: only reported, not repaired.
+                        "drift_policy", "report")), 202).get("id").asText();
         api.awaitStatus(id, "Running", Duration.ofMinutes(4));
         Map<String, String> pipeline = labels(id, name);
 

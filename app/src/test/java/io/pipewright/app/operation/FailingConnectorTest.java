@@ -50,7 +50,9 @@ class FailingConnectorTest {
         api.awaitServiceRunning(sink);
         String id = api.call("POST", PipewrightClient.PIPELINES, Map.of("name", "failing-" + suffix,
                 "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
-                "config", Map.of("tables", List.of("orders"), "topic_prefix", "x" + suffix)), 202).get("id").asText();
+                "config", Map.of("tables", List.of("orders"), "topic_prefix", "x" + suffix,
+                        // The task is made to fail by dropping its publication by hand: only reported, not repaired.
+                        "drift_policy", "report")), 202).get("id").asText();
         api.awaitStatus(id, "Running", Duration.ofMinutes(4));
         String password = Files.readString(stack.connect().secretsPath().resolve("pipewright_"
                 + id.replace("-", "")));
