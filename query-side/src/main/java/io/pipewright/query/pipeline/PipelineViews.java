@@ -34,7 +34,8 @@ public class PipelineViews {
     /** What a pipeline's view shows, and no more is read: the status' columns and the last sequence stay behind. */
     private static final String VIEW_COLUMNS = "id, organization_id, name, pipeline_type, source_service_id, "
             + "sink_service_id, status, provision_step, database_name, tables, topic_prefix, snapshot_mode, "
-            + "replica_identity_full, decimal_handling_mode, drift_policy, error_message, created_at, updated_at";
+            + "replica_identity_full, decimal_handling_mode, drift_policy, heartbeat_interval_ms, error_message, "
+            + "created_at, updated_at";
 
     /**
      * The status of one pipeline: its view row, its health row, its uncaptured tables and its open drifts, each found
@@ -135,7 +136,8 @@ public class PipelineViews {
         PipelineConfigView config = new PipelineConfigView(row.get("database_name", String.class),
                 List.of(row.get("tables", String[].class)), row.get("topic_prefix", String.class),
                 row.get("snapshot_mode", String.class), row.get("replica_identity_full", Boolean.class),
-                row.get("decimal_handling_mode", String.class), row.get("drift_policy", String.class));
+                row.get("decimal_handling_mode", String.class), row.get("drift_policy", String.class),
+                row.get("heartbeat_interval_ms", Integer.class));
         return new PipelineView(row.get("id", UUID.class), row.get("organization_id", UUID.class),
                 row.get("name", String.class), row.get("pipeline_type", String.class),
                 row.get("source_service_id", UUID.class), row.get("sink_service_id", UUID.class),
