@@ -39,7 +39,7 @@ class JdbcDriftTargets implements DriftTargets {
         List<Row> rows = jdbc.query("""
                         SELECT v.id, v.organization_id, v.name, v.status, v.source_service_id, v.sink_service_id,
                                v.database_name, v.tables, v.topic_prefix, v.snapshot_mode, v.replica_identity_full,
-                               v.decimal_handling_mode, v.drift_policy,
+                               v.decimal_handling_mode, v.drift_policy, v.heartbeat_interval_ms,
                                ARRAY(SELECT d.resource FROM pipeline_drift d WHERE d.pipeline_id = v.id) AS open_drifts
                         FROM pipeline_view v
                         WHERE v.id = ANY(?) AND v.status IN ('Running', 'Paused')""",
@@ -54,7 +54,8 @@ class JdbcDriftTargets implements DriftTargets {
                                 row.getBoolean("replica_identity_full"),
                                 DecimalHandlingMode.fromDebeziumValue(row.getString("decimal_handling_mode"))
                                         .orElseThrow(),
-                                DriftPolicy.fromWireValue(row.getString("drift_policy")).orElseThrow()),
+                                DriftPolicy.fromWireValue(row.getString("drift_policy")).orElseThrow(),
+                                row.getInt("heartbeat_interval_ms")),
                         Set.of((String[]) row.getArray("open_drifts").getArray())));
         List<DriftTarget> targets = new ArrayList<>();
         for (Row row : rows) {

@@ -37,7 +37,8 @@ import org.springframework.stereotype.Component;
  * connector, where it was re-pointed), and the durable schedule the health rounds claim from. A replay rebuilds it.
  * A pipeline is checked from when it runs until its deletion is requested, Failed included as long as it may own a
  * replication slot (its slot keeps retaining WAL, so its lag and retained WAL are still measured); once deletion was
- * requested, no later event turns the checks back on.
+ * requested, no later event turns the checks back on. What the rounds know of each slot is kept beside, by
+ * {@link SlotRecords}.
  */
 @Component
 @ProcessingGroup(JdbcMonitoredPipelines.PROCESSING_GROUP)
@@ -46,7 +47,7 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
     static final String PROCESSING_GROUP = "pipeline-health";
     private static final String COLUMNS = "h.pipeline_id, h.organization_id, h.source_service_id, h.sink_service_id, "
             + "h.recorded_state, h.recorded_tasks, h.recorded_error, h.pause_requested, h.connected_host, "
-            + "h.connected_port";
+            + "h.connected_port, h.slot_expected, h.slot_host, h.slot_port, h.slot_confirmed_lsn, h.data_gap_open";
 
     private final JdbcTemplate jdbc;
 
@@ -76,22 +77,39 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
         return jdbc.queryForList("SELECT DISTINCT source_service_id FROM pipeline_health WHERE monitored", UUID.class);
     }
 
+    /**
+     * A slot seen makes the pipeline one that should have it, and where it was seen the reference for the next round,
+     * unless a re-snapshot was asked for after the round started (the slot it saw is being replaced).
+     */
     @Override
-    public void recordChecks(Map<UUID, Measurement> measurements, Instant checkedAt) {
+    public void recordChecks(Map<UUID, Measurement> measurements, Instant observedFrom, Instant checkedAt) {
         Timestamp at = Timestamp.from(checkedAt);
+        Timestamp from = Timestamp.from(observedFrom);
         jdbc.batchUpdate("""
                         UPDATE pipeline_health SET source_lag_bytes = ?, retained_wal_bytes = ?,
                             last_health_check_at = ?,
-                            connected_host = coalesce(?, connected_host), connected_port = coalesce(?, connected_port)
+                            connected_host = coalesce(?, connected_host), connected_port = coalesce(?, connected_port),
+                            safe_wal_bytes = ?, max_slot_wal_keep_bytes = ?
                         WHERE pipeline_id = ?""",
                 measurements.entrySet().stream().map(entry -> {
                     Measurement measurement = entry.getValue();
                     SourceNode connectedTo = measurement.connectedTo();
                     return new Object[] {measurement.sourceLagBytes(), measurement.retainedWalBytes(), at,
                             connectedTo == null ? null : connectedTo.host(),
-                            connectedTo == null ? null : connectedTo.port(), entry.getKey()};
+                            connectedTo == null ? null : connectedTo.port(), measurement.safeWalBytes(),
+                            measurement.maxSlotWalKeepBytes(), entry.getKey()};
                 }).toList(),
-                new int[] {Types.BIGINT, Types.BIGINT, Types.TIMESTAMP, Types.VARCHAR, Types.INTEGER, Types.OTHER});
+                new int[] {Types.BIGINT, Types.BIGINT, Types.TIMESTAMP, Types.VARCHAR, Types.INTEGER, Types.BIGINT,
+                        Types.BIGINT, Types.OTHER});
+        jdbc.batchUpdate("""
+                        UPDATE pipeline_health SET slot_expected = true, slot_host = ?, slot_port = ?,
+                            slot_confirmed_lsn = coalesce(?, slot_confirmed_lsn)
+                        WHERE pipeline_id = ? AND (resnapshot_requested_at IS NULL OR resnapshot_requested_at < ?)""",
+                measurements.entrySet().stream().filter(entry -> entry.getValue().slotSeenOn() != null)
+                        .map(entry -> new Object[] {entry.getValue().slotSeenOn().host(),
+                                entry.getValue().slotSeenOn().port(), entry.getValue().slotConfirmedLsn(),
+                                entry.getKey(), from}).toList(),
+                new int[] {Types.VARCHAR, Types.INTEGER, Types.VARCHAR, Types.OTHER, Types.TIMESTAMP});
     }
 
     @EventHandler
@@ -196,10 +214,15 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
     private MonitoredPipeline toPipeline(ResultSet row, int number) throws SQLException {
         String host = row.getString("connected_host");
         SourceNode connectedTo = host == null ? null : new SourceNode(host, row.getInt("connected_port"));
+        String slotHost = row.getString("slot_host");
+        SourceNode slotSeenOn = slotHost == null ? null : new SourceNode(slotHost, row.getInt("slot_port"));
         return new MonitoredPipeline(row.getObject("pipeline_id", UUID.class),
-                row.getObject("organization_id", UUID.class), row.getObject("source_service_id", UUID.class), row.getObject("sink_service_id", UUID.class),
+                row.getObject("organization_id", UUID.class), row.getObject("source_service_id", UUID.class),
+                row.getObject("sink_service_id", UUID.class),
                 row.getString("recorded_state"), decode(row.getString("recorded_tasks")),
-                row.getString("recorded_error"), row.getBoolean("pause_requested"), connectedTo);
+                row.getString("recorded_error"), row.getBoolean("pause_requested"), connectedTo,
+                row.getBoolean("slot_expected"), slotSeenOn, row.getString("slot_confirmed_lsn"),
+                row.getBoolean("data_gap_open"));
     }
 
     /** {@code 0:RUNNING,1:FAILED}; Connect's states and task ids hold neither separator. */

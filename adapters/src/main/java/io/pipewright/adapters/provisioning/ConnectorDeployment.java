@@ -204,6 +204,13 @@ class ConnectorDeployment implements PipelineResource<Map<String, String>> {
         config.put("slot.failover", "true");
         config.put("snapshot.mode", pipeline.config().snapshotMode().debeziumValue());
         config.put("decimal.handling.mode", pipeline.config().decimalHandlingMode().debeziumValue());
+        // A heartbeat that writes a non-transactional logical message on the source (no table, no grant beyond
+        // LOGIN): it reaches the connector through its slot, which then confirms a position past the rest of the
+        // database's writes, so an idle capture does not make the source retain WAL.
+        config.put("heartbeat.interval.ms", String.valueOf(pipeline.config().heartbeatIntervalMs()));
+        config.put("heartbeat.action.query", "SELECT pg_logical_emit_message(false, '"
+                + ResourceNames.HEARTBEAT_MESSAGE_PREFIX + "', now()::text)");
+        config.put("message.prefix.exclude.list", ResourceNames.HEARTBEAT_MESSAGE_PREFIX);
         // The reference's envelope is plain JSON (before, after, source, op), without Connect's schema wrapper.
         config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("key.converter.schemas.enable", "false");

@@ -20,6 +20,7 @@ import io.pipewright.kernel.service.KafkaEndpoint;
 import io.pipewright.kernel.service.ServiceStatus;
 import io.pipewright.sagas.health.HealthCheckRound;
 import io.pipewright.sagas.health.MonitoredPipeline;
+import io.pipewright.sagas.health.SlotObserver;
 import io.pipewright.sagas.health.MonitoredPipelines;
 import io.pipewright.sagas.provisioning.ServiceRecord;
 import java.io.IOException;
@@ -84,7 +85,8 @@ class OversizedListingTest {
         bus.subscribe(RecordConnectorHealth.class.getName(), message -> commands.add(message.getPayload()));
         HealthCheckRound round = new HealthCheckRound(fleet, id -> Optional.ofNullable(sinks.get(id)),
                 new ConnectWorkerObserver(connect, new ConnectorCredentials(new InMemoryVault())),
-                (source, slots) -> Map.of(), pipelineIds -> { },
+                (source, slots) -> new SlotObserver.SourceSlots(new SourceNode("10.0.0.5", 5432), null, Map.of()),
+                pipelineIds -> { },
                 new DriftWatch(pipelineIds -> List.of(), specs -> Map.of(), (spec, config) -> Optional.empty(), null),
                 DefaultCommandGateway.builder().commandBus(bus).build(),
                 Clock.systemUTC(), Duration.ofSeconds(60), 500, 4, Duration.ofSeconds(60));
@@ -111,7 +113,7 @@ class OversizedListingTest {
 
     private static MonitoredPipeline pipeline() {
         return new MonitoredPipeline(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
-                "RUNNING", List.of(new TaskState(0, "RUNNING")), null, false, null);
+                "RUNNING", List.of(new TaskState(0, "RUNNING")), null, false, null, false, null, null, false);
     }
 
     private static ServiceRecord sink(String connectUrl) {
@@ -210,7 +212,8 @@ class OversizedListingTest {
         }
 
         @Override
-        public synchronized void recordChecks(Map<UUID, Measurement> measurements, Instant checkedAt) {
+        public synchronized void recordChecks(Map<UUID, Measurement> measurements, Instant observedFrom,
+                                 Instant checkedAt) {
             measured.putAll(measurements);
         }
     }

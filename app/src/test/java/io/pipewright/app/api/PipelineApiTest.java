@@ -120,6 +120,26 @@ class PipelineApiTest {
     }
 
     @Test
+    void theHeartbeatIntervalIsBoundedDefaultsToTenSecondsAndTheViewShowsIt() {
+        long eventsBefore = eventCount();
+        for (int outOfBounds : List.of(999, 600_001, 0)) {
+            assertRefused(with("config", Map.of("tables", List.of("orders"), "heartbeat_interval_ms", outOfBounds)),
+                    "config.heartbeat_interval_ms", "must be between 1000 and 600000 milliseconds");
+        }
+        assertThat(eventCount()).isEqualTo(eventsBefore);
+
+        String byDefault = (String) post(web, PIPELINES, with("config", Map.of("tables", List.of("orders"))))
+                .expectStatus().isAccepted().expectBody(Map.class).returnResult().getResponseBody().get("id");
+        get(web, PIPELINES + "/" + byDefault).expectStatus().isOk()
+                .expectBody().jsonPath("$.config.heartbeat_interval_ms").isEqualTo(10_000);
+        String everySecond = (String) post(web, PIPELINES, with("config", Map.of("tables", List.of("orders"),
+                "heartbeat_interval_ms", 1000))).expectStatus().isAccepted()
+                .expectBody(Map.class).returnResult().getResponseBody().get("id");
+        get(web, PIPELINES + "/" + everySecond).expectStatus().isOk()
+                .expectBody().jsonPath("$.config.heartbeat_interval_ms").isEqualTo(1000);
+    }
+
+    @Test
     void thePipelineIsReadableAsSoonAsThe202Returns() {
         String id = create(uniqueName());
         get(web, PIPELINES + "/" + id).expectStatus().isOk()

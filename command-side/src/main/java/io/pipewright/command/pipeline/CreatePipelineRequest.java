@@ -54,10 +54,17 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
      * mean it silently. {@code decimalHandlingMode}: Debezium's {@code decimal.handling.mode}, by default
      * {@code double} as in the reference's envelope ({@code "total": 99.95}). {@code driftPolicy}: {@code repair}
      * (the default) converges resources altered past Pipewright back, {@code report} only records and warns.
+     * {@code heartbeatIntervalMs}: how often the connector sends a heartbeat and writes a logical message on the
+     * source (default 10 s), so the slot's confirmed position advances while the captured tables are idle.
      */
     record Config(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
-                  Boolean replicaIdentityFull, Boolean allTables, String decimalHandlingMode, String driftPolicy) {
+                  Boolean replicaIdentityFull, Boolean allTables, String decimalHandlingMode, String driftPolicy,
+                  Integer heartbeatIntervalMs) {
     }
+
+    /** A heartbeat at most every second (each writes a WAL record on the source) and at least every 10 minutes. */
+    static final int MIN_HEARTBEAT_INTERVAL_MS = 1_000;
+    static final int MAX_HEARTBEAT_INTERVAL_MS = 600_000;
 
     /** {@code maxTables}: the most tables one pipeline may list ({@code pipewright.pipelines.max-tables}). */
     CreatePipeline toCommand(UUID organizationId, UUID pipelineId, int maxTables) {
@@ -77,7 +84,7 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
             violations.check("sink_service_id", !UUID.fromString(sourceServiceId).equals(UUID.fromString(sinkServiceId)),
                     "must differ from source_service_id");
         }
-        Config given = config == null ? new Config(null, null, null, null, null, null, null, null) : config;
+        Config given = config == null ? new Config(null, null, null, null, null, null, null, null, null) : config;
         String databaseName = given.databaseName() == null ? DEFAULT_DATABASE : given.databaseName();
         violations.matches("config.database_name", databaseName, IDENTIFIER, IDENTIFIER_RULE);
         List<String> tables = normalizedTables(given.tables(), violations);
@@ -100,11 +107,18 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
         DriftPolicy driftPolicy = DriftPolicy.fromWireValue(driftValue).orElse(null);
         violations.check("config.drift_policy", driftPolicy != null,
                 "must be one of " + String.join(", ", DriftPolicy.wireValues()));
+        Integer heartbeatIntervalMs = given.heartbeatIntervalMs() == null
+                ? PipelineConfig.DEFAULT_HEARTBEAT_INTERVAL_MS : given.heartbeatIntervalMs();
+        violations.check("config.heartbeat_interval_ms", heartbeatIntervalMs >= MIN_HEARTBEAT_INTERVAL_MS
+                        && heartbeatIntervalMs <= MAX_HEARTBEAT_INTERVAL_MS,
+                "must be between " + MIN_HEARTBEAT_INTERVAL_MS + " and " + MAX_HEARTBEAT_INTERVAL_MS
+                        + " milliseconds");
         checkTableChoice(given, maxTables, violations);
         violations.throwIfAny();
         return new CreatePipeline(pipelineId, organizationId, name, pipelineType, UUID.fromString(sourceServiceId),
                 UUID.fromString(sinkServiceId), new PipelineConfig(databaseName, tables, topicPrefix, snapshotMode,
-                        Boolean.TRUE.equals(given.replicaIdentityFull()), decimalHandlingMode, driftPolicy),
+                        Boolean.TRUE.equals(given.replicaIdentityFull()), decimalHandlingMode, driftPolicy,
+                        heartbeatIntervalMs),
                 Boolean.TRUE.equals(paused));
     }
 

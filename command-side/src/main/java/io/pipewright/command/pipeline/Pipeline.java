@@ -13,6 +13,7 @@ import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.ConnectorRestarted;
 import io.pipewright.kernel.pipeline.ClearDrift;
+import io.pipewright.kernel.pipeline.DataGapDetected;
 import io.pipewright.kernel.pipeline.DetectFailover;
 import io.pipewright.kernel.pipeline.DriftCleared;
 import io.pipewright.kernel.pipeline.DriftDetected;
@@ -23,6 +24,7 @@ import io.pipewright.kernel.pipeline.FailoverDetected;
 import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
+import io.pipewright.kernel.pipeline.RecordDataGap;
 import io.pipewright.kernel.pipeline.RestartConnector;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
@@ -61,6 +63,7 @@ import java.util.UUID;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateMember;
 import org.axonframework.spring.stereotype.Aggregate;
 
 /**
@@ -71,7 +74,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * connector's or a task's state changes, and only when they are newer than the last one recorded: a report that was
  * observed before it (a slow health round) is ignored. Pause and resume answer whether they changed anything.
  * A resource found drifted from its desired state is recorded once while the drift stays the same, however many
- * rounds see it, and closed when it is repaired or found as desired again.
+ * rounds see it, and closed when it is repaired or found as desired again. A data gap (the slot lost) is recorded
+ * once and stays open until a restart with a re-snapshot is requested.
  */
 @Aggregate
 public class Pipeline {
@@ -99,6 +103,8 @@ public class Pipeline {
     private Instant lastObservedAt;
     /** Drifts detected and neither repaired nor cleared since, by resource. */
     private final Map<String, DriftDetected> openDrifts = new HashMap<>();
+    @AggregateMember
+    private final OpenDataGap dataGap = new OpenDataGap();
 
     protected Pipeline() {
     }
@@ -255,6 +261,19 @@ public class Pipeline {
         if (openDrifts.containsKey(command.resource())) {
             apply(new DriftCleared(pipelineId, command.resource(), command.clearedAt()));
         }
+    }
+
+    /**
+     * Recorded for a pipeline whose slot is watched (Running, Paused, or Failed once it may own one), once: a repeat
+     * while the gap is open, or an observation made before the last re-snapshot was asked for, changes nothing.
+     */
+    @CommandHandler
+    public void handle(RecordDataGap command) {
+        boolean watched = isProvisioned() || status == PipelineStatus.FAILED;
+        if (!watched || dataGap.isOpen() || dataGap.healedSince(command.observedAt())) {
+            return;
+        }
+        apply(new DataGapDetected(pipelineId, command.fromLsn(), command.reason(), command.observedAt()));
     }
 
     @CommandHandler

@@ -81,6 +81,7 @@ class PipelineProjection {
         columns.put("replica_identity_full", config.replicaIdentityFull());
         columns.put("decimal_handling_mode", config.decimalHandlingMode().debeziumValue());
         columns.put("drift_policy", config.driftPolicy().wireValue());
+        columns.put("heartbeat_interval_ms", config.heartbeatIntervalMs());
         columns.put("created_at", event.createdAt());
         columns.put("updated_at", event.createdAt());
         rows.insert(event.pipelineId(), sequence, columns);

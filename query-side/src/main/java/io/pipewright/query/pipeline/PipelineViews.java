@@ -34,11 +34,12 @@ public class PipelineViews {
     /** What a pipeline's view shows, and no more is read: the status' columns and the last sequence stay behind. */
     private static final String VIEW_COLUMNS = "id, organization_id, name, pipeline_type, source_service_id, "
             + "sink_service_id, status, provision_step, database_name, tables, topic_prefix, snapshot_mode, "
-            + "replica_identity_full, decimal_handling_mode, drift_policy, error_message, created_at, updated_at";
+            + "replica_identity_full, decimal_handling_mode, drift_policy, heartbeat_interval_ms, error_message, "
+            + "created_at, updated_at";
 
     /**
-     * The status of one pipeline: its view row, its health row, its uncaptured tables and its open drifts, each found
-     * by primary key,
+     * The status of one pipeline: its view row, its health row, its open data gap, its uncaptured tables and its open
+     * drifts, each found by primary key,
      * so its cost does not grow with the organization's size. Public so a test can show the plan of this very text.
      * <p>
      * A lookup by id names nothing but the id: its organization and liveness are checked on the row it found. With
@@ -47,11 +48,13 @@ public class PipelineViews {
      * lookup then reads every pipeline of the organization.
      */
     public static final String STATUS_QUERY = "SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, "
-            + "h.last_health_check_at, (SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
+            + "h.safe_wal_bytes, h.max_slot_wal_keep_bytes, h.last_health_check_at, g.from_lsn AS gap_from_lsn, "
+            + "g.reason AS gap_reason, g.detected_at AS gap_detected_at, (SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
             + "WHERE u.pipeline_id = v.id) AS uncaptured_tables, (SELECT array_agg(d.resource || ': expected ' "
             + "|| d.expected || ', found ' || d.actual ORDER BY d.resource) FROM pipeline_drift d "
             + "WHERE d.pipeline_id = v.id) AS drifts "
-            + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id WHERE v.id = :id";
+            + "FROM pipeline_view v LEFT JOIN pipeline_health h ON h.pipeline_id = v.id "
+            + "LEFT JOIN pipeline_data_gap g ON g.pipeline_id = v.id WHERE v.id = :id";
     /** One pipeline's view row by id alone, like {@link #STATUS_QUERY}. */
     public static final String FIND_QUERY = "SELECT " + VIEW_COLUMNS + " FROM pipeline_view WHERE id = :id";
 
@@ -135,7 +138,8 @@ public class PipelineViews {
         PipelineConfigView config = new PipelineConfigView(row.get("database_name", String.class),
                 List.of(row.get("tables", String[].class)), row.get("topic_prefix", String.class),
                 row.get("snapshot_mode", String.class), row.get("replica_identity_full", Boolean.class),
-                row.get("decimal_handling_mode", String.class), row.get("drift_policy", String.class));
+                row.get("decimal_handling_mode", String.class), row.get("drift_policy", String.class),
+                row.get("heartbeat_interval_ms", Integer.class));
         return new PipelineView(row.get("id", UUID.class), row.get("organization_id", UUID.class),
                 row.get("name", String.class), row.get("pipeline_type", String.class),
                 row.get("source_service_id", UUID.class), row.get("sink_service_id", UUID.class),
@@ -149,11 +153,16 @@ public class PipelineViews {
         Long retainedWal = row.get("retained_wal_bytes", Long.class);
         String[] uncaptured = row.get("uncaptured_tables", String[].class);
         String[] drifts = row.get("drifts", String[].class);
+        String gapReason = row.get("gap_reason", String.class);
+        StatusWarnings.DataGap gap = gapReason == null ? null : new StatusWarnings.DataGap(
+                row.get("gap_from_lsn", String.class), gapReason, row.get("gap_detected_at", Instant.class));
         return new PipelineStatusView(row.get("id", UUID.class), status,
                 row.get("connector_name", String.class), row.get("connector_state", String.class),
                 json.read(row.get("task_states", Json.class), TASK_STATES), row.get("source_lag_bytes", Long.class),
                 row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
-                row.get("error_message", String.class), retainedWal, warnings.about(status, retainedWal,
+                row.get("error_message", String.class), retainedWal, warnings.about(status,
+                        new StatusWarnings.SlotWal(retainedWal, row.get("safe_wal_bytes", Long.class),
+                                row.get("max_slot_wal_keep_bytes", Long.class)), gap,
                         uncaptured == null ? List.of() : List.of(uncaptured),
                         drifts == null ? List.of() : List.of(drifts)));
     }

@@ -2,13 +2,12 @@ package io.pipewright.sagas.health;
 
 import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
-import io.pipewright.kernel.pipeline.TaskState;
+import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.sagas.drift.Drift;
 import io.pipewright.sagas.drift.DriftTarget;
 import io.pipewright.sagas.drift.DriftWatch;
 import io.pipewright.sagas.provisioning.ServiceDirectory;
-import io.pipewright.sagas.provisioning.ServiceRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +38,8 @@ import org.springframework.stereotype.Component;
  * publication refreshed with the tables created since. Each source is also asked, in the same round, whether its
  * Running and Paused pipelines' resources are as desired, and each connector's config in the worker's listing is
  * compared with Pipewright's ({@link DriftWatch}); what differs is recorded and, unless the pipeline only reports
- * drift, repaired, side by side and bounded like the other calls.
+ * drift, repaired, side by side and bounded like the other calls. The same slot query tells whether a slot was lost
+ * (invalidated, dropped, or created anew after a failover, see {@link SlotLoss}): that is recorded as a data gap, once.
  */
 @Component
 public class HealthCheckRound implements DisposableBean {
@@ -117,7 +117,7 @@ public class HealthCheckRound implements DisposableBean {
             workerListings.computeIfAbsent(pipeline.sinkServiceId(),
                     sinkServiceId -> calls.start(() -> observeWorker(sinkServiceId)));
         }
-        Map<UUID, BoundedCalls.Call<Map<String, SlotObserver.SlotUsage>>> slotCalls = new HashMap<>();
+        Map<UUID, BoundedCalls.Call<Optional<SlotObserver.SourceSlots>>> slotCalls = new HashMap<>();
         due.stream().collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).forEach((sourceId, ofSource) ->
                 slotCalls.put(sourceId, calls.start(() -> measureSlots(sourceId, ofSource))));
         List<DriftTarget> driftTargets = driftTargets(due);
@@ -130,25 +130,38 @@ public class HealthCheckRound implements DisposableBean {
                     workerListings.get(sinkServiceId), Optional::empty,
                     "Health check: the Kafka Connect worker of service " + sinkServiceId));
         }
-        Map<UUID, Map<String, SlotObserver.SlotUsage>> usageBySource = new HashMap<>();
-        slotCalls.forEach((sourceId, call) -> usageBySource.put(sourceId,
-                calls.await(call, Map::of, "Health check: source service " + sourceId)));
+        Map<UUID, Optional<SlotObserver.SourceSlots>> slotsBySource = new HashMap<>();
+        slotCalls.forEach((sourceId, call) -> slotsBySource.put(sourceId,
+                calls.await(call, Optional::empty, "Health check: source service " + sourceId)));
         Map<UUID, MonitoredPipelines.Measurement> measurements = new HashMap<>();
         List<Runnable> changes = new ArrayList<>();
         for (MonitoredPipeline pipeline : due) {
             Optional<WorkerObserver.ConnectorSnapshot> snapshot = listings.get(pipeline.sinkServiceId())
                     .map(all -> all.getOrDefault(pipeline.connectorName(), missing(pipeline)));
-            SlotObserver.SlotUsage usage = usageBySource.get(pipeline.sourceServiceId()).get(pipeline.slotName());
-            measurements.put(pipeline.pipelineId(), new MonitoredPipelines.Measurement(
-                    usage == null ? null : usage.lagBytes(), usage == null ? null : usage.retainedBytes(),
+            Optional<SlotObserver.SourceSlots> ofSource = slotsBySource.get(pipeline.sourceServiceId());
+            measurements.put(pipeline.pipelineId(), measurement(pipeline, ofSource,
                     snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)));
             snapshot.filter(seen -> differs(pipeline, seen))
                     .ifPresent(seen -> changes.add(() -> record(pipeline, seen, roundStart)));
+            SlotLoss.of(pipeline, ofSource, roundStart)
+                    .ifPresent(gap -> changes.add(() -> send(pipeline, gap, "the data gap")));
         }
-        monitored.recordChecks(measurements, clock.instant());
+        monitored.recordChecks(measurements, roundStart, clock.instant());
         changes.forEach(Runnable::run);
         publications.refresh(due.stream().map(MonitoredPipeline::pipelineId).toList());
         settleDrift(driftTargets, driftCalls, listings, roundStart);
+    }
+
+    private static MonitoredPipelines.Measurement measurement(MonitoredPipeline pipeline,
+                                                              Optional<SlotObserver.SourceSlots> ofSource,
+                                                              SourceNode connectedTo) {
+        SlotObserver.SlotUsage usage = ofSource.map(found -> found.slots().get(pipeline.slotName())).orElse(null);
+        Long maxSlotWalKeepBytes = ofSource.map(SlotObserver.SourceSlots::maxSlotWalKeepBytes).orElse(null);
+        if (usage == null) {
+            return new MonitoredPipelines.Measurement(null, null, connectedTo, null, null, null, maxSlotWalKeepBytes);
+        }
+        return new MonitoredPipelines.Measurement(usage.lagBytes(), usage.retainedBytes(), connectedTo,
+                ofSource.get().primary(), usage.confirmedFlushLsn(), usage.safeWalBytes(), maxSlotWalKeepBytes);
     }
 
     private List<DriftTarget> driftTargets(List<MonitoredPipeline> due) {
@@ -217,17 +230,21 @@ public class HealthCheckRound implements DisposableBean {
     }
 
     private void record(MonitoredPipeline pipeline, WorkerObserver.ConnectorSnapshot seen, Instant observedAt) {
-        List<TaskState> tasks = seen.tasks();
+        send(pipeline, new RecordConnectorHealth(pipeline.pipelineId(), seen.state(), seen.tasks(),
+                seen.errorMessage(), observedAt), "the health");
+    }
+
+    /** {@code what}: what the command records, for the log line when it cannot be sent. */
+    private void send(MonitoredPipeline pipeline, Object command, String what) {
         try {
-            commands.send(GenericCommandMessage.asCommandMessage(new RecordConnectorHealth(pipeline.pipelineId(),
-                    seen.state(), tasks, seen.errorMessage(), observedAt))
+            commands.send(GenericCommandMessage.asCommandMessage(command)
                     .andMetaData(pipeline.commandMetaData(HEALTH_CHECK)));
         } catch (RuntimeException e) {
             try (MDC.MDCCloseable named = MDC.putCloseable(MessageMetadata.PIPELINE_ID,
                     pipeline.pipelineId().toString());
                  MDC.MDCCloseable organization = MDC.putCloseable(MessageMetadata.ORGANIZATION_ID,
                          String.valueOf(pipeline.organizationId()))) {
-                LOG.warn("Could not record the health of pipeline {}: {}", pipeline.pipelineId(), e.toString());
+                LOG.warn("Could not record {} of pipeline {}: {}", what, pipeline.pipelineId(), e.toString());
             }
         }
     }
@@ -246,16 +263,14 @@ public class HealthCheckRound implements DisposableBean {
         }
     }
 
-    private Map<String, SlotObserver.SlotUsage> measureSlots(UUID sourceServiceId, List<MonitoredPipeline> pipelines) {
+    /** Empty when the source did not answer (or is no longer registered): nothing is known of its slots. */
+    private Optional<SlotObserver.SourceSlots> measureSlots(UUID sourceServiceId, List<MonitoredPipeline> pipelines) {
         try {
-            Optional<ServiceRecord> source = services.find(sourceServiceId);
-            if (source.isEmpty()) {
-                return Map.of();
-            }
-            return slots.measure(source.get().postgres(), pipelines.stream().map(MonitoredPipeline::slotName).toList());
+            return services.find(sourceServiceId).map(source -> slots.measure(source.postgres(),
+                    pipelines.stream().map(MonitoredPipeline::slotName).toList()));
         } catch (RuntimeException e) {
             LOG.warn("Health check: source service {} did not answer: {}", sourceServiceId, e.getMessage());
-            return Map.of();
+            return Optional.empty();
         }
     }
 }

@@ -22,10 +22,19 @@ public interface MonitoredPipelines {
 
     List<UUID> monitoredSources();
 
-    /** Stores what one batch of checks measured, by pipeline, in one round trip. */
-    void recordChecks(Map<UUID, Measurement> measurements, Instant checkedAt);
+    /**
+     * Stores what one batch of checks measured, by pipeline, in one round trip. {@code observedFrom}: the round's
+     * start; where a slot was seen is not stored for a pipeline whose re-snapshot was asked for since.
+     */
+    void recordChecks(Map<UUID, Measurement> measurements, Instant observedFrom, Instant checkedAt);
 
-    /** What one check measured; null where it could not (the worker or the source did not answer). */
-    record Measurement(Long sourceLagBytes, Long retainedWalBytes, SourceNode connectedTo) {
+    /**
+     * What one check measured; null where it could not (the worker or the source did not answer, the slot is absent).
+     * {@code slotSeenOn}, {@code slotConfirmedLsn}: where the slot was found and what it confirmed;
+     * {@code safeWalBytes}: WAL left before the source invalidates the slot; {@code maxSlotWalKeepBytes}: the source's
+     * {@code max_slot_wal_keep_size} (null when unlimited).
+     */
+    record Measurement(Long sourceLagBytes, Long retainedWalBytes, SourceNode connectedTo, SourceNode slotSeenOn,
+                       String slotConfirmedLsn, Long safeWalBytes, Long maxSlotWalKeepBytes) {
     }
 }

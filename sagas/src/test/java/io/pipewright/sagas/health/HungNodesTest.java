@@ -150,10 +150,11 @@ class HungNodesTest {
         throw new IllegalStateException("released at the end of the test");
     }
 
-    private static Map<String, SlotObserver.SlotUsage> usage(Collection<String> slotNames) {
+    private static SlotObserver.SourceSlots usage(Collection<String> slotNames) {
         Map<String, SlotObserver.SlotUsage> usage = new HashMap<>();
-        slotNames.forEach(name -> usage.put(name, new SlotObserver.SlotUsage(7, 9)));
-        return usage;
+        slotNames.forEach(name -> usage.put(name, new SlotObserver.SlotUsage(7, 9, "0/7", "reserved", null, null,
+                false)));
+        return new SlotObserver.SourceSlots(new SourceNode("10.0.0.5", 5432), null, usage);
     }
 
     private UUID source(String host) {
@@ -189,7 +190,7 @@ class HungNodesTest {
 
         MonitoredPipeline add(UUID source, UUID sink, SourceNode connectedTo) {
             MonitoredPipeline pipeline = new MonitoredPipeline(UUID.randomUUID(), UUID.randomUUID(), source, sink, "RUNNING",
-                    List.of(new TaskState(0, "RUNNING")), null, false, connectedTo);
+                    List.of(new TaskState(0, "RUNNING")), null, false, connectedTo, false, null, null, false);
             pipelines.add(pipeline);
             due.add(pipeline);
             return pipeline;
@@ -213,7 +214,8 @@ class HungNodesTest {
         }
 
         @Override
-        public void recordChecks(Map<UUID, Measurement> measurements, Instant checkedAt) {
+        public void recordChecks(Map<UUID, Measurement> measurements, Instant observedFrom,
+                                 Instant checkedAt) {
             measured.putAll(measurements);
         }
     }

@@ -13,11 +13,16 @@ import java.util.List;
  * run with since, {@link DecimalHandlingMode#STRING}: its consumers read strings and keep doing so. A new pipeline
  * that does not ask gets the reference's {@link DecimalHandlingMode#DOUBLE} from the request.
  * {@code driftPolicy}: what a health round does with resources altered past Pipewright; a config recorded before it
- * existed reads back as {@link DriftPolicy#REPAIR}, the default.
+ * existed reads back as {@link DriftPolicy#REPAIR}, the default. {@code heartbeatIntervalMs}: how often the connector
+ * sends a heartbeat and writes a logical message on the source, so its slot's confirmed position advances while the
+ * captured tables are idle and the rest of the database writes; a config recorded before it existed reads back with
+ * {@link #DEFAULT_HEARTBEAT_INTERVAL_MS}.
  */
 public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
                              boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode,
-                             DriftPolicy driftPolicy) {
+                             DriftPolicy driftPolicy, Integer heartbeatIntervalMs) {
+
+    public static final int DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
 
     public PipelineConfig {
         tables = List.copyOf(tables);
@@ -27,12 +32,23 @@ public record PipelineConfig(String databaseName, List<String> tables, String to
         if (driftPolicy == null) {
             driftPolicy = DriftPolicy.REPAIR;
         }
+        if (heartbeatIntervalMs == null) {
+            heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+        }
+    }
+
+    /** A config with the default heartbeat interval. */
+    public PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
+                          boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode,
+                          DriftPolicy driftPolicy) {
+        this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, driftPolicy,
+                null);
     }
 
     /** A config with the default drift policy. */
     public PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
                           boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode) {
-        this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, null);
+        this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, null, null);
     }
 
     public boolean capturesAllTables() {

@@ -28,6 +28,8 @@ public final class ResourceNames {
     public static final String CA_CERTIFICATE_SUFFIX = ".ca.crt";
     /** The user the network check connects as: it exists nowhere, and no source resource is ever named so. */
     public static final String NETWORK_PROBE_USER = "pipewright_network_probe";
+    /** The prefix of the logical messages a connector's heartbeat writes on its source. */
+    public static final String HEARTBEAT_MESSAGE_PREFIX = "pipewright_heartbeat";
 
     private static final Pattern SOURCE_RESOURCE = Pattern.compile("pipewright_[0-9a-f]{32}");
     private static final Pattern CONNECTOR = Pattern.compile("mdb-pipeline-[0-9a-f]{8}");
