@@ -116,7 +116,9 @@ class PipelineViewsTest {
                 "topic_prefix", "shop",
                 "snapshot_mode", "initial",
                 "replica_identity_full", false,
-                "decimal_handling_mode", "double")));
+                "decimal_handling_mode", "double",
+                "drift_policy", "repair",
+                "heartbeat_interval_ms", 10000)));
         assertThat(pending.get("error_message").isNull()).isTrue();
         assertThat(pending.get("created_at").asText()).isEqualTo("2026-06-22T10:00:00Z");
         assertThat(pending.get("updated_at").asText()).isEqualTo("2026-06-22T10:00:00Z");
