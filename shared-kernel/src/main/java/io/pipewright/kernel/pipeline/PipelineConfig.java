@@ -1,5 +1,6 @@
 package io.pipewright.kernel.pipeline;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,10 +15,17 @@ import java.util.List;
  * that does not ask gets the reference's {@link DecimalHandlingMode#DOUBLE} from the request.
  * {@code driftPolicy}: what a health round does with resources altered past Pipewright; a config recorded before it
  * existed reads back as {@link DriftPolicy#REPAIR}, the default.
+ * {@code retryWindowMinutes}: how long a failing connector is retried (the pipeline Running and degraded meanwhile)
+ * before the pipeline is Failed; null (not asked for, or recorded before it existed) means the control plane's
+ * {@code pipewright.healing.retry-window}.
  */
 public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
                              boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode,
-                             DriftPolicy driftPolicy) {
+                             DriftPolicy driftPolicy, Integer retryWindowMinutes) {
+
+    /** The bounds of {@code config.retry_window_minutes}: a minute to a week. */
+    public static final int MIN_RETRY_WINDOW_MINUTES = 1;
+    public static final int MAX_RETRY_WINDOW_MINUTES = 7 * 24 * 60;
 
     public PipelineConfig {
         tables = List.copyOf(tables);
@@ -29,10 +37,23 @@ public record PipelineConfig(String databaseName, List<String> tables, String to
         }
     }
 
+    /** A config with the control plane's retry window. */
+    public PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
+                          boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode,
+                          DriftPolicy driftPolicy) {
+        this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, driftPolicy,
+                null);
+    }
+
     /** A config with the default drift policy. */
     public PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
                           boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode) {
         this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, null);
+    }
+
+    /** The pipeline's own retry window, else {@code controlPlaneDefault}. */
+    public Duration retryWindow(Duration controlPlaneDefault) {
+        return retryWindowMinutes == null ? controlPlaneDefault : Duration.ofMinutes(retryWindowMinutes);
     }
 
     public boolean capturesAllTables() {
