@@ -54,9 +54,12 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
      * mean it silently. {@code decimalHandlingMode}: Debezium's {@code decimal.handling.mode}, by default
      * {@code double} as in the reference's envelope ({@code "total": 99.95}). {@code driftPolicy}: {@code repair}
      * (the default) converges resources altered past Pipewright back, {@code report} only records and warns.
+     * {@code retryWindowMinutes}: how long a failing connector is retried before the pipeline is Failed; absent: the
+     * control plane's {@code pipewright.healing.retry-window}.
      */
     record Config(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
-                  Boolean replicaIdentityFull, Boolean allTables, String decimalHandlingMode, String driftPolicy) {
+                  Boolean replicaIdentityFull, Boolean allTables, String decimalHandlingMode, String driftPolicy,
+                  Integer retryWindowMinutes) {
     }
 
     /** {@code maxTables}: the most tables one pipeline may list ({@code pipewright.pipelines.max-tables}). */
@@ -77,7 +80,7 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
             violations.check("sink_service_id", !UUID.fromString(sourceServiceId).equals(UUID.fromString(sinkServiceId)),
                     "must differ from source_service_id");
         }
-        Config given = config == null ? new Config(null, null, null, null, null, null, null, null) : config;
+        Config given = config == null ? new Config(null, null, null, null, null, null, null, null, null) : config;
         String databaseName = given.databaseName() == null ? DEFAULT_DATABASE : given.databaseName();
         violations.matches("config.database_name", databaseName, IDENTIFIER, IDENTIFIER_RULE);
         List<String> tables = normalizedTables(given.tables(), violations);
@@ -100,11 +103,18 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
         DriftPolicy driftPolicy = DriftPolicy.fromWireValue(driftValue).orElse(null);
         violations.check("config.drift_policy", driftPolicy != null,
                 "must be one of " + String.join(", ", DriftPolicy.wireValues()));
+        Integer retryWindowMinutes = given.retryWindowMinutes();
+        violations.check("config.retry_window_minutes", retryWindowMinutes == null
+                || (retryWindowMinutes >= PipelineConfig.MIN_RETRY_WINDOW_MINUTES
+                && retryWindowMinutes <= PipelineConfig.MAX_RETRY_WINDOW_MINUTES),
+                "must be a whole number of minutes from " + PipelineConfig.MIN_RETRY_WINDOW_MINUTES + " to "
+                        + PipelineConfig.MAX_RETRY_WINDOW_MINUTES + " (a week)");
         checkTableChoice(given, maxTables, violations);
         violations.throwIfAny();
         return new CreatePipeline(pipelineId, organizationId, name, pipelineType, UUID.fromString(sourceServiceId),
                 UUID.fromString(sinkServiceId), new PipelineConfig(databaseName, tables, topicPrefix, snapshotMode,
-                        Boolean.TRUE.equals(given.replicaIdentityFull()), decimalHandlingMode, driftPolicy),
+                        Boolean.TRUE.equals(given.replicaIdentityFull()), decimalHandlingMode, driftPolicy,
+                        retryWindowMinutes),
                 Boolean.TRUE.equals(paused));
     }
 

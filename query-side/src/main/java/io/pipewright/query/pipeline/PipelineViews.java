@@ -3,6 +3,7 @@ package io.pipewright.query.pipeline;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.pipewright.kernel.pipeline.PipelineStatus;
 import io.pipewright.kernel.query.PipelineConfigView;
+import io.pipewright.kernel.query.PipelineHealth;
 import io.pipewright.kernel.query.PipelineStatusView;
 import io.pipewright.kernel.query.PipelineView;
 import io.pipewright.kernel.query.TaskStateView;
@@ -34,7 +35,8 @@ public class PipelineViews {
     /** What a pipeline's view shows, and no more is read: the status' columns and the last sequence stay behind. */
     private static final String VIEW_COLUMNS = "id, organization_id, name, pipeline_type, source_service_id, "
             + "sink_service_id, status, provision_step, database_name, tables, topic_prefix, snapshot_mode, "
-            + "replica_identity_full, decimal_handling_mode, drift_policy, error_message, created_at, updated_at";
+            + "replica_identity_full, decimal_handling_mode, drift_policy, retry_window_minutes, error_message, "
+            + "created_at, updated_at";
 
     /**
      * The status of one pipeline: its view row, its health row, its uncaptured tables and its open drifts, each found
@@ -135,7 +137,8 @@ public class PipelineViews {
         PipelineConfigView config = new PipelineConfigView(row.get("database_name", String.class),
                 List.of(row.get("tables", String[].class)), row.get("topic_prefix", String.class),
                 row.get("snapshot_mode", String.class), row.get("replica_identity_full", Boolean.class),
-                row.get("decimal_handling_mode", String.class), row.get("drift_policy", String.class));
+                row.get("decimal_handling_mode", String.class), row.get("drift_policy", String.class),
+                row.get("retry_window_minutes", Integer.class));
         return new PipelineView(row.get("id", UUID.class), row.get("organization_id", UUID.class),
                 row.get("name", String.class), row.get("pipeline_type", String.class),
                 row.get("source_service_id", UUID.class), row.get("sink_service_id", UUID.class),
@@ -153,7 +156,10 @@ public class PipelineViews {
                 row.get("connector_name", String.class), row.get("connector_state", String.class),
                 json.read(row.get("task_states", Json.class), TASK_STATES), row.get("source_lag_bytes", Long.class),
                 row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
-                row.get("error_message", String.class), retainedWal, warnings.about(status, retainedWal,
+                row.get("error_message", String.class),
+                PipelineHealth.of(status, row.get("error_message", String.class)),
+                row.get("restart_attempts", Integer.class), row.get("next_attempt_at", Instant.class), retainedWal,
+                warnings.about(status, retainedWal,
                         uncaptured == null ? List.of() : List.of(uncaptured),
                         drifts == null ? List.of() : List.of(drifts)));
     }
