@@ -23,8 +23,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A Debezium task that fails for good on the real stack (its publication dropped behind Pipewright's back, so decoding
- * the next change fails every time): the trace shows in the status while the task is restarted with backoff, and once
- * the restart budget is spent the pipeline is Failed with it.
+ * the next change fails every time): the trace shows in the status, degraded, while the task is restarted with
+ * backoff, and once the pipeline's retry window (one minute here) is over the pipeline is Failed with it, its
+ * connector stopped (not deleted) and its replication slot kept.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
@@ -40,7 +41,7 @@ class FailingConnectorTest {
     WebTestClient web;
 
     @Test
-    void aTaskThatKeepsFailingIsRestartedWithBackoffThenThePipelineFails() throws Exception {
+    void aTaskThatKeepsFailingIsRestartedForTheRetryWindowThenThePipelineFailsKeepingItsSlot() throws Exception {
         LocalStack stack = ControlPlaneDatabase.stack();
         PipewrightClient api = new PipewrightClient(web, stack);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -50,7 +51,8 @@ class FailingConnectorTest {
         api.awaitServiceRunning(sink);
         String id = api.call("POST", PipewrightClient.PIPELINES, Map.of("name", "failing-" + suffix,
                 "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
-                "config", Map.of("tables", List.of("orders"), "topic_prefix", "x" + suffix)), 202).get("id").asText();
+                "config", Map.of("tables", List.of("orders"), "topic_prefix", "x" + suffix,
+                        "retry_window_minutes", 1)), 202).get("id").asText();
         api.awaitStatus(id, "Running", Duration.ofMinutes(4));
         String password = Files.readString(stack.connect().secretsPath().resolve("pipewright_"
                 + id.replace("-", "")));
@@ -62,13 +64,19 @@ class FailingConnectorTest {
                 !api.get("/pipelines/" + id + "/status").get("error_message").isNull());
         JsonNode failing = api.get("/pipelines/" + id + "/status");
         assertThat(failing.get("status").asText()).isEqualTo("Running");
+        assertThat(failing.get("health").asText()).isEqualTo("degraded");
         assertThat(failing.get("task_states").toString()).contains("FAILED");
         assertThat(failing.get("error_message").asText()).containsIgnoringCase("publication").doesNotContain(password);
 
         JsonNode failed = api.awaitStatus(id, "Failed", Duration.ofMinutes(5));
         assertThat(failed.get("error_message").asText()).startsWith("connector task failed: ")
                 .doesNotContain(password);
-        assertThat(api.eventTypes(id)).filteredOn("ConnectorRestarted"::equals).hasSize(5);
+        assertThat(failed.get("health").asText()).isEqualTo("broken");
+        assertThat(api.eventTypes(id)).contains("ConnectorRestarted");
+        await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> "STOPPED".equals(
+                api.connect("/connectors/mdb-pipeline-" + id.substring(0, 8) + "/status").at("/connector/state")
+                        .asText()));
+        assertThat(SourceSlots.exists(stack.source(), "pipewright_" + id.replace("-", ""))).isTrue();
 
         api.call("DELETE", PipewrightClient.PIPELINES + "/" + id, null, 202);
         await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
