@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
+import io.pipewright.app.support.SourceSlots;
 import io.pipewright.localstack.LocalStack;
 import java.nio.file.Files;
 import java.time.Duration;
