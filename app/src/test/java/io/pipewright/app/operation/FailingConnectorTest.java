@@ -23,8 +23,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * A Debezium task that fails for good on the real stack (its publication dropped behind Pipewright's back, so decoding
- * the next change fails every time): the trace shows in the status, degraded, while the task is restarted with
+ * A Debezium task that fails for good on the real stack (its publication dropped behind Pipewright's back, and left
+ * dropped under the report drift policy, so decoding the next change fails every time): the trace shows in the status, degraded, while the task is restarted with
  * backoff, and once the pipeline's retry window (one minute here) is over the pipeline is Failed with it, its
  * connector stopped (not deleted) and its replication slot kept.
  */
@@ -53,7 +53,7 @@ class FailingConnectorTest {
         String id = api.call("POST", PipewrightClient.PIPELINES, Map.of("name", "failing-" + suffix,
                 "pipeline_type", "cdc_pg_to_kafka", "source_service_id", source, "sink_service_id", sink,
                 "config", Map.of("tables", List.of("orders"), "topic_prefix", "x" + suffix,
-                        "retry_window_minutes", 1)), 202).get("id").asText();
+                        "retry_window_minutes", 1, "drift_policy", "report")), 202).get("id").asText();
         api.awaitStatus(id, "Running", Duration.ofMinutes(4));
         String password = Files.readString(stack.connect().secretsPath().resolve("pipewright_"
                 + id.replace("-", "")));

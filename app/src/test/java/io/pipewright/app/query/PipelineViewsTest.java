@@ -110,13 +110,10 @@ class PipelineViewsTest {
         assertThat(pending.get("sink_service_id").asText()).isEqualTo(created.sinkServiceId().toString());
         assertThat(pending.get("status").asText()).isEqualTo("Pending");
         assertThat(pending.get("provision_step").isNull()).isTrue();
-        assertThat(pending.get("config")).isEqualTo(json.valueToTree(Map.of(
-                "database_name", "defaultdb",
-                "tables", List.of("public.orders", "public.customers"),
-                "topic_prefix", "shop",
-                "snapshot_mode", "initial",
-                "replica_identity_full", false,
-                "decimal_handling_mode", "double")));
+        assertThat(pending.get("config")).isEqualTo(json.readTree("""
+                {"database_name": "defaultdb", "tables": ["public.orders", "public.customers"], "topic_prefix": "shop",
+                 "snapshot_mode": "initial", "replica_identity_full": false, "decimal_handling_mode": "double",
+                 "drift_policy": "repair", "retry_window_minutes": null}"""));
         assertThat(pending.get("error_message").isNull()).isTrue();
         assertThat(pending.get("created_at").asText()).isEqualTo("2026-06-22T10:00:00Z");
         assertThat(pending.get("updated_at").asText()).isEqualTo("2026-06-22T10:00:00Z");
