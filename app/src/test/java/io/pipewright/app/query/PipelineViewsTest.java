@@ -93,7 +93,7 @@ class PipelineViewsTest {
     }
 
     @Test
-    void thePipelineViewsFollowTheWholeLifecycle() {
+    void thePipelineViewsFollowTheWholeLifecycle() throws Exception {
         UUID id = UUID.randomUUID();
         PipelineCreated created = pipelineCreated(id, ORGANIZATION, "orders-cdc", T0);
         EventHistory history = EventHistory.ofPipeline(eventStore, id).append(created, "test-admin");
@@ -121,7 +121,9 @@ class PipelineViewsTest {
         JsonNode pendingStatus = api.get(statusUri(id));
         assertThat(fieldNames(pendingStatus)).containsExactly("id", "status", "connector_name", "connector_state",
                 "task_states", "source_lag_bytes", "topic_prefix", "last_health_check_at", "error_message",
-                "retained_wal_bytes", "warnings");
+                "health", "restart_attempts", "next_attempt_at", "retained_wal_bytes", "warnings");
+        assertThat(pendingStatus.get("health").asText()).isEqualTo("healthy");
+        assertThat(pendingStatus.get("restart_attempts").asInt()).isZero();
         assertThat(pendingStatus.get("id").asText()).isEqualTo(id.toString());
         assertThat(pendingStatus.get("status").asText()).isEqualTo("Pending");
         assertThat(pendingStatus.get("topic_prefix").asText()).isEqualTo("shop");
