@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code pipewright pipelines ...}: list, read, create, pause, resume and delete pipelines of one organization. */
+/**
+ * {@code pipewright pipelines ...}: list, read, create, pause, resume, restart and delete pipelines of one
+ * organization.
+ */
 @Command(name = "pipelines", mixinStandardHelpOptions = true, description = "Pipelines of an organization.")
 final class PipelinesCommand {
 
@@ -112,6 +115,23 @@ final class PipelinesCommand {
     int resume(@Parameters(paramLabel = "ID") String id, @Option(names = "--wait") boolean wait,
                @Option(names = "--timeout", defaultValue = "PT5M") Duration timeout) {
         return act(id, "/resume", "Running", wait, timeout);
+    }
+
+    @Command(name = "restart", description = {"Restart a Failed or degraded pipeline from where it stopped: the failed "
+            + "step again, or its connector resumed on the same slot from its committed offsets.",
+            "--resnapshot starts the capture over with a new snapshot of the same tables."})
+    int restart(@Parameters(paramLabel = "ID") String id,
+                @Option(names = "--resnapshot", description = "Drop the connector's offsets and slot and snapshot "
+                        + "the tables again.") boolean resnapshot,
+                @Option(names = "--wait", description = "End when the pipeline runs.") boolean wait,
+                @Option(names = "--timeout", defaultValue = "PT10M") Duration timeout) {
+        JsonNode answer = root.client().send("POST", pipelinesPath() + "/" + Ids.checked(id) + "/restart",
+                Map.of("resnapshot", resnapshot));
+        if (!wait) {
+            root.output().object(answer);
+            return ExitCode.OK;
+        }
+        return waitFor(id, "Running", timeout);
     }
 
     @Command(name = "delete", description = "Delete a pipeline and everything it created on the source and worker.")

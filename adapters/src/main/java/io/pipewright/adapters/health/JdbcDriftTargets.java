@@ -40,6 +40,7 @@ class JdbcDriftTargets implements DriftTargets {
                         SELECT v.id, v.organization_id, v.name, v.status, v.source_service_id, v.sink_service_id,
                                v.database_name, v.tables, v.topic_prefix, v.snapshot_mode, v.replica_identity_full,
                                v.decimal_handling_mode, v.drift_policy, v.heartbeat_interval_ms,
+                               v.retry_window_minutes,
                                ARRAY(SELECT d.resource FROM pipeline_drift d WHERE d.pipeline_id = v.id) AS open_drifts
                         FROM pipeline_view v
                         WHERE v.id = ANY(?) AND v.status IN ('Running', 'Paused')""",
@@ -55,7 +56,8 @@ class JdbcDriftTargets implements DriftTargets {
                                 DecimalHandlingMode.fromDebeziumValue(row.getString("decimal_handling_mode"))
                                         .orElseThrow(),
                                 DriftPolicy.fromWireValue(row.getString("drift_policy")).orElseThrow(),
-                                row.getInt("heartbeat_interval_ms")),
+                                row.getInt("heartbeat_interval_ms"),
+                                row.getObject("retry_window_minutes", Integer.class)),
                         Set.of((String[]) row.getArray("open_drifts").getArray())));
         List<DriftTarget> targets = new ArrayList<>();
         for (Row row : rows) {

@@ -17,7 +17,8 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * A provisioned pipeline's connector: observed, paused and resumed, restarted, re-pointed after a failover. A connector
+ * A provisioned pipeline's connector: observed, paused and resumed, restarted, stopped when the pipeline failed for
+ * good and resumed by its restart, re-pointed after a failover. A connector
  * of the same name that is another pipeline's (see {@link ConnectorDeployment}) is observed as missing, with a text
  * that says so, and is never paused, resumed or restarted: that fails with
  * {@link io.pipewright.sagas.provisioning.StepFailed}.
@@ -97,8 +98,18 @@ class RunningConnector implements ConnectorControl {
     public void restartFailed(PipelineSpec pipeline) {
         if (deployment.ownConfig(pipeline).isEmpty()) {
             deployment.converge(pipeline, admin.primary(pipeline.source().postgres()), false);
+        } else if (connect.status(worker(pipeline), pipeline.connectorName())
+                .filter(status -> ConnectorHealth.STOPPED.equals(status.state())).isPresent()) {
+            connect.resume(worker(pipeline), pipeline.connectorName());
         } else {
             connect.restart(worker(pipeline), pipeline.connectorName(), true);
+        }
+    }
+
+    @Override
+    public void stop(PipelineSpec pipeline) {
+        if (deployment.ownConfig(pipeline).isPresent()) {
+            connect.stop(worker(pipeline), pipeline.connectorName());
         }
     }
 

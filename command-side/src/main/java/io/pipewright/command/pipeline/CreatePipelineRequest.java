@@ -56,10 +56,12 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
      * (the default) converges resources altered past Pipewright back, {@code report} only records and warns.
      * {@code heartbeatIntervalMs}: how often the connector sends a heartbeat and writes a logical message on the
      * source (default 10 s), so the slot's confirmed position advances while the captured tables are idle.
+     * {@code retryWindowMinutes}: how long a failing connector is retried before the pipeline is Failed; absent: the
+     * control plane's {@code pipewright.healing.retry-window}.
      */
     record Config(String databaseName, List<String> tables, String topicPrefix, String snapshotMode,
                   Boolean replicaIdentityFull, Boolean allTables, String decimalHandlingMode, String driftPolicy,
-                  Integer heartbeatIntervalMs) {
+                  Integer heartbeatIntervalMs, Integer retryWindowMinutes) {
     }
 
     /** A heartbeat at most every second (each writes a WAL record on the source) and at least every 10 minutes. */
@@ -84,7 +86,7 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
             violations.check("sink_service_id", !UUID.fromString(sourceServiceId).equals(UUID.fromString(sinkServiceId)),
                     "must differ from source_service_id");
         }
-        Config given = config == null ? new Config(null, null, null, null, null, null, null, null, null) : config;
+        Config given = config == null ? new Config(null, null, null, null, null, null, null, null, null, null) : config;
         String databaseName = given.databaseName() == null ? DEFAULT_DATABASE : given.databaseName();
         violations.matches("config.database_name", databaseName, IDENTIFIER, IDENTIFIER_RULE);
         List<String> tables = normalizedTables(given.tables(), violations);
@@ -113,12 +115,18 @@ record CreatePipelineRequest(String name, String pipelineType, String sourceServ
                         && heartbeatIntervalMs <= MAX_HEARTBEAT_INTERVAL_MS,
                 "must be between " + MIN_HEARTBEAT_INTERVAL_MS + " and " + MAX_HEARTBEAT_INTERVAL_MS
                         + " milliseconds");
+        Integer retryWindowMinutes = given.retryWindowMinutes();
+        violations.check("config.retry_window_minutes", retryWindowMinutes == null
+                || (retryWindowMinutes >= PipelineConfig.MIN_RETRY_WINDOW_MINUTES
+                && retryWindowMinutes <= PipelineConfig.MAX_RETRY_WINDOW_MINUTES),
+                "must be a whole number of minutes from " + PipelineConfig.MIN_RETRY_WINDOW_MINUTES + " to "
+                        + PipelineConfig.MAX_RETRY_WINDOW_MINUTES + " (a week)");
         checkTableChoice(given, maxTables, violations);
         violations.throwIfAny();
         return new CreatePipeline(pipelineId, organizationId, name, pipelineType, UUID.fromString(sourceServiceId),
                 UUID.fromString(sinkServiceId), new PipelineConfig(databaseName, tables, topicPrefix, snapshotMode,
                         Boolean.TRUE.equals(given.replicaIdentityFull()), decimalHandlingMode, driftPolicy,
-                        heartbeatIntervalMs),
+                        heartbeatIntervalMs, retryWindowMinutes),
                 Boolean.TRUE.equals(paused));
     }
 

@@ -26,6 +26,8 @@ import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.RecordDataGap;
 import io.pipewright.kernel.pipeline.RestartConnector;
+import io.pipewright.kernel.pipeline.RestartPipeline;
+import io.pipewright.kernel.pipeline.PipelineRestartRequested;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.CompleteTeardownStep;
@@ -90,6 +92,8 @@ public class Pipeline {
     private String name;
     private PipelineStatus status;
     private ProvisionStep provisionStep;
+    /** The step a pipeline failed in, while it is Failed; null when it failed after provisioning. */
+    private ProvisionStep failedStep;
     private boolean provisionStepDone;
     private final Set<ProvisionStep> tornDown = EnumSet.noneOf(ProvisionStep.class);
     private boolean pauseRequested;
@@ -208,7 +212,40 @@ public class Pipeline {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState()
                     + "; only a Running or Paused pipeline's connector is restarted");
         }
-        apply(new ConnectorRestarted(pipelineId, command.attempt(), clock.instant()));
+        apply(new ConnectorRestarted(pipelineId, command.attempt(), clock.instant(), command.nextAttemptAt()));
+    }
+
+    /**
+     * A restart of a Failed pipeline, or of a degraded one (Running or Paused with a failed connector or task, or being
+     * re-pointed): a pipeline that failed in a provisioning step re-enters that step; one whose connector failed gets
+     * it resumed on the same slot from its committed offsets (Running again, or Paused when it was paused through
+     * Pipewright). {@code resnapshot}: a pipeline that has a connector gets it created again, its offsets and slot
+     * dropped first, so the connector snapshots its tables again. A healthy pipeline, one that failed before any step
+     * began (its services can never run it), and one being deleted have nothing to restart.
+     */
+    @CommandHandler
+    public void handle(RestartPipeline command, Clock clock) {
+        boolean failed = status == PipelineStatus.FAILED;
+        if (!failed && !isDegraded()) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + (isProvisioned()
+                    ? " and healthy; only a Failed or degraded pipeline can be restarted"
+                    : "; only a Failed or degraded pipeline can be restarted"));
+        }
+        if (failed && provisionStep == null) {
+            throw CommandRefused.conflict("pipeline " + name + " failed before provisioning began, because of its "
+                    + "services; nothing of it can be restarted: delete it and create it again");
+        }
+        ProvisionStep reenter = failed ? failedStep : null;
+        if (command.resnapshot() && provisionStep == ProvisionStep.CREATE_CONNECTOR) {
+            reenter = ProvisionStep.CREATE_CONNECTOR;
+        }
+        Instant at = clock.instant();
+        apply(new PipelineRestartRequested(pipelineId, command.resnapshot(), status, at));
+        if (reenter != null) {
+            apply(new ProvisionStepStarted(pipelineId, reenter, at));
+        } else if (failed && pauseRequested) {
+            apply(new PipelinePaused(pipelineId, PauseCause.REQUESTED, at));
+        }
     }
 
     @CommandHandler
@@ -447,6 +484,16 @@ public class Pipeline {
     @EventSourcingHandler
     void on(PipelineFailed event) {
         status = PipelineStatus.FAILED;
+        failedStep = event.step();
+    }
+
+    /** A step to re-enter follows as its own event; otherwise the failed connector is resumed while Running. */
+    @EventSourcingHandler
+    void on(PipelineRestartRequested event) {
+        if (event.previousStatus() == PipelineStatus.FAILED) {
+            status = PipelineStatus.RUNNING;
+        }
+        failedStep = null;
     }
 
     @EventSourcingHandler
@@ -495,6 +542,11 @@ public class Pipeline {
     /** Provisioning completed, and the pipeline is neither failed nor being deleted. */
     private boolean isProvisioned() {
         return status == PipelineStatus.RUNNING || status == PipelineStatus.PAUSED;
+    }
+
+    /** Running or Paused, but its connector or a task failed (or is missing), or it is being re-pointed. */
+    private boolean isDegraded() {
+        return isProvisioned() && (!ConnectorHealth.healthy(connectorState, taskStates) || failingOverTo != null);
     }
 
     private boolean isBeingDeleted() {

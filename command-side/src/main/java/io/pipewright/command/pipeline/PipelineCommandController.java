@@ -6,6 +6,7 @@ import io.pipewright.kernel.access.Caller;
 import io.pipewright.kernel.pipeline.DeletePipeline;
 import io.pipewright.kernel.pipeline.PausePipeline;
 import io.pipewright.kernel.pipeline.PipelineStatus;
+import io.pipewright.kernel.pipeline.RestartPipeline;
 import io.pipewright.kernel.pipeline.ResumePipeline;
 import io.pipewright.kernel.query.FindPipeline;
 import io.pipewright.kernel.query.PipelineView;
@@ -80,6 +81,30 @@ class PipelineCommandController {
     Mono<PipelineView> resume(@PathVariable UUID organizationId, @PathVariable UUID pipelineId, Caller caller) {
         return change(caller, organizationId, pipelineId, new ResumePipeline(pipelineId, organizationId),
                 PipelineStatus.RUNNING);
+    }
+
+    /**
+     * Restarts a Failed or degraded pipeline from where it stopped (see {@link RestartPipeline}); with
+     * {@code "resnapshot": true} the connector starts over with a new snapshot of the same tables. The pipeline of
+     * another organization is not found, as for the other changes.
+     */
+    @PostMapping("/{pipelineId}/restart")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = "Nothing to restart: the pipeline is healthy, still being "
+            + "provisioned, being deleted, or failed before provisioning began (the detail says which).")
+    Mono<PipelineView> restart(@PathVariable UUID organizationId, @PathVariable UUID pipelineId,
+                               @RequestBody(required = false) RestartPipelineRequest request, Caller caller) {
+        requirePermission(caller, organizationId);
+        boolean resnapshot = request != null && Boolean.TRUE.equals(request.resnapshot());
+        Instant sent = Instant.now();
+        return dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class, view -> true)
+                .flatMap(view -> view.isEmpty() ? Mono.error(CommandRefused.notFound(Pipeline.NOT_FOUND))
+                        : dispatch.send(new RestartPipeline(pipelineId, resnapshot), caller)
+                        .onErrorMap(CommandDispatch::isUnknownAggregate,
+                                absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
+                        .then(dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
+                                after -> after.isEmpty() || !after.get().updatedAt().isBefore(sent))))
+                .flatMap(Mono::justOrEmpty);
     }
 
     private Mono<PipelineView> change(Caller caller, UUID organizationId, UUID pipelineId, Object command,

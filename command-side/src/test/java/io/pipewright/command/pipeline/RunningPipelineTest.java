@@ -136,10 +136,10 @@ class RunningPipelineTest {
     @Test
     void restartsAreRecordedOnlyForAProvisionedPipeline() {
         fixture.given(running(new ConnectorHealthChanged(ID, "RUNNING", FAILED_TASK, TRACE, NOW)))
-                .when(new RestartConnector(ID, 1))
-                .expectEvents(new ConnectorRestarted(ID, 1, NOW));
+                .when(new RestartConnector(ID, 1, NOW.plusSeconds(4)))
+                .expectEvents(new ConnectorRestarted(ID, 1, NOW, NOW.plusSeconds(4)));
         fixture.given(running(new PipelineFailed(ID, null, "connector task failed: boom", NOW)))
-                .when(new RestartConnector(ID, 1))
+                .when(new RestartConnector(ID, 1, NOW.plusSeconds(4)))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
     }

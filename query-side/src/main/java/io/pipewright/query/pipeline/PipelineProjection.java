@@ -16,6 +16,7 @@ import io.pipewright.kernel.pipeline.PipelineDeleted;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
 import io.pipewright.kernel.pipeline.PipelineFailed;
 import io.pipewright.kernel.pipeline.PipelinePaused;
+import io.pipewright.kernel.pipeline.PipelineRestartRequested;
 import io.pipewright.kernel.pipeline.PipelineResumed;
 import io.pipewright.kernel.pipeline.PipelineRunning;
 import io.pipewright.kernel.pipeline.PipelineStatus;
@@ -82,6 +83,7 @@ class PipelineProjection {
         columns.put("decimal_handling_mode", config.decimalHandlingMode().debeziumValue());
         columns.put("drift_policy", config.driftPolicy().wireValue());
         columns.put("heartbeat_interval_ms", config.heartbeatIntervalMs());
+        columns.put("retry_window_minutes", Parameter.fromOrEmpty(config.retryWindowMinutes(), Integer.class));
         columns.put("created_at", event.createdAt());
         columns.put("updated_at", event.createdAt());
         rows.insert(event.pipelineId(), sequence, columns);
@@ -122,7 +124,7 @@ class PipelineProjection {
     @EventHandler
     void on(PipelineRunning event, @SequenceNumber long sequence) {
         update(event.pipelineId(), sequence, event.at(), Map.of("status", PipelineStatus.RUNNING.wireName(),
-                "error_message", text(null),
+                "error_message", text(null), "restart_attempts", 0, "next_attempt_at", instant(null),
                 "connector_state", text(event.connectorState()),
                 "task_states", json.write(taskViews(event.taskStates()))));
     }
@@ -130,21 +132,47 @@ class PipelineProjection {
     @EventHandler
     void on(PipelineFailed event, @SequenceNumber long sequence) {
         update(event.pipelineId(), sequence, event.at(), Map.of("status", PipelineStatus.FAILED.wireName(),
-                "error_message", text(event.errorMessage())));
+                "error_message", text(event.errorMessage()), "next_attempt_at", instant(null)));
     }
 
-    /** The error shown while a connector or task failed (its trace), cleared once they run again. */
+    /**
+     * A restart asked for: a Failed pipeline is Running again (a step it re-enters follows as its own event), and the
+     * retries start over; a connector still failing shows its error again at its next observation.
+     */
+    @EventHandler
+    void on(PipelineRestartRequested event, @SequenceNumber long sequence) {
+        Map<String, Object> columns = new LinkedHashMap<>();
+        if (event.previousStatus() == PipelineStatus.FAILED) {
+            columns.put("status", PipelineStatus.RUNNING.wireName());
+            columns.put("error_message", text(null));
+        }
+        columns.put("restart_attempts", 0);
+        columns.put("next_attempt_at", instant(null));
+        update(event.pipelineId(), sequence, event.at(), columns);
+    }
+
+    /**
+     * The error shown while a connector or task failed (its trace), cleared once they run again, and with it the
+     * outage's restarts.
+     */
     @EventHandler
     void on(ConnectorHealthChanged event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.at(), Map.of("connector_state", text(event.connectorState()),
-                "task_states", json.write(taskViews(event.taskStates())),
-                "error_message", text(event.errorMessage())));
+        Map<String, Object> columns = new LinkedHashMap<>();
+        columns.put("connector_state", text(event.connectorState()));
+        columns.put("task_states", json.write(taskViews(event.taskStates())));
+        columns.put("error_message", text(event.errorMessage()));
+        if (event.healthy()) {
+            columns.put("restart_attempts", 0);
+            columns.put("next_attempt_at", instant(null));
+        }
+        update(event.pipelineId(), sequence, event.at(), columns);
     }
 
-    /** Every restart counts, however the retry budget's attempt numbers start over. */
+    /** Every restart counts in {@code connector_restarts}; {@code restart_attempts} are the current outage's. */
     @EventHandler
     void on(ConnectorRestarted event, @SequenceNumber long sequence) {
-        update(event.pipelineId(), sequence, event.at(), Map.of());
+        update(event.pipelineId(), sequence, event.at(), Map.of("restart_attempts", event.attempt(),
+                "next_attempt_at", instant(event.nextAttemptAt())));
         rows.count(event.pipelineId(), sequence, "connector_restarts");
     }
 
@@ -228,6 +256,11 @@ class PipelineProjection {
 
     private void changeStatus(UUID pipelineId, long sequence, Instant at, PipelineStatus status) {
         update(pipelineId, sequence, at, Map.of("status", status.wireName()));
+    }
+
+    /** A time column's value, which may be NULL. */
+    private static Parameter instant(Instant value) {
+        return Parameter.fromOrEmpty(value, Instant.class);
     }
 
     /** A text column's value, which may be NULL. */

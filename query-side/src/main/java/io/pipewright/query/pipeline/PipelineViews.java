@@ -3,6 +3,7 @@ package io.pipewright.query.pipeline;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.pipewright.kernel.pipeline.PipelineStatus;
 import io.pipewright.kernel.query.PipelineConfigView;
+import io.pipewright.kernel.query.PipelineHealth;
 import io.pipewright.kernel.query.PipelineStatusView;
 import io.pipewright.kernel.query.PipelineView;
 import io.pipewright.kernel.query.TaskStateView;
@@ -34,8 +35,8 @@ public class PipelineViews {
     /** What a pipeline's view shows, and no more is read: the status' columns and the last sequence stay behind. */
     private static final String VIEW_COLUMNS = "id, organization_id, name, pipeline_type, source_service_id, "
             + "sink_service_id, status, provision_step, database_name, tables, topic_prefix, snapshot_mode, "
-            + "replica_identity_full, decimal_handling_mode, drift_policy, heartbeat_interval_ms, error_message, "
-            + "created_at, updated_at";
+            + "replica_identity_full, decimal_handling_mode, drift_policy, heartbeat_interval_ms, "
+            + "retry_window_minutes, error_message, created_at, updated_at";
 
     /**
      * The status of one pipeline: its view row, its health row, its open data gap, its uncaptured tables and its open
@@ -49,7 +50,8 @@ public class PipelineViews {
      */
     public static final String STATUS_QUERY = "SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, "
             + "h.safe_wal_bytes, h.max_slot_wal_keep_bytes, h.last_health_check_at, g.from_lsn AS gap_from_lsn, "
-            + "g.reason AS gap_reason, g.detected_at AS gap_detected_at, (SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
+            + "g.reason AS gap_reason, g.detected_at AS gap_detected_at, "
+            + "(SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
             + "WHERE u.pipeline_id = v.id) AS uncaptured_tables, (SELECT array_agg(d.resource || ': expected ' "
             + "|| d.expected || ', found ' || d.actual ORDER BY d.resource) FROM pipeline_drift d "
             + "WHERE d.pipeline_id = v.id) AS drifts "
@@ -139,7 +141,7 @@ public class PipelineViews {
                 List.of(row.get("tables", String[].class)), row.get("topic_prefix", String.class),
                 row.get("snapshot_mode", String.class), row.get("replica_identity_full", Boolean.class),
                 row.get("decimal_handling_mode", String.class), row.get("drift_policy", String.class),
-                row.get("heartbeat_interval_ms", Integer.class));
+                row.get("heartbeat_interval_ms", Integer.class), row.get("retry_window_minutes", Integer.class));
         return new PipelineView(row.get("id", UUID.class), row.get("organization_id", UUID.class),
                 row.get("name", String.class), row.get("pipeline_type", String.class),
                 row.get("source_service_id", UUID.class), row.get("sink_service_id", UUID.class),
@@ -160,7 +162,10 @@ public class PipelineViews {
                 row.get("connector_name", String.class), row.get("connector_state", String.class),
                 json.read(row.get("task_states", Json.class), TASK_STATES), row.get("source_lag_bytes", Long.class),
                 row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
-                row.get("error_message", String.class), retainedWal, warnings.about(status,
+                row.get("error_message", String.class),
+                PipelineHealth.of(status, row.get("error_message", String.class)),
+                row.get("restart_attempts", Integer.class), row.get("next_attempt_at", Instant.class), retainedWal,
+                warnings.about(status,
                         new StatusWarnings.SlotWal(retainedWal, row.get("safe_wal_bytes", Long.class),
                                 row.get("max_slot_wal_keep_bytes", Long.class)), gap,
                         uncaptured == null ? List.of() : List.of(uncaptured),

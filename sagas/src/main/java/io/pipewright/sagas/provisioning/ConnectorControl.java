@@ -38,8 +38,18 @@ public interface ConnectorControl {
      */
     ConnectorStatus applyDesiredState(PipelineSpec pipeline);
 
-    /** Restarts what failed (the connector, its failed tasks); a connector the worker lost is created again. */
+    /**
+     * Restarts what failed (the connector, its failed tasks); a stopped connector is resumed (same slot, committed
+     * offsets); a connector the worker lost is created again.
+     */
     void restartFailed(PipelineSpec pipeline);
+
+    /**
+     * Stops the connector (Connect's {@code PUT /connectors/{name}/stop}): its tasks end and release the replication
+     * slot, its config and committed offsets stay, so {@link #restartFailed} takes it up where it stopped. Nothing for
+     * a connector the worker does not have.
+     */
+    void stop(PipelineSpec pipeline);
 
     /**
      * After a failover: the role, its refreshed password and the pg_hba entry in place on {@code primary}, then the

@@ -9,8 +9,8 @@ import io.pipewright.kernel.pipeline.ConnectorRestarted;
 import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.PipelinePaused;
+import io.pipewright.kernel.pipeline.PipelineRestartRequested;
 import io.pipewright.kernel.pipeline.PipelineResumed;
-import io.pipewright.kernel.pipeline.RestartConnector;
 import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import io.pipewright.kernel.pipeline.PipelineDeleted;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
@@ -55,7 +55,9 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
  *   <li>Provisioning: wait until both services run, then ensure_network, install_plugin, prepare_source,
  *   create_publication, create_connector, each to completion, then Running.</li>
  *   <li>Operation: the connector kept as the pipeline wants it (paused or resumed on request), restarted with backoff
- *   when it or a task failed (Failed when the budget is spent).</li>
+ *   when it or a task failed, for the pipeline's retry window (then Failed, the connector stopped with its slot and
+ *   offsets kept); a restart the user asks for re-enters the failed step or resumes the connector, or creates it
+ *   again for a re-snapshot.</li>
  *   <li>Repointing: after a failover, the connector re-pointed to the new primary.</li>
  *   <li>Teardown, from any state: the connector (offsets, slot), the publication, the role and its pg_hba entry
  *   removed, then Deleted.</li>
@@ -81,6 +83,7 @@ public class PipelineSaga {
     static final String TEAR_DOWN = "tear-down";
     static final String APPLY_DESIRED_STATE = "apply-desired-state";
     static final String HEAL_CONNECTOR = "heal-connector";
+    static final String STOP_CONNECTOR = "stop-connector";
     static final String REPOINT_CONNECTOR = "repoint-connector";
     static final String SERVICE_ID = "serviceId";
 
@@ -165,9 +168,15 @@ public class PipelineSaga {
         }
     }
 
+    /** A re-snapshot removes the connector, its offsets and its slot first, then creates them anew. */
     private Action convergeStep(ServiceDirectory services, ProvisioningSteps steps) {
         ProvisionStep step = provisioning.step();
         try {
+            if (operation.resnapshotPending() && step == ProvisionStep.CREATE_CONNECTOR) {
+                steps.of(step).remove(spec(services));
+                operation.resnapshotRemoved();
+                LOG.info("Pipeline {} removed its connector, offsets and slot for a new snapshot", pipelineId);
+            }
             String resource = steps.of(step).converge(spec(services));
             LOG.info("Pipeline {} completed step {}", pipelineId, step.wireName());
             return provisioning.converged(pipelineId, resource);
@@ -278,6 +287,7 @@ public class PipelineSaga {
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorHealthChanged changed) {
         if (changed.healthy()) {
+            operation.recovered();
             deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
             if (operation.mustPauseAgain(changed.connectorState())) {
                 applyDesiredStateNow();
@@ -290,8 +300,8 @@ public class PipelineSaga {
     }
 
     /**
-     * A task that fails again soon after each restart (it runs for a moment, then fails) spends one budget; only a
-     * connector that stayed up for {@link Operation#STABLE_AFTER} starts afresh.
+     * A task that fails again soon after each restart (it runs for a moment, then fails) stays in one outage; only a
+     * connector that stayed up for {@link Operation#STABLE_AFTER} starts a new one, with a fresh window.
      */
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorRestarted restarted) {
@@ -308,14 +318,15 @@ public class PipelineSaga {
     /** Looks again first: what failed may have recovered, or been restarted by someone else, meanwhile. */
     @DeadlineHandler(deadlineName = HEAL_CONNECTOR)
     void healConnector(PipelineDeadline deadline, ServiceDirectory services, ConnectorControl connector,
-                       ExternalWorkGate gate) {
+                       ExternalWorkGate gate, HealingPolicy healing) {
         if (!teardown.begun()) {
-            callOut(gate, HEAL_CONNECTOR, false, () -> act(restartUnlessRecovered(services, connector),
-                    HEAL_CONNECTOR));
+            callOut(gate, HEAL_CONNECTOR, false, () -> act(restartUnlessRecovered(services, connector,
+                    config.retryWindow(healing.retryWindow())), HEAL_CONNECTOR));
         }
     }
 
-    private Action restartUnlessRecovered(ServiceDirectory services, ConnectorControl connector) {
+    private Action restartUnlessRecovered(ServiceDirectory services, ConnectorControl connector,
+                                          Duration retryWindow) {
         PipelineSpec pipeline;
         ConnectorControl.ConnectorStatus status;
         try {
@@ -326,20 +337,61 @@ public class PipelineSaga {
                     transientFailure.toString());
             return Action.lookAgainAfter(operation.nextLook());
         }
-        Optional<Action> settled = operation.settle(pipelineId, status);
+        Optional<Action> settled = operation.settle(pipelineId, status, retryWindow);
         if (settled.isPresent()) {
             return settled.get();
         }
-        int restart = operation.spendRestart();
+        Action restarted = operation.restart(pipelineId, status.observedAt());
         try {
             connector.restartFailed(pipeline);
-            return Action.sendAndLookAgainAfter(new RestartConnector(pipelineId, restart), operation.nextLook());
+            LOG.info("Pipeline {} restarted its failed connector (attempt {} of this outage): {}", pipelineId,
+                    operation.restarts(), status.errorMessage());
+            return restarted;
         } catch (StepFailed cannotSucceed) {
             return Action.send(new FailPipeline(pipelineId, cannotSucceed.getMessage()));
         } catch (RuntimeException transientFailure) {
-            LOG.warn("Restarting the connector of pipeline {} failed (attempt {}): {}", pipelineId, restart,
-                    transientFailure.toString());
+            LOG.warn("Restarting the connector of pipeline {} failed (attempt {}): {}", pipelineId,
+                    operation.restarts(), transientFailure.toString());
             return Action.lookAgainAfter(operation.nextLook());
+        }
+    }
+
+    /** A pipeline Failed after its retry window keeps its connector, stopped: slot and offsets wait for a restart. */
+    @DeadlineHandler(deadlineName = STOP_CONNECTOR)
+    void stopConnector(PipelineDeadline deadline, ServiceDirectory services, ConnectorControl connector,
+                       ExternalWorkGate gate) {
+        if (!teardown.begun()) {
+            callOut(gate, STOP_CONNECTOR, false, () -> act(stop(services, connector), STOP_CONNECTOR));
+        }
+    }
+
+    private Action stop(ServiceDirectory services, ConnectorControl connector) {
+        try {
+            connector.stop(spec(services));
+            LOG.info("Pipeline {} failed: its connector is stopped, its slot and offsets kept", pipelineId);
+            return Action.NOTHING;
+        } catch (StepFailed notOurs) {
+            LOG.warn("Pipeline {} failed and leaves the connector alone: {}", pipelineId, notOurs.getMessage());
+            return Action.NOTHING;
+        } catch (RuntimeException transientFailure) {
+            Action next = operation.stopFailed();
+            LOG.warn("Stopping the connector of failed pipeline {} failed, retrying: {}", pipelineId,
+                    transientFailure.toString());
+            return next;
+        }
+    }
+
+    /**
+     * A restart the user asked for: a step to re-enter follows as {@code ProvisionStepStarted} (and runs there), else
+     * the connector is resumed or restarted now, with a fresh retry window.
+     */
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(PipelineRestartRequested requested) {
+        deadlines.cancelAllWithinScope(STOP_CONNECTOR);
+        deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
+        if (operation.restartRequested(requested, provisioning.reached(ProvisionStep.CREATE_CONNECTOR))
+                == Operation.Restart.RESUME_CONNECTOR) {
+            schedule(Duration.ZERO, HEAL_CONNECTOR);
         }
     }
 
@@ -384,6 +436,9 @@ public class PipelineSaga {
     void on(PipelineFailed failed) {
         cancelProvisioning();
         cancelOperation();
+        if (operation.failed(failed.step(), provisioning.reached(ProvisionStep.CREATE_CONNECTOR))) {
+            schedule(Duration.ZERO, STOP_CONNECTOR);
+        }
     }
 
     // Teardown
@@ -534,6 +589,7 @@ public class PipelineSaga {
         deadlines.cancelAllWithinScope(APPLY_DESIRED_STATE);
         deadlines.cancelAllWithinScope(HEAL_CONNECTOR);
         deadlines.cancelAllWithinScope(REPOINT_CONNECTOR);
+        deadlines.cancelAllWithinScope(STOP_CONNECTOR);
         repointing.finish();
     }
 }

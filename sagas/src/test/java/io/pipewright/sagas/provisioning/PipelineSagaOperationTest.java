@@ -2,6 +2,7 @@ package io.pipewright.sagas.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pipewright.kernel.pipeline.CompleteProvisionStep;
 import io.pipewright.kernel.pipeline.CompleteRepointing;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRestarted;
@@ -14,6 +15,9 @@ import io.pipewright.kernel.pipeline.DecimalHandlingMode;
 import io.pipewright.kernel.pipeline.PipelineConfig;
 import io.pipewright.kernel.pipeline.PipelineCreated;
 import io.pipewright.kernel.pipeline.PipelineDeletionRequested;
+import io.pipewright.kernel.pipeline.PipelineFailed;
+import io.pipewright.kernel.pipeline.PipelineRestartRequested;
+import io.pipewright.kernel.pipeline.ProvisionStepStarted;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineResumed;
 import io.pipewright.kernel.pipeline.PipelineRunning;
@@ -36,13 +40,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.hamcrest.Description;
+import org.hamcrest.Matcher;
+import org.hamcrest.TypeSafeMatcher;
 import io.pipewright.sagas.tenancy.ScriptedGate;
 import org.axonframework.test.saga.SagaTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The reconciler of a provisioned pipeline: pause and resume, restarts with a budget, failover. */
+/**
+ * The reconciler of a provisioned pipeline: pause and resume, restarts with backoff for the retry window (degraded
+ * meanwhile, Failed with the connector stopped after it), restarts asked for by a user, failover.
+ */
 class PipelineSagaOperationTest {
 
     private static final Instant NOW = Instant.parse("2026-06-22T10:00:00Z");
@@ -67,9 +78,19 @@ class PipelineSagaOperationTest {
     private static final SourceNode OLD_PRIMARY = new SourceNode("127.0.0.1", 5432);
     private static final SourceNode NEW_PRIMARY = new SourceNode("127.0.0.1", 5433);
 
+    private static final PipelineCreated CREATED_WITH_ONE_MINUTE_WINDOW = new PipelineCreated(ID,
+            CREATED.organizationId(), "orders-cdc", "cdc_pg_to_kafka", SOURCE, SINK, new PipelineConfig("defaultdb",
+            List.of(), "shop", SnapshotMode.INITIAL, false, DecimalHandlingMode.DOUBLE, null, null, 1), false, NOW);
+    private static final ProvisionStepStarted CONNECTOR_CREATING = new ProvisionStepStarted(ID,
+            ProvisionStep.CREATE_CONNECTOR, NOW);
+    private static final String WINDOW_OVER = "connector task failed: " + TRACE + " (restarted 4 times within the "
+            + "retry window of 1 minute; the connector is stopped, its replication slot and offsets are kept: restart "
+            + "the pipeline once the cause is fixed)";
+
     private SagaTestFixture<PipelineSaga> fixture;
     private final FakeConnector connector = new FakeConnector();
     private final ScriptedGate gate = new ScriptedGate();
+    private final RecordingSteps steps = new RecordingSteps();
 
     @BeforeEach
     void setUp() {
@@ -82,8 +103,28 @@ class PipelineSagaOperationTest {
                 null, null, null, List.of(ServiceDescription.KAFKA_CONNECT_ADDON)), "local", null, null,
                 ServiceStatus.RUNNING, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, ServiceStatus.RUNNING))));
         fixture.registerResource(gate);
-        fixture.registerResource(new RecordingSteps().steps());
+        fixture.registerResource(new HealingPolicy(HealingPolicy.DEFAULT_RETRY_WINDOW));
+        fixture.registerResource(steps.steps());
         fixture.registerCommandGateway(CommandGateway.class);
+    }
+
+    private static Matcher<List<CommandMessage<?>>> restartsOnly() {
+        return new TypeSafeMatcher<>() {
+            @Override
+            protected boolean matchesSafely(List<CommandMessage<?>> commands) {
+                return !commands.isEmpty()
+                        && commands.stream().allMatch(command -> command.getPayload() instanceof RestartConnector);
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("restarts of the connector, and nothing else");
+            }
+        };
+    }
+
+    private static PipelineCreated oneMinuteWindow() {
+        return CREATED_WITH_ONE_MINUTE_WINDOW;
     }
 
     @Test
@@ -156,7 +197,7 @@ class PipelineSagaOperationTest {
         connector.observations.add(STILL_FAILED);
         fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
                 .whenTimeElapses(Duration.ofSeconds(2))
-                .expectDispatchedCommands(new RestartConnector(ID, 1))
+                .expectDispatchedCommands(new RestartConnector(ID, 1, NOW.plusSeconds(4)))
                 .expectScheduledDeadlineWithName(Duration.ofSeconds(4), PipelineSaga.HEAL_CONNECTOR);
         assertThat(connector.restarts).isEqualTo(1);
     }
@@ -171,19 +212,133 @@ class PipelineSagaOperationTest {
         assertThat(connector.restarts).isZero();
     }
 
+    /**
+     * Time is advanced deadline by deadline (2 s, then 4, 8, 16, 32 and 60 s, the cap), so each look happens at its own
+     * time; then the rest of the hour: only restarts, no failure.
+     */
     @Test
-    void thePipelineFailsWhenTheRetryBudgetIsSpent() throws Exception {
-        List<Object> expected = new ArrayList<>();
-        for (int attempt = 1; attempt <= Operation.RESTART_ATTEMPTS; attempt++) {
-            connector.observations.add(STILL_FAILED);
-            expected.add(new RestartConnector(ID, attempt));
-        }
+    void aFailingConnectorIsRestartedWithCappedBackoffThroughoutTheWindowAndThePipelineStaysRunning()
+            throws Exception {
+        connector.failingFromNowOn = true;
+        fixture.givenCurrentTime(NOW).andThenAPublished(CREATED).andThenAPublished(RUNNING)
+                .andThenAPublished(TASK_FAILED)
+                .andThenTimeElapses(Duration.ofSeconds(2)).andThenTimeElapses(Duration.ofSeconds(4))
+                .andThenTimeElapses(Duration.ofSeconds(8)).andThenTimeElapses(Duration.ofSeconds(16))
+                .andThenTimeElapses(Duration.ofSeconds(32)).andThenTimeElapses(Duration.ofSeconds(60))
+                .whenTimeElapses(Duration.ofMinutes(57))
+                .expectDispatchedCommandsMatching(restartsOnly());
+        assertThat(connector.restartedAt).startsWith(NOW.plusSeconds(2), NOW.plusSeconds(6), NOW.plusSeconds(14),
+                NOW.plusSeconds(30), NOW.plusSeconds(62), NOW.plusSeconds(122));
+        assertThat(connector.restarts).isGreaterThan(50);
+        assertThat(connector.stops).isZero();
+    }
+
+    @Test
+    void thePipelineFailsOnceItsWindowIsOverAndItsConnectorIsStoppedNotRemoved() throws Exception {
+        connector.failingFromNowOn = true;
+        fixture.givenCurrentTime(NOW).andThenAPublished(oneMinuteWindow()).andThenAPublished(CONNECTOR_CREATING)
+                .andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
+                .andThenTimeElapses(Duration.ofSeconds(2)).andThenTimeElapses(Duration.ofSeconds(4))
+                .andThenTimeElapses(Duration.ofSeconds(8)).andThenTimeElapses(Duration.ofSeconds(16))
+                .whenTimeElapses(Duration.ofSeconds(32))
+                .expectDispatchedCommands(new FailPipeline(ID, WINDOW_OVER));
+        assertThat(connector.restartedAt).containsExactly(NOW.plusSeconds(2), NOW.plusSeconds(6),
+                NOW.plusSeconds(14), NOW.plusSeconds(30));
+        fixture.whenAggregate(ID.toString()).publishes(new PipelineFailed(ID, null, WINDOW_OVER, NOW.plusSeconds(62)))
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.STOP_CONNECTOR);
+        fixture.whenTimeElapses(Duration.ZERO).expectNoScheduledDeadlines();
+        assertThat(connector.stops).isEqualTo(1);
+        assertThat(steps.removed).isEmpty();
+    }
+
+    @Test
+    void eachRestartSaysWhenTheNextAttemptIs() throws Exception {
+        connector.failingFromNowOn = true;
+        fixture.givenCurrentTime(NOW).andThenAPublished(oneMinuteWindow()).andThenAPublished(RUNNING)
+                .andThenAPublished(TASK_FAILED).andThenTimeElapses(Duration.ofSeconds(2))
+                .whenTimeElapses(Duration.ofSeconds(4))
+                .expectDispatchedCommands(new RestartConnector(ID, 2, NOW.plusSeconds(14)));
+    }
+
+    @Test
+    void aStopThatFailsIsTriedAgain() throws Exception {
+        connector.stopFailures = 1;
+        fixture.givenAPublished(CREATED).andThenAPublished(CONNECTOR_CREATING).andThenAPublished(RUNNING)
+                .andThenAPublished(new PipelineFailed(ID, null, WINDOW_OVER, NOW))
+                .whenTimeElapses(Duration.ZERO)
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(1), PipelineSaga.STOP_CONNECTOR);
+        fixture.whenTimeElapses(Duration.ofSeconds(1)).expectNoScheduledDeadlines();
+        assertThat(connector.stops).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectorThatRecoversByItselfWithinTheWindowNeedsNobody() throws Exception {
         connector.observations.add(STILL_FAILED);
-        expected.add(new FailPipeline(ID, "connector task failed: " + TRACE));
-        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
-                .whenTimeElapses(Duration.ofMinutes(10))
-                .expectDispatchedCommands(expected.toArray());
-        assertThat(connector.restarts).isEqualTo(Operation.RESTART_ATTEMPTS);
+        fixture.givenAPublished(oneMinuteWindow()).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
+                .andThenTimeElapses(Duration.ofSeconds(2))
+                .whenAggregate(ID.toString()).publishes(new ConnectorHealthChanged(ID, "RUNNING", RUNNING_TASK, null,
+                        NOW.plusSeconds(5)))
+                .expectNoScheduledDeadlines()
+                .expectNoDispatchedCommands();
+        assertThat(connector.restarts).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedPipelineRestartedResumesItsStoppedConnectorWithAFreshWindow() throws Exception {
+        connector.observations.add(new ConnectorControl.ConnectorStatus("STOPPED", List.of(), null, NOW));
+        fixture.givenAPublished(oneMinuteWindow()).andThenAPublished(CONNECTOR_CREATING).andThenAPublished(RUNNING)
+                .andThenAPublished(TASK_FAILED).andThenAPublished(new PipelineFailed(ID, null, WINDOW_OVER, NOW))
+                .whenAggregate(ID.toString()).publishes(new PipelineRestartRequested(ID, false,
+                        PipelineStatus.FAILED, NOW.plus(Duration.ofHours(2))))
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.HEAL_CONNECTOR)
+                .expectNoScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.STOP_CONNECTOR);
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new RestartConnector(ID, 1, NOW.plusSeconds(4)));
+        assertThat(connector.restarts).isEqualTo(1);
+        assertThat(connector.stops).isZero();
+    }
+
+    @Test
+    void aDegradedPipelineRestartedIsHealedNowWithAFreshWindow() throws Exception {
+        connector.observations.add(HEALTHY);
+        fixture.givenAPublished(oneMinuteWindow()).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
+                .whenAggregate(ID.toString()).publishes(new PipelineRestartRequested(ID, false,
+                        PipelineStatus.RUNNING, NOW))
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.HEAL_CONNECTOR);
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new RecordConnectorHealth(ID, "RUNNING", RUNNING_TASK, null, NOW));
+    }
+
+    @Test
+    void aPipelineThatFailedInAStepRestartsThatStep() throws Exception {
+        ProvisionStepStarted installing = new ProvisionStepStarted(ID, ProvisionStep.INSTALL_PLUGIN, NOW);
+        fixture.givenAPublished(CREATED).andThenAPublished(installing)
+                .andThenAPublished(new PipelineFailed(ID, ProvisionStep.INSTALL_PLUGIN, "install_plugin failed", NOW))
+                .andThenAPublished(new PipelineRestartRequested(ID, false, PipelineStatus.FAILED, NOW))
+                .whenAggregate(ID.toString()).publishes(installing)
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.RUN_STEP)
+                .expectNoScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.HEAL_CONNECTOR)
+                .expectNoScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.STOP_CONNECTOR);
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new CompleteProvisionStep(ID, ProvisionStep.INSTALL_PLUGIN,
+                        "install_plugin-resource"));
+        assertThat(steps.converged).containsExactly(ProvisionStep.INSTALL_PLUGIN);
+        assertThat(steps.removed).isEmpty();
+    }
+
+    @Test
+    void aResnapshotRemovesTheConnectorItsOffsetsAndSlotThenCreatesThemAgain() throws Exception {
+        fixture.givenAPublished(CREATED).andThenAPublished(CONNECTOR_CREATING).andThenAPublished(RUNNING)
+                .andThenAPublished(TASK_FAILED)
+                .andThenAPublished(new PipelineRestartRequested(ID, true, PipelineStatus.RUNNING, NOW))
+                .whenAggregate(ID.toString()).publishes(CONNECTOR_CREATING)
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.RUN_STEP)
+                .expectNoScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.HEAL_CONNECTOR);
+        fixture.whenTimeElapses(Duration.ZERO)
+                .expectDispatchedCommands(new CompleteProvisionStep(ID, ProvisionStep.CREATE_CONNECTOR,
+                        "create_connector-resource"));
+        assertThat(steps.removed).containsExactly(ProvisionStep.CREATE_CONNECTOR);
+        assertThat(steps.converged).containsExactly(ProvisionStep.CREATE_CONNECTOR);
     }
 
     @Test
@@ -306,17 +461,25 @@ class PipelineSagaOperationTest {
         assertThat(gate.released).isEqualTo(gate.asked.size());
     }
 
-    private static final class FakeConnector implements ConnectorControl {
+    private final class FakeConnector implements ConnectorControl {
 
         final Deque<ConnectorStatus> observations = new ArrayDeque<>();
         final List<Boolean> desiredStates = new ArrayList<>();
         final List<SourceNode> repointedTo = new ArrayList<>();
+        final List<Instant> restartedAt = new ArrayList<>();
+        /** With no scripted observation left: the task is seen failed, at the fixture's time. */
+        boolean failingFromNowOn;
         int restarts;
+        int stops;
+        int stopFailures;
         int repointFailures;
         int resumedOnTheWorkerMeanwhile;
 
         @Override
         public ConnectorStatus observe(PipelineSpec pipeline) {
+            if (observations.isEmpty() && failingFromNowOn) {
+                return new ConnectorStatus("RUNNING", FAILED_TASK, TRACE, fixture.currentTime());
+            }
             return observations.remove();
         }
 
@@ -332,6 +495,15 @@ class PipelineSagaOperationTest {
         @Override
         public void restartFailed(PipelineSpec pipeline) {
             restarts++;
+            restartedAt.add(fixture.currentTime());
+        }
+
+        @Override
+        public void stop(PipelineSpec pipeline) {
+            if (stopFailures-- > 0) {
+                throw new IllegalStateException("the worker does not answer");
+            }
+            stops++;
         }
 
         @Override

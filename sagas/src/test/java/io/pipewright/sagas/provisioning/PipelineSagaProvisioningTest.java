@@ -70,6 +70,7 @@ class PipelineSagaProvisioningTest {
         fixture.registerResource(steps.steps());
         fixture.registerResource(new ObservedConnector());
         fixture.registerResource(gate);
+        fixture.registerResource(new HealingPolicy(HealingPolicy.DEFAULT_RETRY_WINDOW));
         fixture.registerCommandGateway(CommandGateway.class);
     }
 
@@ -212,6 +213,11 @@ class PipelineSagaProvisioningTest {
         @Override
         public void restartFailed(PipelineSpec pipeline) {
             throw new UnsupportedOperationException("not part of provisioning");
+        }
+
+        @Override
+        public void stop(PipelineSpec pipeline) {
+            throw new UnsupportedOperationException();
         }
 
         @Override

@@ -61,6 +61,7 @@ class PipelineSagaTeardownTest {
                 ServiceStatus.RUNNING, Map.of(ServiceDescription.KAFKA_CONNECT_ADDON, ServiceStatus.RUNNING))));
         fixture.registerResource(steps.steps());
         fixture.registerResource(gate);
+        fixture.registerResource(new HealingPolicy(HealingPolicy.DEFAULT_RETRY_WINDOW));
         fixture.registerResource(new UnusedConnector());
         fixture.registerCommandGateway(CommandGateway.class);
     }
@@ -164,6 +165,11 @@ class PipelineSagaTeardownTest {
         @Override
         public void restartFailed(PipelineSpec pipeline) {
             throw new AssertionError("a teardown does not restart");
+        }
+
+        @Override
+        public void stop(PipelineSpec pipeline) {
+            throw new UnsupportedOperationException();
         }
 
         @Override

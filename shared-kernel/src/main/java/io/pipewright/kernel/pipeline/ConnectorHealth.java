@@ -8,15 +8,17 @@ public final class ConnectorHealth {
     public static final String RUNNING = "RUNNING";
     public static final String PAUSED = "PAUSED";
     public static final String FAILED = "FAILED";
+    /** Stopped (Connect's {@code PUT /connectors/x/stop}): no task runs, the config and offsets are kept. */
+    public static final String STOPPED = "STOPPED";
     /** Not a Connect state: the worker does not know the connector (deleted outside Pipewright, or never created). */
     public static final String MISSING = "MISSING";
 
     private ConnectorHealth() {
     }
 
-    /** Nothing to repair: no connector or task FAILED, and the connector exists. */
+    /** Nothing to repair: no connector or task FAILED, and the connector exists and is not stopped. */
     public static boolean healthy(String connectorState, List<TaskState> tasks) {
-        return !FAILED.equals(connectorState) && !MISSING.equals(connectorState)
+        return !FAILED.equals(connectorState) && !MISSING.equals(connectorState) && !STOPPED.equals(connectorState)
                 && tasks.stream().noneMatch(task -> FAILED.equals(task.state()));
     }
 }

@@ -1,5 +1,6 @@
 package io.pipewright.kernel.pipeline;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,13 +17,18 @@ import java.util.List;
  * existed reads back as {@link DriftPolicy#REPAIR}, the default. {@code heartbeatIntervalMs}: how often the connector
  * sends a heartbeat and writes a logical message on the source, so its slot's confirmed position advances while the
  * captured tables are idle and the rest of the database writes; a config recorded before it existed reads back with
- * {@link #DEFAULT_HEARTBEAT_INTERVAL_MS}.
+ * {@link #DEFAULT_HEARTBEAT_INTERVAL_MS}. {@code retryWindowMinutes}: how long a failing connector is retried (the
+ * pipeline Running and degraded meanwhile) before the pipeline is Failed; null (not asked for, or recorded before it
+ * existed) means the control plane's {@code pipewright.healing.retry-window}.
  */
 public record PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
                              boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode,
-                             DriftPolicy driftPolicy, Integer heartbeatIntervalMs) {
+                             DriftPolicy driftPolicy, Integer heartbeatIntervalMs, Integer retryWindowMinutes) {
 
     public static final int DEFAULT_HEARTBEAT_INTERVAL_MS = 10_000;
+    /** The bounds of {@code config.retry_window_minutes}: a minute to a week. */
+    public static final int MIN_RETRY_WINDOW_MINUTES = 1;
+    public static final int MAX_RETRY_WINDOW_MINUTES = 7 * 24 * 60;
 
     public PipelineConfig {
         tables = List.copyOf(tables);
@@ -37,18 +43,24 @@ public record PipelineConfig(String databaseName, List<String> tables, String to
         }
     }
 
-    /** A config with the default heartbeat interval. */
+    /** A config with the default heartbeat interval and the control plane's retry window. */
     public PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
                           boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode,
                           DriftPolicy driftPolicy) {
         this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, driftPolicy,
+                null, null);
+    }
+
+    /** A config with the default drift policy, heartbeat interval and retry window. */
+    public PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
+                          boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode) {
+        this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, null, null,
                 null);
     }
 
-    /** A config with the default drift policy. */
-    public PipelineConfig(String databaseName, List<String> tables, String topicPrefix, SnapshotMode snapshotMode,
-                          boolean replicaIdentityFull, DecimalHandlingMode decimalHandlingMode) {
-        this(databaseName, tables, topicPrefix, snapshotMode, replicaIdentityFull, decimalHandlingMode, null, null);
+    /** The pipeline's own retry window, else {@code controlPlaneDefault}. */
+    public Duration retryWindow(Duration controlPlaneDefault) {
+        return retryWindowMinutes == null ? controlPlaneDefault : Duration.ofMinutes(retryWindowMinutes);
     }
 
     public boolean capturesAllTables() {
