@@ -129,8 +129,9 @@ class SlotHealthTest {
     }
 
     /**
-     * Needs {@code POST .../restart} with a re-snapshot (issue 16's restart, built beside this): the warning goes, and
-     * a row written while the slot was lost (re-snapshotted) and one written after the restart are in Kafka.
+     * {@code POST .../restart} with a re-snapshot heals the gap of a paused pipeline: the warning goes, the pipeline
+     * stays paused as its user asked until resumed, and then a row written while the slot was lost (re-snapshotted) and
+     * one written after the restart are in Kafka.
      */
     @Test
     void aRestartWithAResnapshotHealsTheDataGap() throws Exception {
@@ -140,6 +141,8 @@ class SlotHealthTest {
             api.call("POST", PipewrightClient.PIPELINES + "/" + id + "/restart", Map.of("resnapshot", true), 202);
             await().atMost(NOTICED_WITHIN).until(() -> !api.get("/pipelines/" + id + "/status").get("warnings")
                     .toString().contains("data gap"));
+            api.awaitStatus(id, "Paused", PROVISIONED_WITHIN);
+            api.call("POST", PipewrightClient.PIPELINES + "/" + id + "/resume", null, 202);
             api.awaitStatus(id, "Running", PROVISIONED_WITHIN);
             long after = insertOrder();
 

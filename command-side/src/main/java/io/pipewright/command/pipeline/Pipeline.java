@@ -226,7 +226,12 @@ public class Pipeline {
     @CommandHandler
     public void handle(RestartPipeline command, Clock clock) {
         boolean failed = status == PipelineStatus.FAILED;
-        if (!failed && !isDegraded()) {
+        boolean gapToHeal = command.resnapshot() && dataGap.isOpen();
+        if (!failed && !isDegraded() && !gapToHeal) {
+            if (dataGap.isOpen()) {
+                throw CommandRefused.conflict("pipeline " + name + " has a data gap, which only a restart with "
+                        + "resnapshot heals");
+            }
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + (isProvisioned()
                     ? " and healthy; only a Failed or degraded pipeline can be restarted"
                     : "; only a Failed or degraded pipeline can be restarted"));

@@ -11,6 +11,7 @@ import static io.pipewright.command.pipeline.PipelineHistory.started;
 import io.pipewright.kernel.CommandRefused;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.DeletePipeline;
+import io.pipewright.kernel.pipeline.DataGapDetected;
 import io.pipewright.kernel.pipeline.FailoverDetected;
 import io.pipewright.kernel.pipeline.PauseCause;
 import io.pipewright.kernel.pipeline.PeeringEnsured;
@@ -87,6 +88,21 @@ class RestartPipelineTest {
                 .when(new RestartPipeline(ID, false))
                 .expectEvents(new PipelineRestartRequested(ID, false, PipelineStatus.FAILED, NOW),
                         new PipelinePaused(ID, PauseCause.REQUESTED, NOW));
+    }
+
+    /** A paused pipeline whose slot was lost: only a re-snapshot has something to do, and it stays paused. */
+    @Test
+    void aDataGapIsHealedByARestartWithAResnapshotOnly() {
+        DataGapDetected gap = new DataGapDetected(ID, "0/1A2B3C4", "the source invalidated the slot", NOW);
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW), gap))
+                .when(new RestartPipeline(ID, true))
+                .expectEvents(new PipelineRestartRequested(ID, true, PipelineStatus.PAUSED, NOW),
+                        started(ProvisionStep.CREATE_CONNECTOR));
+        fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW), gap))
+                .when(new RestartPipeline(ID, false))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("pipeline orders-cdc has a data gap, which only a restart with resnapshot heals")
+                .expectNoEvents();
     }
 
     @Test
