@@ -69,7 +69,9 @@ class PaginationTest {
     void setUp() {
         Projected.onlyProjectionsRun(processing);
         projected = new Projected(jdbc);
-        web = web.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+        // The control plane's own 64 KB codec bound is for what it reads; a client reads whole pages of views.
+        web = web.mutate().responseTimeout(Duration.ofSeconds(30))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build();
     }
 
     @Test
