@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -40,6 +42,8 @@ import org.springframework.stereotype.Component;
  * compared with Pipewright's ({@link DriftWatch}); what differs is recorded and, unless the pipeline only reports
  * drift, repaired, side by side and bounded like the other calls. The same slot query tells whether a slot was lost
  * (invalidated, dropped, or created anew after a failover, see {@link SlotLoss}): that is recorded as a data gap, once.
+ * A worker that does not answer (refused, failed, or hung past the bound) has its pipelines recorded as unable to
+ * reach it, once ({@link UnansweredWorker}), so they show degraded while it is down; its first answer clears that.
  */
 @Component
 public class HealthCheckRound implements DisposableBean {
@@ -93,11 +97,12 @@ public class HealthCheckRound implements DisposableBean {
         Map<UUID, BoundedCalls.Call<Optional<Map<String, WorkerObserver.ConnectorSnapshot>>>> workerListings =
                 new HashMap<>();
         Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings = new HashMap<>();
+        Set<UUID> unanswered = ConcurrentHashMap.newKeySet();
         int checked = 0;
         List<MonitoredPipeline> due;
         do {
             due = monitored.claimDue(batchSize, interval, roundStart);
-            check(due, workerListings, listings, roundStart);
+            check(due, workerListings, listings, unanswered, roundStart);
             checked += due.size();
         } while (due.size() == batchSize);
         return checked;
@@ -106,16 +111,17 @@ public class HealthCheckRound implements DisposableBean {
     /**
      * Starts the listings of the batch's workers not yet listed this round and the measurements of its sources, all
      * side by side, then takes each answer within its bound (a worker's listing once per round). {@code roundStart}:
-     * the workers were listed after it, so their answers were observed no earlier than it.
+     * the workers were listed after it, so their answers were observed no earlier than it. {@code unanswered}: the
+     * workers (sink service ids) that did not answer this round.
      */
     private void check(List<MonitoredPipeline> due,
                        Map<UUID, BoundedCalls.Call<Optional<Map<String, WorkerObserver.ConnectorSnapshot>>>>
                                workerListings,
                        Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings,
-                       Instant roundStart) {
+                       Set<UUID> unanswered, Instant roundStart) {
         for (MonitoredPipeline pipeline : due) {
             workerListings.computeIfAbsent(pipeline.sinkServiceId(),
-                    sinkServiceId -> calls.start(() -> observeWorker(sinkServiceId)));
+                    sinkServiceId -> calls.start(() -> observeWorker(sinkServiceId, unanswered)));
         }
         Map<UUID, BoundedCalls.Call<Optional<SlotObserver.SourceSlots>>> slotCalls = new HashMap<>();
         due.stream().collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).forEach((sourceId, ofSource) ->
@@ -127,8 +133,10 @@ public class HealthCheckRound implements DisposableBean {
                         calls.start(() -> observeDrift(sourceId, ofSource))));
         for (MonitoredPipeline pipeline : due) {
             listings.computeIfAbsent(pipeline.sinkServiceId(), sinkServiceId -> calls.await(
-                    workerListings.get(sinkServiceId), Optional::empty,
-                    "Health check: the Kafka Connect worker of service " + sinkServiceId));
+                    workerListings.get(sinkServiceId), () -> {
+                        unanswered.add(sinkServiceId);
+                        return Optional.empty();
+                    }, "Health check: the Kafka Connect worker of service " + sinkServiceId));
         }
         Map<UUID, Optional<SlotObserver.SourceSlots>> slotsBySource = new HashMap<>();
         slotCalls.forEach((sourceId, call) -> slotsBySource.put(sourceId,
@@ -143,6 +151,8 @@ public class HealthCheckRound implements DisposableBean {
                     snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)));
             snapshot.filter(seen -> differs(pipeline, seen))
                     .ifPresent(seen -> changes.add(() -> record(pipeline, seen, roundStart)));
+            UnansweredWorker.of(pipeline, !unanswered.contains(pipeline.sinkServiceId()), roundStart)
+                    .ifPresent(unreachable -> changes.add(() -> send(pipeline, unreachable, "the unreachable worker")));
             SlotLoss.of(pipeline, ofSource, roundStart)
                     .ifPresent(gap -> changes.add(() -> send(pipeline, gap, "the data gap")));
         }
@@ -250,15 +260,18 @@ public class HealthCheckRound implements DisposableBean {
     }
 
     /**
-     * An unreachable worker, or one whose listing is larger than the bound, says nothing about its connectors:
-     * nothing is recorded for them this round.
+     * An unreachable worker, or one whose listing is larger than the bound, says nothing about its connectors: only
+     * that it did not answer (added to {@code unanswered}) is recorded for them this round. Empty too, but not
+     * unanswered, for a service no longer registered.
      */
-    private Optional<Map<String, WorkerObserver.ConnectorSnapshot>> observeWorker(UUID sinkServiceId) {
+    private Optional<Map<String, WorkerObserver.ConnectorSnapshot>> observeWorker(UUID sinkServiceId,
+                                                                                   Set<UUID> unanswered) {
         try {
             return services.find(sinkServiceId).map(sink -> workers.connectors(sink.kafka().connect()));
         } catch (RuntimeException e) {
+            unanswered.add(sinkServiceId);
             LOG.warn("Health check: the Kafka Connect worker of service {} did not answer: {}; its pipelines are"
-                    + " skipped this round", sinkServiceId, e.getMessage());
+                    + " recorded as unable to reach it", sinkServiceId, e.getMessage());
             return Optional.empty();
         }
     }
