@@ -44,6 +44,7 @@ import org.springframework.stereotype.Component;
  * (invalidated, dropped, or created anew after a failover, see {@link SlotLoss}): that is recorded as a data gap, once.
  * A worker that does not answer (refused, failed, or hung past the bound) has its pipelines recorded as unable to
  * reach it, once ({@link UnansweredWorker}), so they show degraded while it is down; its first answer clears that.
+ * A source that does not answer is stored with the measurements (since when), which the status view shows the same way.
  */
 @Component
 public class HealthCheckRound implements DisposableBean {
@@ -168,10 +169,11 @@ public class HealthCheckRound implements DisposableBean {
         SlotObserver.SlotUsage usage = ofSource.map(found -> found.slots().get(pipeline.slotName())).orElse(null);
         Long maxSlotWalKeepBytes = ofSource.map(SlotObserver.SourceSlots::maxSlotWalKeepBytes).orElse(null);
         if (usage == null) {
-            return new MonitoredPipelines.Measurement(null, null, connectedTo, null, null, null, maxSlotWalKeepBytes);
+            return new MonitoredPipelines.Measurement(null, null, connectedTo, null, null, null, maxSlotWalKeepBytes,
+                    ofSource.isPresent());
         }
         return new MonitoredPipelines.Measurement(usage.lagBytes(), usage.retainedBytes(), connectedTo,
-                ofSource.get().primary(), usage.confirmedFlushLsn(), usage.safeWalBytes(), maxSlotWalKeepBytes);
+                ofSource.get().primary(), usage.confirmedFlushLsn(), usage.safeWalBytes(), maxSlotWalKeepBytes, true);
     }
 
     private List<DriftTarget> driftTargets(List<MonitoredPipeline> due) {
