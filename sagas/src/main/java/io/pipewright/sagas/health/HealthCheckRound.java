@@ -125,8 +125,9 @@ public class HealthCheckRound implements DisposableBean {
                     sinkServiceId -> calls.start(() -> observeWorker(sinkServiceId, unanswered)));
         }
         Map<UUID, BoundedCalls.Call<Optional<SlotObserver.SourceSlots>>> slotCalls = new HashMap<>();
+        Set<UUID> unansweredSources = ConcurrentHashMap.newKeySet();
         due.stream().collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).forEach((sourceId, ofSource) ->
-                slotCalls.put(sourceId, calls.start(() -> measureSlots(sourceId, ofSource))));
+                slotCalls.put(sourceId, calls.start(() -> measureSlots(sourceId, ofSource, unansweredSources))));
         List<DriftTarget> driftTargets = driftTargets(due);
         Map<UUID, BoundedCalls.Call<Optional<Map<UUID, List<Drift>>>>> driftCalls = new HashMap<>();
         driftTargets.stream().collect(Collectors.groupingBy(target -> target.spec().source().serviceId()))
@@ -140,8 +141,10 @@ public class HealthCheckRound implements DisposableBean {
                     }, "Health check: the Kafka Connect worker of service " + sinkServiceId));
         }
         Map<UUID, Optional<SlotObserver.SourceSlots>> slotsBySource = new HashMap<>();
-        slotCalls.forEach((sourceId, call) -> slotsBySource.put(sourceId,
-                calls.await(call, Optional::empty, "Health check: source service " + sourceId)));
+        slotCalls.forEach((sourceId, call) -> slotsBySource.put(sourceId, calls.await(call, () -> {
+            unansweredSources.add(sourceId);
+            return Optional.empty();
+        }, "Health check: source service " + sourceId)));
         Map<UUID, MonitoredPipelines.Measurement> measurements = new HashMap<>();
         List<Runnable> changes = new ArrayList<>();
         for (MonitoredPipeline pipeline : due) {
@@ -149,7 +152,8 @@ public class HealthCheckRound implements DisposableBean {
                     .map(all -> all.getOrDefault(pipeline.connectorName(), missing(pipeline)));
             Optional<SlotObserver.SourceSlots> ofSource = slotsBySource.get(pipeline.sourceServiceId());
             measurements.put(pipeline.pipelineId(), measurement(pipeline, ofSource,
-                    snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)));
+                    snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null),
+                    !unansweredSources.contains(pipeline.sourceServiceId())));
             snapshot.filter(seen -> differs(pipeline, seen))
                     .ifPresent(seen -> changes.add(() -> record(pipeline, seen, roundStart)));
             UnansweredWorker.of(pipeline, !unanswered.contains(pipeline.sinkServiceId()), roundStart)
@@ -165,15 +169,16 @@ public class HealthCheckRound implements DisposableBean {
 
     private static MonitoredPipelines.Measurement measurement(MonitoredPipeline pipeline,
                                                               Optional<SlotObserver.SourceSlots> ofSource,
-                                                              SourceNode connectedTo) {
+                                                              SourceNode connectedTo, boolean sourceAnswered) {
         SlotObserver.SlotUsage usage = ofSource.map(found -> found.slots().get(pipeline.slotName())).orElse(null);
         Long maxSlotWalKeepBytes = ofSource.map(SlotObserver.SourceSlots::maxSlotWalKeepBytes).orElse(null);
         if (usage == null) {
             return new MonitoredPipelines.Measurement(null, null, connectedTo, null, null, null, maxSlotWalKeepBytes,
-                    ofSource.isPresent());
+                    sourceAnswered);
         }
         return new MonitoredPipelines.Measurement(usage.lagBytes(), usage.retainedBytes(), connectedTo,
-                ofSource.get().primary(), usage.confirmedFlushLsn(), usage.safeWalBytes(), maxSlotWalKeepBytes, true);
+                ofSource.get().primary(), usage.confirmedFlushLsn(), usage.safeWalBytes(), maxSlotWalKeepBytes,
+                sourceAnswered);
     }
 
     private List<DriftTarget> driftTargets(List<MonitoredPipeline> due) {
@@ -278,12 +283,17 @@ public class HealthCheckRound implements DisposableBean {
         }
     }
 
-    /** Empty when the source did not answer (or is no longer registered): nothing is known of its slots. */
-    private Optional<SlotObserver.SourceSlots> measureSlots(UUID sourceServiceId, List<MonitoredPipeline> pipelines) {
+    /**
+     * Empty when the source did not answer (then added to {@code unanswered}) or is no longer registered: nothing is
+     * known of its slots.
+     */
+    private Optional<SlotObserver.SourceSlots> measureSlots(UUID sourceServiceId, List<MonitoredPipeline> pipelines,
+                                                            Set<UUID> unanswered) {
         try {
             return services.find(sourceServiceId).map(source -> slots.measure(source.postgres(),
                     pipelines.stream().map(MonitoredPipeline::slotName).toList()));
         } catch (RuntimeException e) {
+            unanswered.add(sourceServiceId);
             LOG.warn("Health check: source service {} did not answer: {}", sourceServiceId, e.getMessage());
             return Optional.empty();
         }

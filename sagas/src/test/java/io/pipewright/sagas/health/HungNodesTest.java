@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A hung worker or source, or a worker whose listing is refused (larger than the bound), costs only its own pipelines
  * a round: the others are checked in the same round, and the round ends. The pipelines of a worker that gave no
- * answer are recorded as unable to reach it.
+ * answer are recorded as unable to reach it, those of a source that gave none are measured as not answered.
  */
 class HungNodesTest {
 
@@ -122,6 +122,8 @@ class HungNodesTest {
             assertThat(assertTimeoutPreemptively(ENDS_WITHIN, round::run)).isEqualTo(2);
             assertThat(fleet.measured.get(onSource.pipelineId()).sourceLagBytes()).isEqualTo(7L);
             assertThat(fleet.measured.get(onHungSource.pipelineId()).sourceLagBytes()).isNull();
+            assertThat(fleet.measured.get(onHungSource.pipelineId()).sourceAnswered()).isFalse();
+            assertThat(fleet.measured.get(onSource.pipelineId()).sourceAnswered()).isTrue();
         } finally {
             round.destroy();
         }
