@@ -89,7 +89,9 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
                         UPDATE pipeline_health SET source_lag_bytes = ?, retained_wal_bytes = ?,
                             last_health_check_at = ?,
                             connected_host = coalesce(?, connected_host), connected_port = coalesce(?, connected_port),
-                            safe_wal_bytes = ?, max_slot_wal_keep_bytes = ?
+                            safe_wal_bytes = ?, max_slot_wal_keep_bytes = ?,
+                            source_unanswered_since = CASE WHEN ? THEN NULL
+                                ELSE coalesce(source_unanswered_since, ?) END
                         WHERE pipeline_id = ?""",
                 measurements.entrySet().stream().map(entry -> {
                     Measurement measurement = entry.getValue();
@@ -97,10 +99,10 @@ class JdbcMonitoredPipelines implements MonitoredPipelines {
                     return new Object[] {measurement.sourceLagBytes(), measurement.retainedWalBytes(), at,
                             connectedTo == null ? null : connectedTo.host(),
                             connectedTo == null ? null : connectedTo.port(), measurement.safeWalBytes(),
-                            measurement.maxSlotWalKeepBytes(), entry.getKey()};
+                            measurement.maxSlotWalKeepBytes(), measurement.sourceAnswered(), from, entry.getKey()};
                 }).toList(),
                 new int[] {Types.BIGINT, Types.BIGINT, Types.TIMESTAMP, Types.VARCHAR, Types.INTEGER, Types.BIGINT,
-                        Types.BIGINT, Types.OTHER});
+                        Types.BIGINT, Types.BOOLEAN, Types.TIMESTAMP, Types.OTHER});
         jdbc.batchUpdate("""
                         UPDATE pipeline_health SET slot_expected = true, slot_host = ?, slot_port = ?,
                             slot_confirmed_lsn = coalesce(?, slot_confirmed_lsn)

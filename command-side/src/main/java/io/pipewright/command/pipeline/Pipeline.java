@@ -221,11 +221,17 @@ public class Pipeline {
      * it resumed on the same slot from its committed offsets (Running again, or Paused when it was paused through
      * Pipewright). {@code resnapshot}: a pipeline that has a connector gets it created again, its offsets and slot
      * dropped first, so the connector snapshots its tables again. A healthy pipeline, one that failed before any step
-     * began (its services can never run it), and one being deleted have nothing to restart.
+     * began (its services can never run it), and one being deleted have nothing to restart; one whose worker does not
+     * answer has nothing that can be restarted.
      */
     @CommandHandler
     public void handle(RestartPipeline command, Clock clock) {
         boolean failed = status == PipelineStatus.FAILED;
+        if (!failed && ConnectorHealth.UNREACHABLE.equals(connectorState)) {
+            throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + " and its Kafka Connect "
+                    + "worker does not answer; nothing can be restarted on it: start the worker, its connectors then"
+                    + " run again from their offsets");
+        }
         boolean gapToHeal = command.resnapshot() && dataGap.isOpen();
         if (!failed && !isDegraded() && !gapToHeal) {
             if (dataGap.isOpen()) {

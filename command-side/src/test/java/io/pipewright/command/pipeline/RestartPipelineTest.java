@@ -135,6 +135,19 @@ class RestartPipelineTest {
     }
 
     @Test
+    void aPipelineWhoseWorkerDoesNotAnswerIsDegradedButHasNothingThatCanBeRestarted() {
+        fixture.given(running())
+                .andGiven(new ConnectorHealthChanged(ID, "UNREACHABLE", TASKS,
+                        "the Kafka Connect worker did not answer since " + NOW, NOW))
+                .when(new RestartPipeline(ID, false))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage("pipeline orders-cdc is Running and its Kafka Connect worker does not answer;"
+                        + " nothing can be restarted on it: start the worker, its connectors then run again from"
+                        + " their offsets")
+                .expectNoEvents();
+    }
+
+    @Test
     void aPipelineBeingDeletedOrStillProvisioningHasNothingToRestart() {
         fixture.given(running(new PipelineDeletionRequested(ID, PipelineStatus.RUNNING,
                         ProvisionStep.CREATE_CONNECTOR, NOW)))

@@ -1,6 +1,7 @@
 package io.pipewright.query.pipeline;
 
 import io.pipewright.kernel.pipeline.ConnectorCreated;
+import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.ConnectorRestarted;
@@ -152,8 +153,8 @@ class PipelineProjection {
     }
 
     /**
-     * The error shown while a connector or task failed (its trace), cleared once they run again, and with it the
-     * outage's restarts.
+     * The error shown while a connector or task failed (its trace) or the worker did not answer, cleared once they
+     * run again, and with it the outage's restarts (kept while the worker does not answer: nothing is known then).
      */
     @EventHandler
     void on(ConnectorHealthChanged event, @SequenceNumber long sequence) {
@@ -161,7 +162,7 @@ class PipelineProjection {
         columns.put("connector_state", text(event.connectorState()));
         columns.put("task_states", json.write(taskViews(event.taskStates())));
         columns.put("error_message", text(event.errorMessage()));
-        if (event.healthy()) {
+        if (event.healthy() && !ConnectorHealth.UNREACHABLE.equals(event.connectorState())) {
             columns.put("restart_attempts", 0);
             columns.put("next_attempt_at", instant(null));
         }

@@ -49,7 +49,8 @@ public class PipelineViews {
      * lookup then reads every pipeline of the organization.
      */
     public static final String STATUS_QUERY = "SELECT v.*, h.source_lag_bytes, h.retained_wal_bytes, "
-            + "h.safe_wal_bytes, h.max_slot_wal_keep_bytes, h.last_health_check_at, g.from_lsn AS gap_from_lsn, "
+            + "h.safe_wal_bytes, h.max_slot_wal_keep_bytes, h.last_health_check_at, h.source_unanswered_since, "
+            + "g.from_lsn AS gap_from_lsn, "
             + "g.reason AS gap_reason, g.detected_at AS gap_detected_at, "
             + "(SELECT array_agg(u.table_name ORDER BY u.table_name) FROM uncaptured_table u "
             + "WHERE u.pipeline_id = v.id) AS uncaptured_tables, (SELECT array_agg(d.resource || ': expected ' "
@@ -158,12 +159,13 @@ public class PipelineViews {
         String gapReason = row.get("gap_reason", String.class);
         StatusWarnings.DataGap gap = gapReason == null ? null : new StatusWarnings.DataGap(
                 row.get("gap_from_lsn", String.class), gapReason, row.get("gap_detected_at", Instant.class));
+        String errorMessage = PipelineHealth.errorMessage(row.get("error_message", String.class),
+                row.get("source_unanswered_since", Instant.class));
         return new PipelineStatusView(row.get("id", UUID.class), status,
                 row.get("connector_name", String.class), row.get("connector_state", String.class),
                 json.read(row.get("task_states", Json.class), TASK_STATES), row.get("source_lag_bytes", Long.class),
                 row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
-                row.get("error_message", String.class),
-                PipelineHealth.of(status, row.get("error_message", String.class)),
+                errorMessage, PipelineHealth.of(status, errorMessage),
                 row.get("restart_attempts", Integer.class), row.get("next_attempt_at", Instant.class), retainedWal,
                 warnings.about(status,
                         new StatusWarnings.SlotWal(retainedWal, row.get("safe_wal_bytes", Long.class),

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -40,6 +42,9 @@ import org.springframework.stereotype.Component;
  * compared with Pipewright's ({@link DriftWatch}); what differs is recorded and, unless the pipeline only reports
  * drift, repaired, side by side and bounded like the other calls. The same slot query tells whether a slot was lost
  * (invalidated, dropped, or created anew after a failover, see {@link SlotLoss}): that is recorded as a data gap, once.
+ * A worker that does not answer (refused, failed, or hung past the bound) has its pipelines recorded as unable to
+ * reach it, once ({@link UnansweredWorker}), so they show degraded while it is down; its first answer clears that.
+ * A source that does not answer is stored with the measurements (since when), which the status view shows the same way.
  */
 @Component
 public class HealthCheckRound implements DisposableBean {
@@ -93,11 +98,12 @@ public class HealthCheckRound implements DisposableBean {
         Map<UUID, BoundedCalls.Call<Optional<Map<String, WorkerObserver.ConnectorSnapshot>>>> workerListings =
                 new HashMap<>();
         Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings = new HashMap<>();
+        Set<UUID> unanswered = ConcurrentHashMap.newKeySet();
         int checked = 0;
         List<MonitoredPipeline> due;
         do {
             due = monitored.claimDue(batchSize, interval, roundStart);
-            check(due, workerListings, listings, roundStart);
+            check(due, workerListings, listings, unanswered, roundStart);
             checked += due.size();
         } while (due.size() == batchSize);
         return checked;
@@ -106,20 +112,22 @@ public class HealthCheckRound implements DisposableBean {
     /**
      * Starts the listings of the batch's workers not yet listed this round and the measurements of its sources, all
      * side by side, then takes each answer within its bound (a worker's listing once per round). {@code roundStart}:
-     * the workers were listed after it, so their answers were observed no earlier than it.
+     * the workers were listed after it, so their answers were observed no earlier than it. {@code unanswered}: the
+     * workers (sink service ids) that did not answer this round.
      */
     private void check(List<MonitoredPipeline> due,
                        Map<UUID, BoundedCalls.Call<Optional<Map<String, WorkerObserver.ConnectorSnapshot>>>>
                                workerListings,
                        Map<UUID, Optional<Map<String, WorkerObserver.ConnectorSnapshot>>> listings,
-                       Instant roundStart) {
+                       Set<UUID> unanswered, Instant roundStart) {
         for (MonitoredPipeline pipeline : due) {
             workerListings.computeIfAbsent(pipeline.sinkServiceId(),
-                    sinkServiceId -> calls.start(() -> observeWorker(sinkServiceId)));
+                    sinkServiceId -> calls.start(() -> observeWorker(sinkServiceId, unanswered)));
         }
         Map<UUID, BoundedCalls.Call<Optional<SlotObserver.SourceSlots>>> slotCalls = new HashMap<>();
+        Set<UUID> unansweredSources = ConcurrentHashMap.newKeySet();
         due.stream().collect(Collectors.groupingBy(MonitoredPipeline::sourceServiceId)).forEach((sourceId, ofSource) ->
-                slotCalls.put(sourceId, calls.start(() -> measureSlots(sourceId, ofSource))));
+                slotCalls.put(sourceId, calls.start(() -> measureSlots(sourceId, ofSource, unansweredSources))));
         List<DriftTarget> driftTargets = driftTargets(due);
         Map<UUID, BoundedCalls.Call<Optional<Map<UUID, List<Drift>>>>> driftCalls = new HashMap<>();
         driftTargets.stream().collect(Collectors.groupingBy(target -> target.spec().source().serviceId()))
@@ -127,12 +135,16 @@ public class HealthCheckRound implements DisposableBean {
                         calls.start(() -> observeDrift(sourceId, ofSource))));
         for (MonitoredPipeline pipeline : due) {
             listings.computeIfAbsent(pipeline.sinkServiceId(), sinkServiceId -> calls.await(
-                    workerListings.get(sinkServiceId), Optional::empty,
-                    "Health check: the Kafka Connect worker of service " + sinkServiceId));
+                    workerListings.get(sinkServiceId), () -> {
+                        unanswered.add(sinkServiceId);
+                        return Optional.empty();
+                    }, "Health check: the Kafka Connect worker of service " + sinkServiceId));
         }
         Map<UUID, Optional<SlotObserver.SourceSlots>> slotsBySource = new HashMap<>();
-        slotCalls.forEach((sourceId, call) -> slotsBySource.put(sourceId,
-                calls.await(call, Optional::empty, "Health check: source service " + sourceId)));
+        slotCalls.forEach((sourceId, call) -> slotsBySource.put(sourceId, calls.await(call, () -> {
+            unansweredSources.add(sourceId);
+            return Optional.empty();
+        }, "Health check: source service " + sourceId)));
         Map<UUID, MonitoredPipelines.Measurement> measurements = new HashMap<>();
         List<Runnable> changes = new ArrayList<>();
         for (MonitoredPipeline pipeline : due) {
@@ -140,9 +152,12 @@ public class HealthCheckRound implements DisposableBean {
                     .map(all -> all.getOrDefault(pipeline.connectorName(), missing(pipeline)));
             Optional<SlotObserver.SourceSlots> ofSource = slotsBySource.get(pipeline.sourceServiceId());
             measurements.put(pipeline.pipelineId(), measurement(pipeline, ofSource,
-                    snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null)));
+                    snapshot.map(WorkerObserver.ConnectorSnapshot::connectedTo).orElse(null),
+                    !unansweredSources.contains(pipeline.sourceServiceId())));
             snapshot.filter(seen -> differs(pipeline, seen))
                     .ifPresent(seen -> changes.add(() -> record(pipeline, seen, roundStart)));
+            UnansweredWorker.of(pipeline, !unanswered.contains(pipeline.sinkServiceId()), roundStart)
+                    .ifPresent(unreachable -> changes.add(() -> send(pipeline, unreachable, "the unreachable worker")));
             SlotLoss.of(pipeline, ofSource, roundStart)
                     .ifPresent(gap -> changes.add(() -> send(pipeline, gap, "the data gap")));
         }
@@ -154,14 +169,16 @@ public class HealthCheckRound implements DisposableBean {
 
     private static MonitoredPipelines.Measurement measurement(MonitoredPipeline pipeline,
                                                               Optional<SlotObserver.SourceSlots> ofSource,
-                                                              SourceNode connectedTo) {
+                                                              SourceNode connectedTo, boolean sourceAnswered) {
         SlotObserver.SlotUsage usage = ofSource.map(found -> found.slots().get(pipeline.slotName())).orElse(null);
         Long maxSlotWalKeepBytes = ofSource.map(SlotObserver.SourceSlots::maxSlotWalKeepBytes).orElse(null);
         if (usage == null) {
-            return new MonitoredPipelines.Measurement(null, null, connectedTo, null, null, null, maxSlotWalKeepBytes);
+            return new MonitoredPipelines.Measurement(null, null, connectedTo, null, null, null, maxSlotWalKeepBytes,
+                    sourceAnswered);
         }
         return new MonitoredPipelines.Measurement(usage.lagBytes(), usage.retainedBytes(), connectedTo,
-                ofSource.get().primary(), usage.confirmedFlushLsn(), usage.safeWalBytes(), maxSlotWalKeepBytes);
+                ofSource.get().primary(), usage.confirmedFlushLsn(), usage.safeWalBytes(), maxSlotWalKeepBytes,
+                sourceAnswered);
     }
 
     private List<DriftTarget> driftTargets(List<MonitoredPipeline> due) {
@@ -250,25 +267,33 @@ public class HealthCheckRound implements DisposableBean {
     }
 
     /**
-     * An unreachable worker, or one whose listing is larger than the bound, says nothing about its connectors:
-     * nothing is recorded for them this round.
+     * An unreachable worker, or one whose listing is larger than the bound, says nothing about its connectors: only
+     * that it did not answer (added to {@code unanswered}) is recorded for them this round. Empty too, but not
+     * unanswered, for a service no longer registered.
      */
-    private Optional<Map<String, WorkerObserver.ConnectorSnapshot>> observeWorker(UUID sinkServiceId) {
+    private Optional<Map<String, WorkerObserver.ConnectorSnapshot>> observeWorker(UUID sinkServiceId,
+                                                                                   Set<UUID> unanswered) {
         try {
             return services.find(sinkServiceId).map(sink -> workers.connectors(sink.kafka().connect()));
         } catch (RuntimeException e) {
+            unanswered.add(sinkServiceId);
             LOG.warn("Health check: the Kafka Connect worker of service {} did not answer: {}; its pipelines are"
-                    + " skipped this round", sinkServiceId, e.getMessage());
+                    + " recorded as unable to reach it", sinkServiceId, e.getMessage());
             return Optional.empty();
         }
     }
 
-    /** Empty when the source did not answer (or is no longer registered): nothing is known of its slots. */
-    private Optional<SlotObserver.SourceSlots> measureSlots(UUID sourceServiceId, List<MonitoredPipeline> pipelines) {
+    /**
+     * Empty when the source did not answer (then added to {@code unanswered}) or is no longer registered: nothing is
+     * known of its slots.
+     */
+    private Optional<SlotObserver.SourceSlots> measureSlots(UUID sourceServiceId, List<MonitoredPipeline> pipelines,
+                                                            Set<UUID> unanswered) {
         try {
             return services.find(sourceServiceId).map(source -> slots.measure(source.postgres(),
                     pipelines.stream().map(MonitoredPipeline::slotName).toList()));
         } catch (RuntimeException e) {
+            unanswered.add(sourceServiceId);
             LOG.warn("Health check: source service {} did not answer: {}", sourceServiceId, e.getMessage());
             return Optional.empty();
         }

@@ -32,9 +32,10 @@ public interface MonitoredPipelines {
      * What one check measured; null where it could not (the worker or the source did not answer, the slot is absent).
      * {@code slotSeenOn}, {@code slotConfirmedLsn}: where the slot was found and what it confirmed;
      * {@code safeWalBytes}: WAL left before the source invalidates the slot; {@code maxSlotWalKeepBytes}: the source's
-     * {@code max_slot_wal_keep_size} (null when unlimited).
+     * {@code max_slot_wal_keep_size} (null when unlimited); {@code sourceAnswered}: whether the source answered the
+     * slot query (the status shows the pipeline degraded from the first round it did not until one it does).
      */
     record Measurement(Long sourceLagBytes, Long retainedWalBytes, SourceNode connectedTo, SourceNode slotSeenOn,
-                       String slotConfirmedLsn, Long safeWalBytes, Long maxSlotWalKeepBytes) {
+                       String slotConfirmedLsn, Long safeWalBytes, Long maxSlotWalKeepBytes, boolean sourceAnswered) {
     }
 }

@@ -2,6 +2,7 @@ package io.pipewright.sagas.provisioning;
 
 import io.pipewright.kernel.MessageMetadata;
 import io.pipewright.kernel.CommandRefused;
+import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.ConnectorHealthChanged;
 import io.pipewright.kernel.pipeline.ConnectorRepointed;
 import io.pipewright.kernel.pipeline.FailoverDetected;
@@ -283,9 +284,16 @@ public class PipelineSaga {
         }
     }
 
-    /** A pipeline paused through Pipewright keeps its connector paused, even if someone resumes it on the worker. */
+    /**
+     * A pipeline paused through Pipewright keeps its connector paused, even if someone resumes it on the worker. A
+     * worker that does not answer changes nothing here: nothing can be restarted or paused on it, and the retry
+     * window neither starts nor ends (the pipeline is degraded, never Failed, for it).
+     */
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(ConnectorHealthChanged changed) {
+        if (ConnectorHealth.UNREACHABLE.equals(changed.connectorState())) {
+            return;
+        }
         if (changed.healthy()) {
             operation.recovered();
             deadlines.cancelAllWithinScope(HEAL_CONNECTOR);

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A hung worker or source, or a worker whose listing is refused (larger than the bound), costs only its own pipelines
- * a round: the others are checked in the same round, and the round ends.
+ * a round: the others are checked in the same round, and the round ends. The pipelines of a worker that gave no
+ * answer are recorded as unable to reach it, those of a source that gave none are measured as not answered.
  */
 class HungNodesTest {
 
@@ -85,9 +86,14 @@ class HungNodesTest {
             int checked = assertTimeoutPreemptively(ENDS_WITHIN, round::run);
 
             assertThat(checked).isEqualTo(3);
-            assertThat(commands).singleElement().usingRecursiveComparison().ignoringFields("observedAt")
-                    .isEqualTo(new RecordConnectorHealth(onHealthy.pipelineId(), "FAILED",
-                            List.of(new TaskState(0, "FAILED")), "boom", Instant.EPOCH));
+            assertThat(commands).usingRecursiveFieldByFieldElementComparatorIgnoringFields("observedAt",
+                    "errorMessage").containsExactlyInAnyOrder(
+                    new RecordConnectorHealth(onHealthy.pipelineId(), "FAILED", List.of(new TaskState(0, "FAILED")),
+                            "boom", Instant.EPOCH),
+                    new RecordConnectorHealth(onHung.pipelineId(), "UNREACHABLE",
+                            List.of(new TaskState(0, "RUNNING")), null, Instant.EPOCH),
+                    new RecordConnectorHealth(onOversized.pipelineId(), "UNREACHABLE",
+                            List.of(new TaskState(0, "RUNNING")), null, Instant.EPOCH));
             assertThat(fleet.measured).containsOnlyKeys(onHung.pipelineId(), onOversized.pipelineId(),
                     onHealthy.pipelineId());
             assertThat(fleet.measured.get(onHealthy.pipelineId()).connectedTo())
@@ -116,6 +122,8 @@ class HungNodesTest {
             assertThat(assertTimeoutPreemptively(ENDS_WITHIN, round::run)).isEqualTo(2);
             assertThat(fleet.measured.get(onSource.pipelineId()).sourceLagBytes()).isEqualTo(7L);
             assertThat(fleet.measured.get(onHungSource.pipelineId()).sourceLagBytes()).isNull();
+            assertThat(fleet.measured.get(onHungSource.pipelineId()).sourceAnswered()).isFalse();
+            assertThat(fleet.measured.get(onSource.pipelineId()).sourceAnswered()).isTrue();
         } finally {
             round.destroy();
         }

@@ -366,6 +366,28 @@ class PipelineSagaOperationTest {
     }
 
     @Test
+    void aWorkerThatDoesNotAnswerNeitherCancelsThePendingRestartNorCallsIt() throws Exception {
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
+                .whenAggregate(ID.toString()).publishes(new ConnectorHealthChanged(ID, "UNREACHABLE", FAILED_TASK,
+                        "the Kafka Connect worker did not answer since " + NOW, NOW))
+                .expectScheduledDeadlineWithName(Duration.ofSeconds(2), PipelineSaga.HEAL_CONNECTOR)
+                .expectNoDispatchedCommands();
+        assertThat(connector.restarts).isZero();
+    }
+
+    @Test
+    void aWorkerThatDoesNotAnswerWhilePausedThroughPipewrightIsNotPausedAgain() throws Exception {
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING)
+                .andThenAPublished(new PipelinePaused(ID, PauseCause.REQUESTED, NOW))
+                .andThenTimeElapses(Duration.ZERO)
+                .whenAggregate(ID.toString()).publishes(new ConnectorHealthChanged(ID, "UNREACHABLE", PAUSED.tasks(),
+                        "the Kafka Connect worker did not answer since " + NOW, NOW))
+                .expectNoScheduledDeadlines()
+                .expectNoDispatchedCommands();
+        assertThat(connector.desiredStates).containsExactly(true);
+    }
+
+    @Test
     void aHealthyConnectorCancelsThePendingRestart() throws Exception {
         fixture.givenAPublished(CREATED).andThenAPublished(RUNNING).andThenAPublished(TASK_FAILED)
                 .whenAggregate(ID.toString()).publishes(new ConnectorHealthChanged(ID, "RUNNING", RUNNING_TASK, null,

@@ -1,13 +1,16 @@
 package io.pipewright.kernel.query;
 
 import io.pipewright.kernel.pipeline.PipelineStatus;
+import java.time.Instant;
 
 /**
  * The status view's {@code health}: one word for whether the pipeline streams as it should. {@code healthy}: nothing
  * is wrong (Pending and Provisioning included). {@code degraded}: Running or Paused, but something is being repaired
  * by itself: a connector or task failed and is restarted within the retry window, or the connector is re-pointed
  * after a failover; {@code error_message} says what, {@code restart_attempts} and {@code next_attempt_at} how far the
- * retries are. {@code broken}: Failed; it waits for a person ({@code POST .../restart} once the cause is fixed).
+ * retries are; or its Kafka Connect worker or its source does not answer the health round (nothing flows, nothing is
+ * restarted, and the pipeline is not failed for it). {@code broken}: Failed; it waits for a person
+ * ({@code POST .../restart} once the cause is fixed).
  */
 public final class PipelineHealth {
 
@@ -16,6 +19,18 @@ public final class PipelineHealth {
     public static final String BROKEN = "broken";
 
     private PipelineHealth() {
+    }
+
+    /**
+     * The status view's {@code error_message}: what the pipeline recorded, else, while the health round gets no answer
+     * from its source ({@code sourceUnansweredSince}, null while it answers), that.
+     */
+    public static String errorMessage(String recorded, Instant sourceUnansweredSince) {
+        if (recorded != null || sourceUnansweredSince == null) {
+            return recorded;
+        }
+        return "the source did not answer since " + sourceUnansweredSince + "; nothing is measured and nothing may"
+                + " stream until it does (the pipeline is not failed for it)";
     }
 
     public static String of(String status, String errorMessage) {
