@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
+import io.pipewright.app.support.OnOutageStack;
+import io.pipewright.app.support.OutageStack;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.app.support.SourceSlots;
 import io.pipewright.localstack.LocalStack;
@@ -33,6 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * (one minute) it is Failed with its slot and offsets kept, and {@code restart} resumes it with no row lost and none
  * snapshotted again. The outage lasts {@code pipewright.test.outage} (ISO-8601, the issue's three minutes by default).
  */
+@OnOutageStack
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
 @DirtiesContext
@@ -46,7 +49,7 @@ class SourceOutageTest {
     @Autowired
     WebTestClient web;
 
-    private final LocalStack stack = ControlPlaneDatabase.stack();
+    private final LocalStack stack = OutageStack.stack();
     private final String rejectTag = "# outage-test:" + UUID.randomUUID();
     private OutagePipeline pipeline;
 

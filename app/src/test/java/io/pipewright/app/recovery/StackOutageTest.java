@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
+import io.pipewright.app.support.OnOutageStack;
+import io.pipewright.app.support.OutageStack;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
@@ -39,6 +41,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * ({@code pipewright.health.call-timeout}, two minutes) is over, so it is not asserted. The source and
  * the worker are always started or continued again, even when an assertion fails, since the next test class uses them.
  */
+@OnOutageStack
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT30S")
 @DirtiesContext
@@ -52,7 +55,7 @@ class StackOutageTest {
     @Autowired
     WebTestClient web;
 
-    private final LocalStack stack = ControlPlaneDatabase.stack();
+    private final LocalStack stack = OutageStack.stack();
     private final List<Long> frozen = new ArrayList<>();
     private OutagePipeline pipeline;
 

@@ -31,7 +31,8 @@ public class LeftoverConnectors implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (!ControlPlaneDatabase.started()) {
+        if (!ControlPlaneDatabase.started()
+                || context.getRequiredTestClass().isAnnotationPresent(OnOutageStack.class)) {
             return;
         }
         LocalStack stack = ControlPlaneDatabase.stack();
