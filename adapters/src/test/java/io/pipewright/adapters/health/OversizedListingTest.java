@@ -13,6 +13,7 @@ import io.pipewright.adapters.connect.ConnectClient;
 import io.pipewright.adapters.limits.ExternalCallLimits;
 import io.pipewright.adapters.provisioning.ConnectorCredentials;
 import io.pipewright.adapters.support.InMemoryVault;
+import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
@@ -95,9 +96,13 @@ class OversizedListingTest {
         } finally {
             round.destroy();
         }
-        assertThat(commands).singleElement().usingRecursiveComparison().ignoringFields("observedAt")
+        assertThat(commands).hasSize(2);
+        assertThat(recorded(commands, onSmall)).usingRecursiveComparison().ignoringFields("observedAt")
                 .isEqualTo(new RecordConnectorHealth(onSmall.pipelineId(), "PAUSED",
                         List.of(new TaskState(0, "PAUSED")), null, Instant.EPOCH));
+        RecordConnectorHealth unanswered = recorded(commands, onBig);
+        assertThat(unanswered.connectorState()).isEqualTo(ConnectorHealth.UNREACHABLE);
+        assertThat(unanswered.errorMessage()).startsWith("the Kafka Connect worker did not answer since");
         assertThat(fleet.measured.get(onSmall.pipelineId()).connectedTo()).isEqualTo(new SourceNode("10.0.0.5", 5432));
         assertThat(fleet.measured.get(onBig.pipelineId()).connectedTo()).isNull();
     }
@@ -216,5 +221,11 @@ class OversizedListingTest {
                                  Instant checkedAt) {
             measured.putAll(measurements);
         }
+    }
+
+    /** What the round recorded for {@code pipeline}: a worker whose listing is refused is one that did not answer. */
+    private static RecordConnectorHealth recorded(List<Object> commands, MonitoredPipeline pipeline) {
+        return commands.stream().map(RecordConnectorHealth.class::cast)
+                .filter(command -> command.pipelineId().equals(pipeline.pipelineId())).findFirst().orElseThrow();
     }
 }
