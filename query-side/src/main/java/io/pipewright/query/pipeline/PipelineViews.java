@@ -161,11 +161,12 @@ public class PipelineViews {
                 row.get("gap_from_lsn", String.class), gapReason, row.get("gap_detected_at", Instant.class));
         String errorMessage = PipelineHealth.errorMessage(row.get("error_message", String.class),
                 row.get("source_unanswered_since", Instant.class));
+        String connectorState = row.get("connector_state", String.class);
+        List<TaskStateView> tasks = json.read(row.get("task_states", Json.class), TASK_STATES);
         return new PipelineStatusView(row.get("id", UUID.class), status,
-                row.get("connector_name", String.class), row.get("connector_state", String.class),
-                json.read(row.get("task_states", Json.class), TASK_STATES), row.get("source_lag_bytes", Long.class),
+                row.get("connector_name", String.class), connectorState, tasks, row.get("source_lag_bytes", Long.class),
                 row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
-                errorMessage, PipelineHealth.of(status, errorMessage),
+                errorMessage, PipelineHealth.of(status, errorMessage, connectorState, tasks),
                 row.get("restart_attempts", Integer.class), row.get("next_attempt_at", Instant.class), retainedWal,
                 warnings.about(status,
                         new StatusWarnings.SlotWal(retainedWal, row.get("safe_wal_bytes", Long.class),

@@ -1,7 +1,10 @@
 package io.pipewright.kernel.query;
 
+import io.pipewright.kernel.pipeline.ConnectorHealth;
 import io.pipewright.kernel.pipeline.PipelineStatus;
+import io.pipewright.kernel.pipeline.TaskState;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The status view's {@code health}: one word for whether the pipeline streams as it should. {@code healthy}: nothing
@@ -33,12 +36,19 @@ public final class PipelineHealth {
                 + " stream until it does (the pipeline is not failed for it)";
     }
 
-    public static String of(String status, String errorMessage) {
+    /**
+     * {@code connectorState} and {@code tasks}: as last recorded (null before the connector was seen). A connector
+     * recorded failed, stopped or missing is degraded until a health round records it healthy, the rule the pipeline
+     * itself applies when asked to restart, so the view never calls healthy what a restart would still act on.
+     */
+    public static String of(String status, String errorMessage, String connectorState, List<TaskStateView> tasks) {
         if (PipelineStatus.FAILED.wireName().equals(status)) {
             return BROKEN;
         }
         boolean streaming = PipelineStatus.RUNNING.wireName().equals(status)
                 || PipelineStatus.PAUSED.wireName().equals(status);
-        return streaming && errorMessage != null ? DEGRADED : HEALTHY;
+        boolean connectorUnhealthy = connectorState != null && !ConnectorHealth.healthy(connectorState,
+                tasks.stream().map(task -> new TaskState(task.id(), task.state())).toList());
+        return streaming && (errorMessage != null || connectorUnhealthy) ? DEGRADED : HEALTHY;
     }
 }

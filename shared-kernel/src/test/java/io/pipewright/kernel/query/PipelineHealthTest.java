@@ -3,6 +3,7 @@ package io.pipewright.kernel.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class PipelineHealthTest {
 
     private static final Instant SINCE = Instant.parse("2026-11-26T05:00:00Z");
+    private static final List<TaskStateView> RUNNING = List.of(new TaskStateView(0, "RUNNING"));
 
     @Test
     void aSourceThatDoesNotAnswerMakesARunningPipelineDegradedSayingSinceWhen() {
@@ -19,8 +21,8 @@ class PipelineHealthTest {
 
         assertThat(message).isEqualTo("the source did not answer since 2026-11-26T05:00:00Z; nothing is measured and"
                 + " nothing may stream until it does (the pipeline is not failed for it)");
-        assertThat(PipelineHealth.of("Running", message)).isEqualTo(PipelineHealth.DEGRADED);
-        assertThat(PipelineHealth.of("Paused", message)).isEqualTo(PipelineHealth.DEGRADED);
+        assertThat(PipelineHealth.of("Running", message, null, List.of())).isEqualTo(PipelineHealth.DEGRADED);
+        assertThat(PipelineHealth.of("Paused", message, null, List.of())).isEqualTo(PipelineHealth.DEGRADED);
     }
 
     @Test
@@ -28,7 +30,21 @@ class PipelineHealthTest {
         assertThat(PipelineHealth.errorMessage("connector task failed: boom", SINCE))
                 .isEqualTo("connector task failed: boom");
         assertThat(PipelineHealth.errorMessage(null, null)).isNull();
-        assertThat(PipelineHealth.of("Running", null)).isEqualTo(PipelineHealth.HEALTHY);
-        assertThat(PipelineHealth.of("Failed", "connector task failed: boom")).isEqualTo(PipelineHealth.BROKEN);
+        assertThat(PipelineHealth.of("Running", null, "RUNNING", RUNNING)).isEqualTo(PipelineHealth.HEALTHY);
+        assertThat(PipelineHealth.of("Failed", "connector task failed: boom", "STOPPED", List.of())).isEqualTo(PipelineHealth.BROKEN);
+    }
+
+    /**
+     * A connector last recorded stopped or failed (e.g. just restarted, not yet seen running by a health round) is
+     * degraded even without a message, as the pipeline itself sees it when asked to restart.
+     */
+    @Test
+    void aConnectorRecordedUnhealthyIsDegradedUntilSeenHealthy() {
+        assertThat(PipelineHealth.of("Running", null, "STOPPED", List.of())).isEqualTo(PipelineHealth.DEGRADED);
+        assertThat(PipelineHealth.of("Running", null, "RUNNING", List.of(new TaskStateView(0, "FAILED"))))
+                .isEqualTo(PipelineHealth.DEGRADED);
+        assertThat(PipelineHealth.of("Paused", null, "PAUSED", List.of(new TaskStateView(0, "PAUSED"))))
+                .isEqualTo(PipelineHealth.HEALTHY);
+        assertThat(PipelineHealth.of("Provisioning", null, null, List.of())).isEqualTo(PipelineHealth.HEALTHY);
     }
 }
