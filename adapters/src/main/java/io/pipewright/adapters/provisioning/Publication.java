@@ -271,10 +271,7 @@ class Publication implements PipelineResource<Publication.State>, PublicationUpk
     /** A name Pipewright did not make is refused. */
     @Override
     public void removeTagged(ServiceRecord service, TaggedResource resource) {
-        if (ResourceNames.pipelineIdOfSourceResource(resource.name()).isEmpty()) {
-            throw new IllegalArgumentException("publication " + resource.name()
-                    + " is not named as Pipewright names them");
-        }
+        SourceCatalog.requirePipewrightName(resource, "publication");
         PostgresEndpoint source = service.postgres();
         try (Connection connection = admin.connect(source, admin.primary(source), resource.database());
              Statement statement = connection.createStatement()) {

@@ -153,20 +153,8 @@ class ReplicationRole implements PipelineResource<ReplicationRole.Role> {
     /** The roles named as Pipewright names them, on the primary (roles are the cluster's, not a database's). */
     @Override
     public List<TaggedResource> discoverTagged(ServiceRecord service) {
-        PostgresEndpoint source = service.postgres();
-        if (source == null) {
-            return List.of();
-        }
-        PostgresNode primary = admin.primary(source);
-        try (Connection connection = admin.connect(source, primary, source.adminDatabase())) {
-            return SourceCatalog.names(connection, "SELECT rolname FROM pg_roles WHERE rolname ~ ?",
-                            ResourceNames.SOURCE_RESOURCE_REGEX).stream()
-                    .map(role -> new TaggedResource(TaggedResource.ROLE, role, SourceCatalog.nodeName(primary), null,
-                            ResourceNames.pipelineIdOfSourceResource(role).orElse(null)))
-                    .toList();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list the source's roles: " + e.getMessage(), e);
-        }
+        return SourceCatalog.discoverOnPrimary(admin, service, TaggedResource.ROLE,
+                "SELECT rolname FROM pg_roles WHERE rolname ~ ?", "roles");
     }
 
     /**
@@ -175,9 +163,7 @@ class ReplicationRole implements PipelineResource<ReplicationRole.Role> {
      */
     @Override
     public void removeTagged(ServiceRecord service, TaggedResource resource) {
-        if (ResourceNames.pipelineIdOfSourceResource(resource.name()).isEmpty()) {
-            throw new IllegalArgumentException("role " + resource.name() + " is not named as Pipewright names them");
-        }
+        SourceCatalog.requirePipewrightName(resource, "role");
         try {
             dropEverywhere(service.postgres(), resource.name());
         } catch (SQLException e) {

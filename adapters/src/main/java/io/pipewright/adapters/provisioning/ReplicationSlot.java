@@ -3,7 +3,6 @@ package io.pipewright.adapters.provisioning;
 import io.pipewright.adapters.postgres.SourceAdmin;
 import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.service.PostgresEndpoint;
-import io.pipewright.kernel.service.PostgresNode;
 import io.pipewright.sagas.orphans.TaggedResource;
 import io.pipewright.sagas.provisioning.PipelineResource;
 import io.pipewright.sagas.provisioning.PipelineSpec;
@@ -72,30 +71,14 @@ class ReplicationSlot implements PipelineResource<ReplicationSlot.Slot> {
     /** The slots on the primary named as Pipewright names them (a standby's synced copies follow the primary's). */
     @Override
     public List<TaggedResource> discoverTagged(ServiceRecord service) {
-        PostgresEndpoint source = service.postgres();
-        if (source == null) {
-            return List.of();
-        }
-        PostgresNode primary = admin.primary(source);
-        try (Connection connection = admin.connect(source, primary, source.adminDatabase())) {
-            return SourceCatalog.names(connection, "SELECT slot_name FROM pg_replication_slots WHERE slot_name ~ ?",
-                            ResourceNames.SOURCE_RESOURCE_REGEX).stream()
-                    .map(slot -> new TaggedResource(TaggedResource.REPLICATION_SLOT, slot,
-                            SourceCatalog.nodeName(primary), null,
-                            ResourceNames.pipelineIdOfSourceResource(slot).orElse(null)))
-                    .toList();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list the source's replication slots: " + e.getMessage(), e);
-        }
+        return SourceCatalog.discoverOnPrimary(admin, service, TaggedResource.REPLICATION_SLOT,
+                "SELECT slot_name FROM pg_replication_slots WHERE slot_name ~ ?", "replication slots");
     }
 
     /** A name Pipewright did not make is refused. */
     @Override
     public void removeTagged(ServiceRecord service, TaggedResource resource) {
-        if (ResourceNames.pipelineIdOfSourceResource(resource.name()).isEmpty()) {
-            throw new IllegalArgumentException("replication slot " + resource.name()
-                    + " is not named as Pipewright names them");
-        }
+        SourceCatalog.requirePipewrightName(resource, "replication slot");
         drop(service.postgres(), resource.name());
     }
 

@@ -1,8 +1,11 @@
 package io.pipewright.adapters.provisioning;
 
 import io.pipewright.adapters.postgres.SourceAdmin;
+import io.pipewright.kernel.pipeline.ResourceNames;
 import io.pipewright.kernel.service.PostgresEndpoint;
 import io.pipewright.kernel.service.PostgresNode;
+import io.pipewright.sagas.orphans.TaggedResource;
+import io.pipewright.sagas.provisioning.ServiceRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,6 +67,34 @@ final class SourceCatalog {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading " + what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What carries Pipewright's name among the cluster-wide objects {@code sql} lists on the source's primary (its one
+     * parameter is the name pattern), as the orphan sweep reports them; none on a service that is not PostgreSQL.
+     */
+    static List<TaggedResource> discoverOnPrimary(SourceAdmin admin, ServiceRecord service, String kind, String sql,
+                                                  String what) {
+        PostgresEndpoint source = service.postgres();
+        if (source == null) {
+            return List.of();
+        }
+        PostgresNode primary = admin.primary(source);
+        try (Connection connection = admin.connect(source, primary, source.adminDatabase())) {
+            return names(connection, sql, ResourceNames.SOURCE_RESOURCE_REGEX).stream()
+                    .map(name -> new TaggedResource(kind, name, nodeName(primary), null,
+                            ResourceNames.pipelineIdOfSourceResource(name).orElse(null)))
+                    .toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the source's " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The orphan sweep removes only what Pipewright named: any other name is refused. */
+    static void requirePipewrightName(TaggedResource resource, String what) {
+        if (ResourceNames.pipelineIdOfSourceResource(resource.name()).isEmpty()) {
+            throw new IllegalArgumentException(what + " " + resource.name() + " is not named as Pipewright names them");
         }
     }
 
