@@ -226,6 +226,7 @@ public class Pipeline {
      */
     @CommandHandler
     public void handle(RestartPipeline command, Clock clock) {
+        requireOrganization(command.organizationId());
         boolean failed = status == PipelineStatus.FAILED;
         if (!failed && ConnectorHealth.UNREACHABLE.equals(connectorState)) {
             throw CommandRefused.conflict("pipeline " + name + " is " + describeState() + " and its Kafka Connect "

@@ -86,7 +86,7 @@ class PipelineCommandController {
     /**
      * Restarts a Failed or degraded pipeline from where it stopped (see {@link RestartPipeline}); with
      * {@code "resnapshot": true} the connector starts over with a new snapshot of the same tables. The pipeline of
-     * another organization is not found, as for the other changes.
+     * another organization is not found (the pipeline checks it, as for the other changes).
      */
     @PostMapping("/{pipelineId}/restart")
     @ResponseStatus(HttpStatus.ACCEPTED)
@@ -97,13 +97,10 @@ class PipelineCommandController {
         requirePermission(caller, organizationId);
         boolean resnapshot = request != null && Boolean.TRUE.equals(request.resnapshot());
         Instant sent = Instant.now();
-        return dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class, view -> true)
-                .flatMap(view -> view.isEmpty() ? Mono.error(CommandRefused.notFound(Pipeline.NOT_FOUND))
-                        : dispatch.send(new RestartPipeline(pipelineId, resnapshot), caller)
-                        .onErrorMap(CommandDispatch::isUnknownAggregate,
-                                absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
-                        .then(dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
-                                after -> after.isEmpty() || !after.get().updatedAt().isBefore(sent))))
+        return dispatch.send(new RestartPipeline(pipelineId, organizationId, resnapshot), caller)
+                .onErrorMap(CommandDispatch::isUnknownAggregate, absent -> CommandRefused.notFound(Pipeline.NOT_FOUND))
+                .then(dispatch.awaitView(new FindPipeline(organizationId, pipelineId), PipelineView.class,
+                        after -> after.isEmpty() || !after.get().updatedAt().isBefore(sent)))
                 .flatMap(Mono::justOrEmpty);
     }
 

@@ -28,6 +28,7 @@ import io.pipewright.kernel.pipeline.TaskState;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,7 @@ class RestartPipelineTest {
     @Test
     void aPipelineWhoseConnectorFailedForGoodIsRunningAgainOnItsSlot() {
         fixture.given(running(TASK_FAILED, CONNECTOR_FAILED))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectEvents(new PipelineRestartRequested(ID, false, PipelineStatus.FAILED, NOW));
     }
 
@@ -64,7 +65,7 @@ class RestartPipelineTest {
         fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK), new PeeringEnsured(ID, "loopback", NOW),
                         started(ProvisionStep.INSTALL_PLUGIN),
                         new PipelineFailed(ID, ProvisionStep.INSTALL_PLUGIN, "install_plugin failed 8 times", NOW))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectEvents(new PipelineRestartRequested(ID, false, PipelineStatus.FAILED, NOW),
                         started(ProvisionStep.INSTALL_PLUGIN));
     }
@@ -72,12 +73,12 @@ class RestartPipelineTest {
     @Test
     void aResnapshotCreatesTheConnectorAgain() {
         fixture.given(running(TASK_FAILED, CONNECTOR_FAILED))
-                .when(new RestartPipeline(ID, true))
+                .when(new RestartPipeline(ID, ORG, true))
                 .expectEvents(new PipelineRestartRequested(ID, true, PipelineStatus.FAILED, NOW),
                         started(ProvisionStep.CREATE_CONNECTOR));
         fixture.given(running())
                 .andGiven(TASK_FAILED)
-                .when(new RestartPipeline(ID, true))
+                .when(new RestartPipeline(ID, ORG, true))
                 .expectEvents(new PipelineRestartRequested(ID, true, PipelineStatus.RUNNING, NOW),
                         started(ProvisionStep.CREATE_CONNECTOR));
     }
@@ -85,7 +86,7 @@ class RestartPipelineTest {
     @Test
     void aPipelinePausedThroughPipewrightStaysPausedAfterItsRestart() {
         fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW), TASK_FAILED, CONNECTOR_FAILED))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectEvents(new PipelineRestartRequested(ID, false, PipelineStatus.FAILED, NOW),
                         new PipelinePaused(ID, PauseCause.REQUESTED, NOW));
     }
@@ -95,11 +96,11 @@ class RestartPipelineTest {
     void aDataGapIsHealedByARestartWithAResnapshotOnly() {
         DataGapDetected gap = new DataGapDetected(ID, "0/1A2B3C4", "the source invalidated the slot", NOW);
         fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW), gap))
-                .when(new RestartPipeline(ID, true))
+                .when(new RestartPipeline(ID, ORG, true))
                 .expectEvents(new PipelineRestartRequested(ID, true, PipelineStatus.PAUSED, NOW),
                         started(ProvisionStep.CREATE_CONNECTOR));
         fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW), gap))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectException(CommandRefused.class)
                 .expectExceptionMessage("pipeline orders-cdc has a data gap, which only a restart with resnapshot heals")
                 .expectNoEvents();
@@ -108,11 +109,11 @@ class RestartPipelineTest {
     @Test
     void aDegradedPipelineIsRestartedWhereItIs() {
         fixture.given(running(TASK_FAILED))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectEvents(new PipelineRestartRequested(ID, false, PipelineStatus.RUNNING, NOW));
         fixture.given(running(new FailoverDetected(ID, new SourceNode("10.0.0.1", 5432),
                         new SourceNode("10.0.0.2", 5432), NOW)))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectEvents(new PipelineRestartRequested(ID, false, PipelineStatus.RUNNING, NOW));
     }
 
@@ -125,9 +126,18 @@ class RestartPipelineTest {
     }
 
     @Test
+    void anotherOrganizationsPipelineIsNotFound() {
+        fixture.given(running(TASK_FAILED, CONNECTOR_FAILED))
+                .when(new RestartPipeline(ID, UUID.randomUUID(), false))
+                .expectException(CommandRefused.class)
+                .expectExceptionMessage(Pipeline.NOT_FOUND)
+                .expectNoEvents();
+    }
+
+    @Test
     void aHealthyPipelineHasNothingToRestart() {
         fixture.given(running())
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectException(CommandRefused.class)
                 .expectExceptionMessage("pipeline orders-cdc is Running and healthy; only a Failed or degraded "
                         + "pipeline can be restarted")
@@ -139,7 +149,7 @@ class RestartPipelineTest {
         fixture.given(running())
                 .andGiven(new ConnectorHealthChanged(ID, "UNREACHABLE", TASKS,
                         "the Kafka Connect worker did not answer since " + NOW, NOW))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectException(CommandRefused.class)
                 .expectExceptionMessage("pipeline orders-cdc is Running and its Kafka Connect worker does not answer;"
                         + " nothing can be restarted on it: start the worker, its connectors then run again from"
@@ -151,11 +161,11 @@ class RestartPipelineTest {
     void aPipelineBeingDeletedOrStillProvisioningHasNothingToRestart() {
         fixture.given(running(new PipelineDeletionRequested(ID, PipelineStatus.RUNNING,
                         ProvisionStep.CREATE_CONNECTOR, NOW)))
-                .when(new RestartPipeline(ID, true))
+                .when(new RestartPipeline(ID, ORG, true))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
         fixture.given(CREATED, started(ProvisionStep.ENSURE_NETWORK))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
     }
@@ -163,7 +173,7 @@ class RestartPipelineTest {
     @Test
     void aPipelineThatFailedBeforeAnyStepHasNothingToRestart() {
         fixture.given(CREATED, new PipelineFailed(ID, null, "source service must be postgresql", NOW))
-                .when(new RestartPipeline(ID, false))
+                .when(new RestartPipeline(ID, ORG, false))
                 .expectException(CommandRefused.class)
                 .expectNoEvents();
     }
