@@ -3,7 +3,6 @@ package io.pipewright.accounts;
 import io.pipewright.kernel.access.Caller;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
@@ -31,7 +30,7 @@ class CallerArgumentResolver implements WebFluxConfigurer, HandlerMethodArgument
     @Override
     public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext bindingContext,
                                         ServerWebExchange exchange) {
-        return ReactiveSecurityContextHolder.getContext()
-                .map(context -> ((CallerAuthentication) context.getAuthentication()).caller());
+        Caller caller = exchange.getAttribute(Caller.REQUEST_ATTRIBUTE);
+        return Mono.justOrEmpty(caller);
     }
 }

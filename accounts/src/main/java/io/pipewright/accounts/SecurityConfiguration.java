@@ -1,5 +1,6 @@
 package io.pipewright.accounts;
 
+import io.pipewright.kernel.access.Caller;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -42,6 +43,12 @@ class SecurityConfiguration {
     SecurityWebFilterChain api(ServerHttpSecurity http, ProblemWriter problems, Authenticator authenticator) {
         AuthenticationWebFilter authentication = new AuthenticationWebFilter(authenticator);
         authentication.setServerAuthenticationConverter(new CredentialsConverter());
+        authentication.setAuthenticationSuccessHandler((filterExchange, verified) -> {
+            if (verified instanceof CallerAuthentication caller) {
+                filterExchange.getExchange().getAttributes().put(Caller.REQUEST_ATTRIBUTE, caller.caller());
+            }
+            return filterExchange.getChain().filter(filterExchange.getExchange());
+        });
         authentication.setAuthenticationFailureHandler((filterExchange, refused) -> refuse(problems,
                 filterExchange.getExchange(), refused));
         return http

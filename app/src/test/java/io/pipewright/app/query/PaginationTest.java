@@ -198,6 +198,9 @@ class PaginationTest {
                 "must be one of Pending, Provisioning, Running, Paused, Failed, Deleting");
         refused(list + "&name_prefix=" + "n".repeat(256), "name_prefix", "must be at most 255 characters");
         refused("/managed-services?limit=0", "limit", "must be a whole number from 1 to 1000");
+        refused("/organizations/not-a-uuid/pipelines", "organization_id", "must be a UUID");
+        refused("/pipelines/not-a-uuid/status", "pipeline_id", "must be a UUID");
+        refused("/organizations/not-a-uuid/pipelines/" + UUID.randomUUID(), "organization_id", "must be a UUID");
         assertThat(listed(list + "&limit=1&page_token=" + token).ids()).hasSize(1);
     }
 

@@ -4,7 +4,7 @@ import io.pipewright.kernel.access.Caller;
 import io.pipewright.kernel.query.DagPipelineView;
 import io.pipewright.kernel.query.DagRunView;
 import io.pipewright.query.NotFound;
-import io.pipewright.query.page.InvalidQueryParameter;
+import io.pipewright.query.page.InvalidParameter;
 import io.pipewright.query.page.Keyset;
 import io.pipewright.query.page.NameKeyset;
 import io.pipewright.query.page.Page;
@@ -101,7 +101,7 @@ class DagPipelineViewController {
             Caller caller, ServerHttpRequest request) {
         int rows = PageRequest.limit(limit);
         if (status != null && !RUN_STATUSES.contains(status)) {
-            throw new InvalidQueryParameter("status", "must be one of " + String.join(", ", RUN_STATUSES));
+            throw new InvalidParameter("status", "must be one of " + String.join(", ", RUN_STATUSES));
         }
         String listing = String.join("\u0000", "dag-runs", pipelineId.toString(), String.valueOf(status));
         return pageTokens.tokens().flatMap(tokens -> {
@@ -132,7 +132,7 @@ class DagPipelineViewController {
 
     private static Integer version(String version) {
         if (!VERSION.matcher(version).matches()) {
-            throw new InvalidQueryParameter("version", "must be a whole number from 1 up");
+            throw new InvalidParameter("version", "must be a whole number from 1 up");
         }
         return Integer.valueOf(version);
     }
@@ -141,7 +141,7 @@ class DagPipelineViewController {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException notUuid) {
-            throw new InvalidQueryParameter(field, "must be a UUID");
+            throw new InvalidParameter(field, "must be a UUID");
         }
     }
 }

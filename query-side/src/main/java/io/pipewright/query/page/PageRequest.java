@@ -25,6 +25,6 @@ public final class PageRequest {
                 return parsed;
             }
         }
-        throw new InvalidQueryParameter("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+        throw new InvalidParameter("limit", "must be a whole number from 1 to " + MAX_LIMIT);
     }
 }

@@ -48,15 +48,15 @@ public final class PageTokens {
         try {
             bytes = Base64.getUrlDecoder().decode(token);
         } catch (IllegalArgumentException notBase64) {
-            throw new InvalidQueryParameter("page_token", RULE);
+            throw new InvalidParameter("page_token", RULE);
         }
         if (bytes.length != KEYSET_BYTES + MAC_BYTES || bytes[0] != VERSION) {
-            throw new InvalidQueryParameter("page_token", RULE);
+            throw new InvalidParameter("page_token", RULE);
         }
         byte[] values = Arrays.copyOf(bytes, KEYSET_BYTES);
         byte[] mac = Arrays.copyOfRange(bytes, KEYSET_BYTES, bytes.length);
         if (!MessageDigest.isEqual(mac, mac(values, listing))) {
-            throw new InvalidQueryParameter("page_token", RULE);
+            throw new InvalidParameter("page_token", RULE);
         }
         ByteBuffer keyset = ByteBuffer.wrap(values, 1, KEYSET_BYTES - 1);
         Instant createdAt = Instant.ofEpochSecond(keyset.getLong(), keyset.getInt());
@@ -81,14 +81,14 @@ public final class PageTokens {
         try {
             bytes = Base64.getUrlDecoder().decode(token);
         } catch (IllegalArgumentException notBase64) {
-            throw new InvalidQueryParameter("page_token", RULE);
+            throw new InvalidParameter("page_token", RULE);
         }
         if (bytes.length < NAMED_FIXED_BYTES + MAC_BYTES || bytes[0] != NAMED) {
-            throw new InvalidQueryParameter("page_token", RULE);
+            throw new InvalidParameter("page_token", RULE);
         }
         byte[] values = Arrays.copyOf(bytes, bytes.length - MAC_BYTES);
         if (!MessageDigest.isEqual(Arrays.copyOfRange(bytes, values.length, bytes.length), mac(values, listing))) {
-            throw new InvalidQueryParameter("page_token", RULE);
+            throw new InvalidParameter("page_token", RULE);
         }
         ByteBuffer keyset = ByteBuffer.wrap(values, 1, values.length - 1);
         UUID id = new UUID(keyset.getLong(), keyset.getLong());

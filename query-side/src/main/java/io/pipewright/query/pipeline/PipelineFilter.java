@@ -1,7 +1,7 @@
 package io.pipewright.query.pipeline;
 
 import io.pipewright.kernel.pipeline.PipelineStatus;
-import io.pipewright.query.page.InvalidQueryParameter;
+import io.pipewright.query.page.InvalidParameter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -21,10 +21,10 @@ record PipelineFilter(String status, String namePrefix) {
 
     static PipelineFilter of(String status, String namePrefix) {
         if (status != null && !LIVE_STATUSES.contains(status)) {
-            throw new InvalidQueryParameter("status", "must be one of " + String.join(", ", LIVE_STATUSES));
+            throw new InvalidParameter("status", "must be one of " + String.join(", ", LIVE_STATUSES));
         }
         if (namePrefix != null && namePrefix.length() > MAX_PREFIX_LENGTH) {
-            throw new InvalidQueryParameter("name_prefix", "must be at most " + MAX_PREFIX_LENGTH + " characters");
+            throw new InvalidParameter("name_prefix", "must be at most " + MAX_PREFIX_LENGTH + " characters");
         }
         return new PipelineFilter(status, namePrefix == null || namePrefix.isEmpty() ? null : namePrefix);
     }

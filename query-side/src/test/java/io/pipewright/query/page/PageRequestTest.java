@@ -21,7 +21,7 @@ class PageRequestTest {
         for (String limit : new String[] {"0", "1001", "-1", "", "ten", "1e3", "99999999999", " 5"}) {
             assertThatThrownBy(() -> PageRequest.limit(limit))
                     .as(limit)
-                    .isInstanceOfSatisfying(InvalidQueryParameter.class, refused -> assertThat(
+                    .isInstanceOfSatisfying(InvalidParameter.class, refused -> assertThat(
                             refused.getBody().getProperties())
                             .containsEntry("field", "limit")
                             .containsEntry("rule", "must be a whole number from 1 to 1000"));

@@ -67,7 +67,7 @@ class PageTokensTest {
 
     private static void assertRefused(Runnable decode) {
         assertThatThrownBy(decode::run)
-                .isInstanceOfSatisfying(InvalidQueryParameter.class, refused -> {
+                .isInstanceOfSatisfying(InvalidParameter.class, refused -> {
                     ProblemDetail problem = refused.getBody();
                     assertThat(problem.getStatus()).isEqualTo(400);
                     assertThat(problem.getProperties()).containsEntry("field", "page_token")

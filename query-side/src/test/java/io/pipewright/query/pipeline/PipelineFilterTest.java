@@ -3,7 +3,7 @@ package io.pipewright.query.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pipewright.query.page.InvalidQueryParameter;
+import io.pipewright.query.page.InvalidParameter;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class PipelineFilterTest {
         assertThat(PipelineFilter.of("Running", null).status()).isEqualTo("Running");
         for (String status : new String[] {"Deleted", "running", "", "Runnin"}) {
             assertThatThrownBy(() -> PipelineFilter.of(status, null))
-                    .isInstanceOfSatisfying(InvalidQueryParameter.class, refused -> assertThat(
+                    .isInstanceOfSatisfying(InvalidParameter.class, refused -> assertThat(
                             refused.getBody().getProperties())
                             .containsEntry("field", "status")
                             .containsEntry("rule",
@@ -28,7 +28,7 @@ class PipelineFilterTest {
         assertThat(PipelineFilter.of(null, "").namePrefix()).isNull();
         assertThat(PipelineFilter.of(null, "x".repeat(255)).namePrefix()).hasSize(255);
         assertThatThrownBy(() -> PipelineFilter.of(null, "x".repeat(256)))
-                .isInstanceOfSatisfying(InvalidQueryParameter.class, refused -> assertThat(
+                .isInstanceOfSatisfying(InvalidParameter.class, refused -> assertThat(
                         refused.getBody().getProperties()).containsEntry("field", "name_prefix"));
     }
 

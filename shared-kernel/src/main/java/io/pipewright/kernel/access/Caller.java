@@ -13,6 +13,12 @@ public record Caller(String username, List<Membership> memberships) {
     /** May register services and create, pause, resume and delete pipelines, as the reference names it. */
     public static final String SERVICE_CREATE = "service:create";
 
+    /**
+     * The request attribute under which the authentication leaves the verified caller, so an endpoint reads it
+     * without knowing how it was verified.
+     */
+    public static final String REQUEST_ATTRIBUTE = Caller.class.getName();
+
     public record Membership(UUID organizationId, Set<String> permissions) {
 
         public Membership {

@@ -7,15 +7,24 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A query parameter that breaks a rule, answered as the same 400 problem the command side gives a bad body ({@code
+ * A query or path parameter that breaks a rule, answered as the same 400 problem the command side gives a bad body ({@code
  * field}, {@code rule} and {@code errors}), so a client reads every refusal one way. Being an
  * {@link ErrorResponseException}, it is rendered by the application's problem handling without the query side
  * depending on the command side.
  */
-public final class InvalidQueryParameter extends ErrorResponseException {
+public final class InvalidParameter extends ErrorResponseException {
 
-    public InvalidQueryParameter(String field, String rule) {
+    public InvalidParameter(String field, String rule) {
         super(HttpStatus.BAD_REQUEST, problem(field, rule), null);
+    }
+
+    /** A path variable that must be a UUID, with the answer the annotated controllers give it. */
+    public static java.util.UUID uuid(String field, String text) {
+        try {
+            return java.util.UUID.fromString(text);
+        } catch (IllegalArgumentException notUuid) {
+            throw new InvalidParameter(field, "must be a UUID");
+        }
     }
 
     private static ProblemDetail problem(String field, String rule) {
