@@ -12,7 +12,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Lets controllers take a {@link Caller} parameter without knowing Spring Security: the caller and their memberships
- * as the authentication found them, so a request reads its memberships at most once (none when remembered).
+ * as the authentication found them, so a request reads its memberships at most once (none when remembered). The
+ * authentication leaves the caller on the request ({@link Caller#REQUEST_ATTRIBUTE}, see {@link SecurityConfiguration}),
+ * where functional routes read it too.
  */
 @Configuration(proxyBeanMethods = false)
 class CallerArgumentResolver implements WebFluxConfigurer, HandlerMethodArgumentResolver {

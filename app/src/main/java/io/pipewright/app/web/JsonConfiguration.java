@@ -1,7 +1,6 @@
 package io.pipewright.app.web;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
@@ -35,9 +34,6 @@ class JsonConfiguration {
         return builder -> builder
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .mixIn(DagSchedule.CatchUp.class, WireName.class)
-                // A character beyond the BMP (an emoji) as its UTF-8 bytes, not as an escaped surrogate pair: the
-                // same text PostgreSQL writes into the pipeline list's JSON (PipelineViews.RENDERED_VIEW).
-                .featuresToEnable(JsonGenerator.Feature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .featuresToEnable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                         DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                         DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS,

@@ -30,17 +30,6 @@ final class ControlPlaneApi {
                 .getResponseBody();
     }
 
-    /** The body as the server wrote it. */
-    String getText(String uri) {
-        return new String(web.get().uri(uri)
-                .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
-                .exchange()
-                .expectStatus().isOk()
-                .expectBody()
-                .returnResult()
-                .getResponseBodyContent(), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /** A problem body that says no more than "not found", whether the thing is absent or foreign. */
     void expectNotFound(String uri) {
         web.get().uri(uri)

@@ -19,7 +19,6 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.UUID;
 import org.springdoc.core.annotations.RouterOperation;
@@ -41,9 +40,9 @@ import reactor.core.publisher.Mono;
  * organization's pipelines, as functional routes rather than annotated controller methods: WebFlux's annotated
  * dispatch (matching the request against every mapping, a data binder per path variable, negotiating the answer's
  * media type) cost a status GET about a fifth of its CPU (docs/benchmarks.md). A route reads the caller the
- * authentication left on the request, makes its one query and writes the JSON itself: the status with a writer
- * prepared once, a page as the rows' JSON PostgreSQL wrote ({@link PipelineViews#page}). Failures are the same
- * problems as the controllers': WebFlux hands a route's error signals to the application's problem handling too.
+ * authentication left on the request, makes its one query and writes the JSON itself with a writer prepared once.
+ * Failures are the same problems as the controllers': WebFlux hands a route's error signals to the application's
+ * problem handling too.
  */
 @Configuration(proxyBeanMethods = false)
 class PipelinePollingRoutes {
@@ -79,10 +78,12 @@ class PipelinePollingRoutes {
                             array = @ArraySchema(schema = @Schema(implementation = PipelineView.class))))))})
     RouterFunction<ServerResponse> pipelinePolling(PipelineViews views, PageTokenKey pageTokens, ObjectMapper json) {
         ObjectWriter statusWriter = json.writerFor(PipelineStatusView.class);
+        ObjectWriter listWriter = json.writerFor(json.getTypeFactory().constructCollectionType(List.class,
+                PipelineView.class));
         // Deferred, so that a refused parameter reaches the problem handling as an error signal, not as a throw.
         return RouterFunctions.route(RequestPredicates.GET(STATUS),
                         request -> Mono.defer(() -> status(request, views, statusWriter)))
-                .andRoute(RequestPredicates.GET(LIST), request -> Mono.defer(() -> list(request, views, pageTokens)));
+                .andRoute(RequestPredicates.GET(LIST), request -> Mono.defer(() -> list(request, views, pageTokens, listWriter)));
     }
 
     private static Mono<ServerResponse> status(ServerRequest request, PipelineViews views, ObjectWriter writer) {
@@ -92,7 +93,8 @@ class PipelinePollingRoutes {
                 .flatMap(view -> json(ServerResponse.ok(), written(writer, view)));
     }
 
-    private static Mono<ServerResponse> list(ServerRequest request, PipelineViews views, PageTokenKey pageTokens) {
+    private static Mono<ServerResponse> list(ServerRequest request, PipelineViews views, PageTokenKey pageTokens,
+                                             ObjectWriter listWriter) {
         UUID organizationId = InvalidParameter.uuid("organization_id", request.pathVariable("organizationId"));
         if (!caller(request).isMemberOf(organizationId)) {
             return Mono.error(NotFound.of("organization"));
@@ -104,11 +106,10 @@ class PipelinePollingRoutes {
         return pageTokens.tokens().flatMap(tokens -> {
             Keyset after = pageToken == null ? null : tokens.decode(pageToken, listing);
             return views.page(organizationId, filter, after, rows + 1).collectList().flatMap(found -> {
-                ResponseEntity<List<PipelineViews.RenderedPipeline>> page = Page.of(found, rows,
-                        request.exchange().getRequest(), "page_token",
-                        last -> tokens.encode(new Keyset(last.createdAt(), last.id()), listing));
+                ResponseEntity<List<PipelineView>> page = Page.of(found, rows, request.exchange().getRequest(),
+                        "page_token", last -> tokens.encode(new Keyset(last.createdAt(), last.id()), listing));
                 return json(ServerResponse.ok().headers(headers -> headers.addAll(page.getHeaders())),
-                        array(page.getBody()));
+                        written(listWriter, page.getBody()));
             });
         });
     }
@@ -134,23 +135,6 @@ class PipelinePollingRoutes {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a view could not be written as JSON", e);
         }
-    }
-
-    private static byte[] array(List<PipelineViews.RenderedPipeline> rows) {
-        int size = 2 + Math.max(0, rows.size() - 1);
-        for (PipelineViews.RenderedPipeline row : rows) {
-            size += row.json().length;
-        }
-        ByteArrayOutputStream array = new ByteArrayOutputStream(size);
-        array.write('[');
-        for (int i = 0; i < rows.size(); i++) {
-            if (i > 0) {
-                array.write(',');
-            }
-            array.writeBytes(rows.get(i).json());
-        }
-        array.write(']');
-        return array.toByteArray();
     }
 
     private static Mono<ServerResponse> json(ServerResponse.BodyBuilder response, byte[] body) {

@@ -39,19 +39,6 @@ public class PipelineViews {
             + "retry_window_minutes, error_message, created_at, updated_at";
 
     /**
-     * A row of {@code pipeline_view v} as the JSON Jackson writes of its {@link PipelineView} with the application's
-     * mapper, byte for byte: the same keys in the same order, compact, timestamps as {@code Instant}s print
-     * ({@link #instant}). A page of a list is these texts joined, so its rows are neither decoded nor serialized
-     * in the JVM, which were most of a page's cost; {@code PipelineListJsonTest} holds the two renderings equal.
-     */
-    static final String RENDERED_VIEW = "row_to_json((SELECT p FROM (SELECT v.id, v.organization_id, v.name, "
-            + "v.pipeline_type, v.source_service_id, v.sink_service_id, v.status, v.provision_step, (SELECT c FROM "
-            + "(SELECT v.database_name, v.tables, v.topic_prefix, v.snapshot_mode, v.replica_identity_full, "
-            + "v.decimal_handling_mode, v.drift_policy, v.heartbeat_interval_ms, v.retry_window_minutes) c) AS config, "
-            + "v.error_message, " + instant("v.created_at") + " AS created_at, " + instant("v.updated_at")
-            + " AS updated_at) p))";
-
-    /**
      * The status of one pipeline: its view row, its health row, its open data gap, its uncaptured tables and its open
      * drifts, each found by primary key,
      * so its cost does not grow with the organization's size. Public so a test can show the plan of this very text.
@@ -86,13 +73,12 @@ public class PipelineViews {
 
     /**
      * At most {@code rows} live pipelines of the organization matching {@code filter}, in creation order, starting
-     * after {@code after} (from the first when null), each as the JSON of its {@link PipelineView} that PostgreSQL
-     * writes ({@link #RENDERED_VIEW}). One query on an index of the organization's live pipelines by creation time and
-     * id (by status first when filtered by it), so a page costs the same at any depth.
+     * after {@code after} (from the first when null). One query on an index of the organization's live pipelines by
+     * creation time and id (by status first when filtered by it), so a page costs the same at any depth.
      */
-    Flux<RenderedPipeline> page(UUID organizationId, PipelineFilter filter, Keyset after, int rows) {
-        StringBuilder sql = new StringBuilder("SELECT " + RENDERED_VIEW + " AS view, v.created_at, v.id "
-                + "FROM pipeline_view v WHERE organization_id = :organizationId AND " + LIVE);
+    Flux<PipelineView> page(UUID organizationId, PipelineFilter filter, Keyset after, int rows) {
+        StringBuilder sql = new StringBuilder("SELECT " + VIEW_COLUMNS + " FROM pipeline_view WHERE organization_id = :organizationId AND "
+                + LIVE);
         if (filter.status() != null) {
             sql.append(" AND status = :status");
         }
@@ -122,12 +108,7 @@ public class PipelineViews {
         if (after != null) {
             query = query.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
         }
-        return query.map(row -> new RenderedPipeline(row.get("view", Json.class).asArray(),
-                row.get("created_at", Instant.class), row.get("id", UUID.class))).all();
-    }
-
-    /** A pipeline's view as JSON, with the keyset of its place in the list. */
-    record RenderedPipeline(byte[] json, Instant createdAt, UUID id) {
+        return query.map(this::toPipeline).all();
     }
 
     public Mono<PipelineView> find(UUID organizationId, UUID pipelineId) {
@@ -150,13 +131,6 @@ public class PipelineViews {
                         : Optional.<PipelineStatusView>empty())
                 .one()
                 .flatMap(Mono::justOrEmpty);
-    }
-
-    /** A timestamptz as {@code Instant.toString()} prints it: UTC, its fraction in groups of three digits or none. */
-    private static String instant(String column) {
-        return ("to_char(%1$s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN to_char(%1$s, 'US') = "
-                + "'000000' THEN '' WHEN to_char(%1$s, 'US') LIKE '%%000' THEN to_char(%1$s, '.MS') "
-                + "ELSE to_char(%1$s, '.US') END || 'Z'").formatted(column);
     }
 
     private static boolean isLive(String status) {
