@@ -295,7 +295,7 @@ class PaginationTest {
 
         String plan = String.join("\n", jdbc.queryForList("EXPLAIN " + PipelineViews.STATUS_QUERY
                 .replace(":organizationIds", "ARRAY['" + OTHER_ORGANIZATION + "', '" + ORGANIZATION + "']::uuid[]")
-                .replace(":id", "'" + pipeline + "'::uuid"), String.class));
+                .replace("$1", "'" + pipeline + "'::uuid"), String.class));
 
         assertThat(plan).doesNotContain("Seq Scan")
                 .contains("pipeline_view_pkey", "pipeline_health_pkey", "uncaptured_table_pkey");
