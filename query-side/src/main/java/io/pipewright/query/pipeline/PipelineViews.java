@@ -126,7 +126,7 @@ public class PipelineViews {
                                 .concatMap(result -> result.map((row, metadata) -> organizationIds.contains(
                                         row.get("organization_id", UUID.class)) && isLive(row.get("status",
                                         String.class)) ? Optional.of(toStatus(row)) : Optional.<PipelineStatusView>empty()))
-                                .next(),
+                                .singleOrEmpty(),
                         Connection::close)
                 .flatMap(Mono::justOrEmpty);
     }
