@@ -25,10 +25,19 @@ class SlotRecords {
         this.jdbc = jdbc;
     }
 
-    /** The connector's task created the slot: from now on, a slot missing on the primary is a lost one. */
+    /**
+     * The connector of a re-snapshot exists: its task creates the new slot when it starts, which for a paused pipeline
+     * is at its resume. Whatever a round saw before was the old slot, so the new one is expected only once a round that
+     * began after this creation sees it ({@link JdbcMonitoredPipelines}); a slot is never expected merely because its
+     * connector exists, which turned the moments before the task created it into a false data gap.
+     */
     @EventHandler
     void on(ConnectorCreated event) {
-        jdbc.update("UPDATE pipeline_health SET slot_expected = true WHERE pipeline_id = ?", event.pipelineId());
+        jdbc.update("""
+                        UPDATE pipeline_health SET slot_expected = false, slot_host = NULL, slot_port = NULL,
+                            slot_confirmed_lsn = NULL, resnapshot_requested_at = ?
+                        WHERE pipeline_id = ? AND resnapshot_requested_at IS NOT NULL""",
+                Timestamp.from(event.completedAt()), event.pipelineId());
     }
 
     @EventHandler

@@ -188,6 +188,8 @@ class TenantIsolationTest {
                         if (response.statusCode() != 200) {
                             failures.add(response.statusCode() + " " + response.body());
                         }
+                    } catch (InterruptedException stopped) {
+                        return;
                     } catch (Exception e) {
                         failures.add(e.toString());
                     }

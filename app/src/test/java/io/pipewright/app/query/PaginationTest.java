@@ -107,6 +107,21 @@ class PaginationTest {
         assertThat(empty.nextPageToken()).isNull();
     }
 
+    /** HEAD answers as GET does, without a body, as it did when these reads were controller methods. */
+    @Test
+    void theListAndTheStatusAnswerHead() {
+        List<String> created = pipelines("head-", 2, 0);
+        for (String uri : List.of(pipelinesOf(ORGANIZATION) + "?name_prefix=head-&limit=1",
+                "/pipelines/" + created.get(0) + "/status")) {
+            web.head().uri(uri)
+                    .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                    .exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectBody().isEmpty();
+        }
+    }
+
     @Test
     void withoutALimitAPageHoldsAHundred() {
         List<String> created = pipelines("hundred-", 101, 0);

@@ -81,9 +81,11 @@ class PipelinePollingRoutes {
         ObjectWriter listWriter = json.writerFor(json.getTypeFactory().constructCollectionType(List.class,
                 PipelineView.class));
         // Deferred, so that a refused parameter reaches the problem handling as an error signal, not as a throw.
-        return RouterFunctions.route(RequestPredicates.GET(STATUS),
+        // HEAD as GET (WebFlux leaves the body out), as the annotated GET mappings answer it.
+        return RouterFunctions.route(RequestPredicates.GET(STATUS).or(RequestPredicates.HEAD(STATUS)),
                         request -> Mono.defer(() -> status(request, views, statusWriter)))
-                .andRoute(RequestPredicates.GET(LIST), request -> Mono.defer(() -> list(request, views, pageTokens, listWriter)));
+                .andRoute(RequestPredicates.GET(LIST).or(RequestPredicates.HEAD(LIST)),
+                        request -> Mono.defer(() -> list(request, views, pageTokens, listWriter)));
     }
 
     private static Mono<ServerResponse> status(ServerRequest request, PipelineViews views, ObjectWriter writer) {
