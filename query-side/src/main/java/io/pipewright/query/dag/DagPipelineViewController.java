@@ -58,7 +58,7 @@ class DagPipelineViewController {
         if (organizationId == null) {
             organizations = caller.organizationIds();
         } else {
-            UUID organization = uuid("organization_id", organizationId);
+            UUID organization = InvalidParameter.uuid("organization_id", organizationId);
             if (!caller.isMemberOf(organization)) {
                 return Mono.error(NotFound.of("organization"));
             }
@@ -135,13 +135,5 @@ class DagPipelineViewController {
             throw new InvalidParameter("version", "must be a whole number from 1 up");
         }
         return Integer.valueOf(version);
-    }
-
-    private static UUID uuid(String field, String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException notUuid) {
-            throw new InvalidParameter(field, "must be a UUID");
-        }
     }
 }

@@ -14,8 +14,8 @@ import org.axonframework.messaging.MetaData;
  * its connector must stay paused), and where the connector points ({@code connectedTo}, null before the first check).
  * {@code organizationId} names it in the round's commands and log lines (null for a row written before it was recorded
  * and not rebuilt since). Its slot: {@code slotExpected} once a check saw it (the connector's task creates it when it
- * starts; after a re-snapshot, once a check saw the new one), {@code slotSeenOn} the primary a check last saw it on with {@code slotConfirmedLsn}
- * confirmed, and {@code dataGapOpen} while a data gap is recorded and not healed.
+ * starts; after a re-snapshot, once a check saw the new one), {@code slotSeenOn} the primary a check last saw it on
+ * with {@code slotConfirmedLsn} confirmed, and {@code dataGapOpen} while a data gap is recorded and not healed.
  */
 public record MonitoredPipeline(UUID pipelineId, UUID organizationId, UUID sourceServiceId, UUID sinkServiceId,
                                 String recordedState, List<TaskState> recordedTasks, String recordedError,
