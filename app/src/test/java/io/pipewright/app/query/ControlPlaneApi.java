@@ -3,6 +3,7 @@ package io.pipewright.app.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,17 @@ final class ControlPlaneApi {
                 .expectBody(JsonNode.class)
                 .returnResult()
                 .getResponseBody();
+    }
+
+    /** The body as the server wrote it. */
+    String getText(String uri) {
+        return new String(web.get().uri(uri)
+                .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .returnResult()
+                .getResponseBodyContent(), StandardCharsets.UTF_8);
     }
 
     /** A problem body that says no more than "not found", whether the thing is absent or foreign. */

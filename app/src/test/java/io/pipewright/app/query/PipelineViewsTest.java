@@ -34,12 +34,16 @@ import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.query.FindPipeline;
 import io.pipewright.kernel.query.PipelineView;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -204,6 +208,44 @@ class PipelineViewsTest {
         JsonNode events = api.get(pipelineUri(ORGANIZATION, id) + "/events");
         assertThat(events).hasSize(18);
         assertThat(events.get(17).get("type").asText()).isEqualTo("PipelineDeleted");
+    }
+
+    /**
+     * A page of the list is the JSON the database keeps of each view row ({@code view_json}, migration V20); it must
+     * be what Jackson writes of the same view for GET of one pipeline: every key in order, nulls, text that needs
+     * escaping, a row changed after its insert, and timestamps with no fraction, whole milliseconds and microseconds.
+     * The two texts are compared as the application's mapper writes what it reads of them (an escape may spell a
+     * character with other, equally valid bytes), and the timestamps as they stand in the page.
+     */
+    @Test
+    void aPageOfTheListIsWhatJacksonWritesOfEachView() throws Exception {
+        String prefix = "json-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        List<UUID> ids = new ArrayList<>();
+        SortedMap<Instant, UUID> inCreationOrder = new TreeMap<>();
+        List<Instant> createdAt = List.of(T0, T0.plusMillis(120), T0.plusNanos(123_456_000), T0.plusNanos(7_000));
+        for (int i = 0; i < createdAt.size(); i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            inCreationOrder.put(createdAt.get(i), id);
+            EventHistory history = EventHistory.ofPipeline(eventStore, id)
+                    .append(pipelineCreated(id, ORGANIZATION, prefix + i + " \"quoted\" \\ ø", createdAt.get(i)),
+                            "test-admin");
+            if (i % 2 == 1) {
+                history.append(new PipelineFailed(id, ProvisionStep.PREPARE_SOURCE, "line one\nline\ttwo \u0001 "
+                        + "\u001b \"q\" \\ / ø € 😀", createdAt.get(i).plusNanos(1_000)), "reconciler");
+            }
+        }
+        awaitProjected(ids.toArray(UUID[]::new));
+
+        String page = api.getText("/organizations/" + ORGANIZATION + "/pipelines?name_prefix=" + prefix);
+        String viewsOneByOne = "[" + inCreationOrder.values().stream()
+                .map(id -> api.getText(pipelineUri(ORGANIZATION, id))).collect(Collectors.joining(",")) + "]";
+        assertThat(json.writeValueAsString(json.readTree(page)))
+                .isEqualTo(json.writeValueAsString(json.readTree(viewsOneByOne)));
+        assertThat(json.readTree(page)).hasSize(4);
+        assertThat(page).contains("\"created_at\":\"2026-06-22T10:00:00Z\"", "\"2026-06-22T10:00:00.120Z\"",
+                "\"2026-06-22T10:00:00.123456Z\"", "\"2026-06-22T10:00:00.000007Z\"", "\"2026-06-22T10:00:00.120001Z\"",
+                "\"error_message\":null");
     }
 
     @Test
