@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.LinkedMultiValueMap;
@@ -33,7 +34,15 @@ public final class Page {
             return ResponseEntity.ok(rows);
         }
         List<T> page = rows.subList(0, limit);
-        String next = cursor.apply(page.get(limit - 1));
+        return ResponseEntity.ok().headers(next(request, limit, parameter, cursor.apply(page.get(limit - 1))))
+                .body(List.copyOf(page));
+    }
+
+    /**
+     * The headers of a page of {@code limit} rows that a next page follows, whose cursor is {@code next}: carried by
+     * {@code parameter} in the link to it.
+     */
+    public static HttpHeaders next(ServerHttpRequest request, int limit, String parameter, String next) {
         MultiValueMap<String, String> query = new LinkedMultiValueMap<>(request.getQueryParams());
         query.remove("limit");
         query.remove(parameter);
@@ -43,10 +52,10 @@ public final class Page {
                 .flatMap(values -> values.getValue().stream().map(value -> value == null
                         ? encoded(values.getKey()) : encoded(values.getKey()) + "=" + encoded(value)))
                 .collect(Collectors.joining("&"));
-        return ResponseEntity.ok()
-                .header(NEXT_PAGE_TOKEN, next)
-                .header("Link", "<" + link + ">; rel=\"next\"")
-                .body(List.copyOf(page));
+        HttpHeaders headers = new HttpHeaders();
+        headers.add(NEXT_PAGE_TOKEN, next);
+        headers.add("Link", "<" + link + ">; rel=\"next\"");
+        return headers;
     }
 
     private static String encoded(String queryText) {

@@ -26,7 +26,6 @@ import org.springdoc.core.annotations.RouterOperations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -41,7 +40,7 @@ import reactor.core.publisher.Mono;
  * dispatch (matching the request against every mapping, a data binder per path variable, negotiating the answer's
  * media type) cost a status GET about a fifth of its CPU (docs/benchmarks.md). A route reads the caller the
  * authentication left on the request and makes its one query. The status is written with a Jackson writer prepared
- * once; a page of the list is the JSON the database keeps of each view row, joined into an array.
+ * once; a page of the list is the JSON array the database joins of the JSON it keeps of each view row.
  * Failures are the same problems as the controllers': WebFlux hands a route's error signals to the application's
  * problem handling too.
  */
@@ -105,13 +104,13 @@ class PipelinePollingRoutes {
         String listing = filter.listing(organizationId);
         return pageTokens.tokens().flatMap(tokens -> {
             Keyset after = pageToken == null ? null : tokens.decode(pageToken, listing);
-            return views.page(organizationId, filter, after, rows + 1).collectList().flatMap(found -> {
-                ResponseEntity<List<PipelineViews.RenderedPipeline>> page = Page.of(found, rows,
-                        request.exchange().getRequest(), "page_token",
-                        last -> tokens.encode(new Keyset(last.createdAt(), last.id()), listing));
-                return json(ServerResponse.ok().headers(headers -> headers.addAll(page.getHeaders())),
-                        array(page.getBody()));
-            });
+            return views.page(organizationId, filter, after, rows).flatMap(page -> json(ServerResponse.ok()
+                    .headers(headers -> {
+                        if (page.next() != null) {
+                            headers.addAll(Page.next(request.exchange().getRequest(), rows, "page_token",
+                                    tokens.encode(page.next(), listing)));
+                        }
+                    }), page.json()));
         });
     }
 
@@ -128,26 +127,6 @@ class PipelinePollingRoutes {
     private static String parameter(ServerRequest request, String name) {
         List<String> values = request.queryParams().get(name);
         return values == null || values.isEmpty() ? null : String.join(",", values);
-    }
-
-    /** The views' JSON texts as one JSON array. */
-    private static byte[] array(List<PipelineViews.RenderedPipeline> views) {
-        int length = 2 + Math.max(0, views.size() - 1);
-        for (PipelineViews.RenderedPipeline view : views) {
-            length += view.json().length;
-        }
-        byte[] array = new byte[length];
-        array[0] = '[';
-        int at = 1;
-        for (PipelineViews.RenderedPipeline view : views) {
-            if (at > 1) {
-                array[at++] = ',';
-            }
-            System.arraycopy(view.json(), 0, array, at, view.json().length);
-            at += view.json().length;
-        }
-        array[at] = ']';
-        return array;
     }
 
     private static byte[] written(ObjectWriter writer, Object value) {
