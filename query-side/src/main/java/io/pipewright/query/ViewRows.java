@@ -12,14 +12,15 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 
 /**
  * The rows of one view table, written the way a projection's processor hands it events: in batches. The changes
  * that the events of one batch make are folded per row and sent in one R2DBC transaction just before the batch's
- * unit of work commits (where the processor stores its token), so replaying a million events costs one statement per
- * row changed in each batch, not one round trip per event.
+ * unit of work commits (where the processor stores its token), so replaying a million events costs a few statements
+ * per batch, not one round trip per event: the rows of a batch that change alike share statements.
  * <p>
  * Every row remembers the sequence number of the last event applied ({@code last_sequence}) and every statement is
  * guarded by it, so writing a batch again (it is delivered at least once, and its bounds may differ the second time)
@@ -38,6 +39,8 @@ public final class ViewRows {
 
     private static final Pattern NAME = Pattern.compile("[a-z_]+");
     private static final String SEQUENCE = "last_sequence";
+    /** How many rows of one shape one statement writes: as many of the first size as fit, then of the next. */
+    private static final int[] ROWS_PER_STATEMENT = {64, 8, 1};
 
     private final DatabaseClient database;
     private final TransactionalOperator transaction;
@@ -139,11 +142,74 @@ public final class ViewRows {
             }
             List<RowChange> changes = new ArrayList<>(rows.values());
             rows.clear();
-            Flux.fromIterable(changes)
-                    .concatMap(row -> statement(row).then())
+            Flux.fromIterable(statements(changes))
+                    .concatMap(DatabaseClient.GenericExecuteSpec::then)
                     .as(transaction::transactional)
                     .blockLast();
             changes.forEach(row -> changed.accept(row.id));
+        }
+
+        /**
+         * Rows of one shape (all inserted or all updated, the same columns with values of the same types, nothing
+         * counted) share statements of {@link #ROWS_PER_STATEMENT} rows, then of fewer: a replay's batch that
+         * creates a thousand pipelines is a few statements, not a thousand round trips. The sizes are few, so one
+         * shape is at most that many statement texts (each prepared once per connection). Rows with a count have a
+         * statement each.
+         */
+        private List<DatabaseClient.GenericExecuteSpec> statements(List<RowChange> changes) {
+            List<DatabaseClient.GenericExecuteSpec> statements = new ArrayList<>();
+            Map<List<Object>, List<RowChange>> shapes = new LinkedHashMap<>();
+            for (RowChange row : changes) {
+                if (row.counted.isEmpty()) {
+                    shapes.computeIfAbsent(row.shape(), shape -> new ArrayList<>()).add(row);
+                } else {
+                    statements.add(statement(row));
+                }
+            }
+            for (List<RowChange> shaped : shapes.values()) {
+                int at = 0;
+                for (int size : ROWS_PER_STATEMENT) {
+                    for (; shaped.size() - at >= size; at += size) {
+                        statements.add(size == 1 ? statement(shaped.get(at)) : together(shaped.subList(at, at + size)));
+                    }
+                }
+            }
+            return statements;
+        }
+
+        /** One statement for rows of one shape, with the same effect on each as its own {@link #statement}. */
+        private DatabaseClient.GenericExecuteSpec together(List<RowChange> shaped) {
+            List<String> names = new ArrayList<>(shaped.get(0).columns.keySet());
+            Map<String, Object> bindings = new LinkedHashMap<>();
+            StringBuilder values = new StringBuilder();
+            for (int index = 0; index < shaped.size(); index++) {
+                RowChange row = shaped.get(index);
+                values.append(index == 0 ? "(" : ", (").append(bound(bindings, "id", index, row.id));
+                for (String name : names) {
+                    values.append(", ").append(bound(bindings, name, index, row.columns.get(name)));
+                }
+                values.append(", ").append(bound(bindings, SEQUENCE, index, row.sequence)).append(')');
+            }
+            StringBuilder assignments = new StringBuilder();
+            String sql;
+            if (shaped.get(0).insert) {
+                names.forEach(name -> assignments.append(name).append(" = EXCLUDED.").append(name).append(", "));
+                sql = "INSERT INTO " + table + " (id, " + String.join(", ", names) + ", " + SEQUENCE + ") VALUES "
+                        + values + " ON CONFLICT (id) DO UPDATE SET " + assignments + SEQUENCE + " = EXCLUDED."
+                        + SEQUENCE + " WHERE " + table + "." + SEQUENCE + " < EXCLUDED." + SEQUENCE;
+            } else {
+                names.forEach(name -> assignments.append(name).append(" = changed.").append(name).append(", "));
+                sql = "UPDATE " + table + " SET " + assignments + SEQUENCE + " = changed." + SEQUENCE + " FROM (VALUES "
+                        + values + ") AS changed (id, " + String.join(", ", names) + ", " + SEQUENCE + ") WHERE "
+                        + table + ".id = changed.id AND " + table + "." + SEQUENCE + " < changed." + SEQUENCE;
+            }
+            return database.sql(sql).bindValues(bindings);
+        }
+
+        private static String bound(Map<String, Object> bindings, String name, int row, Object value) {
+            String parameter = name + "_" + row;
+            bindings.put(parameter, value);
+            return ":" + parameter;
         }
 
         private DatabaseClient.GenericExecuteSpec statement(RowChange row) {
@@ -206,6 +272,18 @@ public final class ViewRows {
 
         RowChange(UUID id) {
             this.id = id;
+        }
+
+        /** Inserted or updated, and each column with the type of its value: what rows share to share a statement. */
+        List<Object> shape() {
+            List<Object> shape = new ArrayList<>();
+            shape.add(insert);
+            columns.forEach((name, value) -> {
+                shape.add(name);
+                shape.add(value instanceof Parameter parameter ? parameter.getType()
+                        : value == null ? null : value.getClass());
+            });
+            return shape;
         }
     }
 }
