@@ -76,6 +76,8 @@ class ViewRowsBatchTest {
 
         // Every fifth update is stale: the row already shows sequence 2 from the first round of updates.
         apply((view, i) -> view.update(ids.get(i), 2, Map.of("name", "renamed-" + i,
+                "details", Json.of("{\"step\": " + (i + 100) + "}"),
+                "tables", new String[] {"public.t" + i},
                 "note", Parameter.fromOrEmpty(i % 4 == 0 ? "updated " + i : null, String.class))));
         apply((view, i) -> view.update(ids.get(i), i % 5 == 0 ? 2 : 3, Map.of("name", "renamed-again-" + i,
                 "note", Parameter.fromOrEmpty(null, String.class))));
