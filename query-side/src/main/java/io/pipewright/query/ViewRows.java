@@ -195,8 +195,7 @@ public final class ViewRows {
             if (shaped.get(0).insert) {
                 names.forEach(name -> assignments.append(name).append(" = EXCLUDED.").append(name).append(", "));
                 sql = "INSERT INTO " + table + " (id, " + String.join(", ", names) + ", " + SEQUENCE + ") VALUES "
-                        + values + " ON CONFLICT (id) DO UPDATE SET " + assignments + SEQUENCE + " = EXCLUDED."
-                        + SEQUENCE + " WHERE " + table + "." + SEQUENCE + " < EXCLUDED." + SEQUENCE;
+                        + values + upsert(assignments);
             } else {
                 names.forEach(name -> assignments.append(name).append(" = changed.").append(name).append(", "));
                 sql = "UPDATE " + table + " SET " + assignments + SEQUENCE + " = changed." + SEQUENCE + " FROM (VALUES "
@@ -204,6 +203,15 @@ public final class ViewRows {
                         + table + ".id = changed.id AND " + table + "." + SEQUENCE + " < changed." + SEQUENCE;
             }
             return database.sql(sql).bindValues(bindings);
+        }
+
+        /**
+         * What an insert of a row that exists already does: takes {@code assignments} (each ending in a comma) and the
+         * sequence, unless the row already shows that event or a later one.
+         */
+        private String upsert(StringBuilder assignments) {
+            return " ON CONFLICT (id) DO UPDATE SET " + assignments + SEQUENCE + " = EXCLUDED." + SEQUENCE + " WHERE "
+                    + table + "." + SEQUENCE + " < EXCLUDED." + SEQUENCE;
         }
 
         private static String bound(Map<String, Object> bindings, String name, int row, Object value) {
@@ -227,9 +235,7 @@ public final class ViewRows {
                             .append(unseen(name)).append(", ");
                 });
                 sql = "INSERT INTO " + table + " (id, " + String.join(", ", inserted) + ", " + SEQUENCE
-                        + ") VALUES (:id, " + String.join(", ", values) + ", :" + SEQUENCE
-                        + ") ON CONFLICT (id) DO UPDATE SET " + assignments + SEQUENCE + " = EXCLUDED." + SEQUENCE
-                        + " WHERE " + table + "." + SEQUENCE + " < EXCLUDED." + SEQUENCE;
+                        + ") VALUES (:id, " + String.join(", ", values) + ", :" + SEQUENCE + ")" + upsert(assignments);
             } else {
                 names.forEach(name -> assignments.append(name).append(" = :").append(name).append(", "));
                 row.counted.keySet().forEach(name -> assignments.append(name).append(" = ").append(name)

@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -104,7 +105,7 @@ public class PipelineViews {
                     .append(parameter(values, after.id())).append(")");
         }
         sql.append(" ORDER BY created_at, id LIMIT ").append(parameter(values, rows + 1));
-        return Mono.usingWhen(connections.create(), connection -> {
+        return pooled(connection -> {
             Statement statement = connection.createStatement(sql.toString());
             for (int index = 0; index < values.size(); index++) {
                 statement.bind(index, values.get(index));
@@ -112,7 +113,15 @@ public class PipelineViews {
             PageReader page = new PageReader(rows);
             return Flux.from(statement.execute()).concatMap(result -> result.map(page::read))
                     .then(Mono.fromSupplier(page::page));
-        }, Connection::close);
+        });
+    }
+
+    /**
+     * {@code work} on a connection of the pool, given back when the work ends however it ends: the polled reads send
+     * their statements as they are, without the {@link DatabaseClient}'s layers.
+     */
+    private <T> Mono<T> pooled(Function<Connection, Mono<T>> work) {
+        return Mono.usingWhen(connections.create(), work, Connection::close);
     }
 
     /** Adds a value bound to the statement and returns its placeholder. */
@@ -188,13 +197,11 @@ public class PipelineViews {
      * its cost worth saving.
      */
     public Mono<PipelineStatusView> status(UUID pipelineId, Collection<UUID> organizationIds) {
-        return Mono.usingWhen(connections.create(),
-                        connection -> Flux.from(connection.createStatement(STATUS_QUERY).bind("$1", pipelineId).execute())
-                                .concatMap(result -> result.map((row, metadata) -> organizationIds.contains(
-                                        row.get("organization_id", UUID.class)) && isLive(row.get("status",
-                                        String.class)) ? Optional.of(toStatus(row)) : Optional.<PipelineStatusView>empty()))
-                                .singleOrEmpty(),
-                        Connection::close)
+        return pooled(connection -> Flux.from(connection.createStatement(STATUS_QUERY).bind("$1", pipelineId).execute())
+                .concatMap(result -> result.map((row, metadata) -> organizationIds.contains(
+                        row.get("organization_id", UUID.class)) && isLive(row.get("status", String.class))
+                        ? Optional.of(toStatus(row)) : Optional.<PipelineStatusView>empty()))
+                .singleOrEmpty())
                 .flatMap(Mono::justOrEmpty);
     }
 
