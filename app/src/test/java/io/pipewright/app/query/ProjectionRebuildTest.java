@@ -398,13 +398,15 @@ class ProjectionRebuildTest {
         }
     }
 
-    /** Every row of both views, as JSON in the order of their ids. */
+    /** Every row of both views and of the status parts written beside them, as JSON in the order of their keys. */
     private Map<String, String> tables() {
         Map<String, String> tables = new LinkedHashMap<>();
         for (String table : List.of("pipeline_view", "managed_service_view")) {
             tables.put(table, jdbc.queryForObject("SELECT json_agg(row_to_json(v) ORDER BY v.id)::text FROM " + table
                     + " v", String.class));
         }
+        tables.put("pipeline_status_part", jdbc.queryForObject("SELECT json_agg(row_to_json(p) ORDER BY p.pipeline_id, "
+                + "p.kind, p.item)::text FROM pipeline_status_part p", String.class));
         return tables;
     }
 

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -46,16 +45,21 @@ public class PipelineViews {
             + "retry_window_minutes, error_message, created_at, updated_at";
 
     /**
-     * The status of one pipeline: its view row, its health row, its open data gap, its uncaptured tables and its open
-     * drifts, each found by primary key (the view {@code pipeline_status}, migration V19), so its cost does not grow
-     * with the organization's size. Public so a test can show the plan of this very text.
+     * The status of one pipeline: the parts it is made of (its view row, its health row, its open data gap, its
+     * uncaptured tables and its open drifts), kept together by triggers in {@code pipeline_status_part} (migration
+     * V21) and read on its primary key in the order the status lists them, so its cost does not grow with the
+     * organization's size. Public so a test can show the plan of this very text.
      * <p>
      * A lookup by id names nothing but the id: its organization and liveness are checked on the row it found. With
      * them in the WHERE clause, PostgreSQL may plan the prepared statement (R2DBC prepares and caches it) on an index
      * of the organization's live pipelines while the table is young and not yet analyzed, and keep that plan: each
      * lookup then reads every pipeline of the organization.
      */
-    public static final String STATUS_QUERY = "SELECT * FROM pipeline_status WHERE id = $1";
+    public static final String STATUS_QUERY = "SELECT kind, item, organization_id, status, connector_name, "
+            + "connector_state, task_states, topic_prefix, error_message, restart_attempts, next_attempt_at, "
+            + "source_lag_bytes, retained_wal_bytes, safe_wal_bytes, max_slot_wal_keep_bytes, last_health_check_at, "
+            + "source_unanswered_since, gap_from_lsn, gap_reason, gap_detected_at, drift "
+            + "FROM pipeline_status_part WHERE pipeline_id = $1 ORDER BY kind, item";
     /** One pipeline's view row by id alone, like {@link #STATUS_QUERY}. */
     public static final String FIND_QUERY = "SELECT " + VIEW_COLUMNS + " FROM pipeline_view WHERE id = :id";
 
@@ -192,17 +196,17 @@ public class PipelineViews {
 
     /**
      * Empty unless the pipeline belongs to one of {@code organizationIds}, so the answer leaks no existence. One query
-     * of primary-key lookups ({@link #STATUS_QUERY}), sent on a pooled connection as it is: the endpoint is polled,
-     * and the {@link DatabaseClient}'s layers (expanding named parameters, a proxy of the connection) were a part of
-     * its cost worth saving.
+     * ({@link #STATUS_QUERY}), sent on a pooled connection as it is: the endpoint is polled, and the
+     * {@link DatabaseClient}'s layers (expanding named parameters, a proxy of the connection) were a part of its cost
+     * worth saving.
      */
     public Mono<PipelineStatusView> status(UUID pipelineId, Collection<UUID> organizationIds) {
-        return pooled(connection -> Flux.from(connection.createStatement(STATUS_QUERY).bind("$1", pipelineId).execute())
-                .concatMap(result -> result.map((row, metadata) -> organizationIds.contains(
-                        row.get("organization_id", UUID.class)) && isLive(row.get("status", String.class))
-                        ? Optional.of(toStatus(row)) : Optional.<PipelineStatusView>empty()))
-                .singleOrEmpty())
-                .flatMap(Mono::justOrEmpty);
+        return pooled(connection -> {
+            StatusParts parts = new StatusParts(pipelineId);
+            return Flux.from(connection.createStatement(STATUS_QUERY).bind("$1", pipelineId).execute())
+                    .concatMap(result -> result.map(parts::read))
+                    .then(Mono.fromSupplier(() -> parts.belongsTo(organizationIds) ? toStatus(parts) : null));
+        });
     }
 
     private static boolean isLive(String status) {
@@ -223,27 +227,82 @@ public class PipelineViews {
                 row.get("updated_at", Instant.class));
     }
 
-    private PipelineStatusView toStatus(Readable row) {
-        String status = row.get("status", String.class);
-        Long retainedWal = row.get("retained_wal_bytes", Long.class);
-        String[] uncaptured = row.get("uncaptured_tables", String[].class);
-        String[] drifts = row.get("drifts", String[].class);
-        String gapReason = row.get("gap_reason", String.class);
-        StatusWarnings.DataGap gap = gapReason == null ? null : new StatusWarnings.DataGap(
-                row.get("gap_from_lsn", String.class), gapReason, row.get("gap_detected_at", Instant.class));
-        String errorMessage = PipelineHealth.errorMessage(row.get("error_message", String.class),
-                row.get("source_unanswered_since", Instant.class));
-        String connectorState = row.get("connector_state", String.class);
-        List<TaskStateView> tasks = json.read(row.get("task_states", Json.class), TASK_STATES);
-        return new PipelineStatusView(row.get("id", UUID.class), status,
-                row.get("connector_name", String.class), connectorState, tasks, row.get("source_lag_bytes", Long.class),
-                row.get("topic_prefix", String.class), row.get("last_health_check_at", Instant.class),
-                errorMessage, PipelineHealth.of(status, errorMessage, connectorState, tasks),
-                row.get("restart_attempts", Integer.class), row.get("next_attempt_at", Instant.class), retainedWal,
-                warnings.about(status,
-                        new StatusWarnings.SlotWal(retainedWal, row.get("safe_wal_bytes", Long.class),
-                                row.get("max_slot_wal_keep_bytes", Long.class)), gap,
-                        uncaptured == null ? List.of() : List.of(uncaptured),
-                        drifts == null ? List.of() : List.of(drifts)));
+    private PipelineStatusView toStatus(StatusParts parts) {
+        String errorMessage = PipelineHealth.errorMessage(parts.errorMessage, parts.sourceUnansweredSince);
+        List<TaskStateView> tasks = json.read(parts.taskStates, TASK_STATES);
+        return new PipelineStatusView(parts.pipelineId, parts.status, parts.connectorName, parts.connectorState, tasks,
+                parts.sourceLagBytes, parts.topicPrefix, parts.lastHealthCheckAt, errorMessage,
+                PipelineHealth.of(parts.status, errorMessage, parts.connectorState, tasks), parts.restartAttempts,
+                parts.nextAttemptAt, parts.retainedWalBytes,
+                warnings.about(parts.status, new StatusWarnings.SlotWal(parts.retainedWalBytes, parts.safeWalBytes,
+                        parts.maxSlotWalKeepBytes), parts.gap, parts.uncapturedTables, parts.drifts));
+    }
+
+    /**
+     * One pipeline's status as its parts arrive, row by row (a row's values can only be read while it is mapped):
+     * the view row says whose pipeline it is and whether it is live; without one there is no pipeline to show.
+     */
+    private static final class StatusParts {
+
+        private final UUID pipelineId;
+        private boolean viewed;
+        private UUID organizationId;
+        private String status;
+        private String connectorName;
+        private String connectorState;
+        private Json taskStates;
+        private String topicPrefix;
+        private String errorMessage;
+        private int restartAttempts;
+        private Instant nextAttemptAt;
+        private Long sourceLagBytes;
+        private Long retainedWalBytes;
+        private Long safeWalBytes;
+        private Long maxSlotWalKeepBytes;
+        private Instant lastHealthCheckAt;
+        private Instant sourceUnansweredSince;
+        private StatusWarnings.DataGap gap;
+        private final List<String> uncapturedTables = new ArrayList<>();
+        private final List<String> drifts = new ArrayList<>();
+
+        StatusParts(UUID pipelineId) {
+            this.pipelineId = pipelineId;
+        }
+
+        /** Takes the next part; returns itself, as a result's mapping function must give something for each row. */
+        StatusParts read(Row row, RowMetadata metadata) {
+            switch (row.get("kind", String.class)) {
+                case "view" -> {
+                    viewed = true;
+                    organizationId = row.get("organization_id", UUID.class);
+                    status = row.get("status", String.class);
+                    connectorName = row.get("connector_name", String.class);
+                    connectorState = row.get("connector_state", String.class);
+                    taskStates = row.get("task_states", Json.class);
+                    topicPrefix = row.get("topic_prefix", String.class);
+                    errorMessage = row.get("error_message", String.class);
+                    restartAttempts = row.get("restart_attempts", Integer.class);
+                    nextAttemptAt = row.get("next_attempt_at", Instant.class);
+                }
+                case "health" -> {
+                    sourceLagBytes = row.get("source_lag_bytes", Long.class);
+                    retainedWalBytes = row.get("retained_wal_bytes", Long.class);
+                    safeWalBytes = row.get("safe_wal_bytes", Long.class);
+                    maxSlotWalKeepBytes = row.get("max_slot_wal_keep_bytes", Long.class);
+                    lastHealthCheckAt = row.get("last_health_check_at", Instant.class);
+                    sourceUnansweredSince = row.get("source_unanswered_since", Instant.class);
+                }
+                case "gap" -> gap = new StatusWarnings.DataGap(row.get("gap_from_lsn", String.class),
+                        row.get("gap_reason", String.class), row.get("gap_detected_at", Instant.class));
+                case "uncaptured" -> uncapturedTables.add(row.get("item", String.class));
+                case "drift" -> drifts.add(row.get("drift", String.class));
+                default -> throw new IllegalStateException("a status part of an unknown kind");
+            }
+            return this;
+        }
+
+        boolean belongsTo(Collection<UUID> organizationIds) {
+            return viewed && organizationIds.contains(organizationId) && isLive(status);
+        }
     }
 }
