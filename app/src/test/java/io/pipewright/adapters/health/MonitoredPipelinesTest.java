@@ -17,7 +17,6 @@ import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.kernel.pipeline.SnapshotMode;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
-import io.pipewright.localstack.PostgresServer;
 import io.pipewright.sagas.health.MonitoredPipeline;
 import io.pipewright.sagas.health.MonitoredPipelines;
 import java.time.Duration;
@@ -25,10 +24,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -45,15 +42,7 @@ class MonitoredPipelinesTest {
 
     @BeforeAll
     static void schema() {
-        PostgresServer server = ControlPlaneDatabase.server();
-        String database = "monitored_" + UUID.randomUUID().toString().replace("-", "");
-        server.createDatabase(database);
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(server.jdbcUrl(database));
-        dataSource.setUser(server.superuser());
-        dataSource.setPassword(server.superuserPassword());
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-        jdbc = new JdbcTemplate(dataSource);
+        jdbc = new JdbcTemplate(ControlPlaneDatabase.migratedDatabase("monitored"));
         monitored = new JdbcMonitoredPipelines(jdbc);
     }
 

@@ -5,6 +5,8 @@ import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
 import java.nio.file.Path;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -33,6 +35,22 @@ public final class ControlPlaneDatabase {
 
     public static PostgresServer server() {
         return stack().controlPlaneDatabase();
+    }
+
+    /**
+     * A fresh database of its own named after {@code prefix}, with the control plane's schema (every module's
+     * migrations), for tests of one table's code without a Spring context.
+     */
+    public static PGSimpleDataSource migratedDatabase(String prefix) {
+        PostgresServer server = server();
+        String database = prefix + "_" + UUID.randomUUID().toString().replace("-", "");
+        server.createDatabase(database);
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(server.jdbcUrl(database));
+        dataSource.setUser(server.superuser());
+        dataSource.setPassword(server.superuserPassword());
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return dataSource;
     }
 
     public static void registerFreshDatabase(DynamicPropertyRegistry registry) {

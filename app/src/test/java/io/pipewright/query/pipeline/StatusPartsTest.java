@@ -11,7 +11,6 @@ import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import java.util.List;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -62,18 +61,12 @@ class StatusPartsTest {
 
     @BeforeAll
     static void schema() {
-        PostgresServer server = ControlPlaneDatabase.server();
-        String database = "status_parts_" + UUID.randomUUID().toString().replace("-", "");
-        server.createDatabase(database);
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(server.jdbcUrl(database));
-        dataSource.setUser(server.superuser());
-        dataSource.setPassword(server.superuserPassword());
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        PGSimpleDataSource dataSource = ControlPlaneDatabase.migratedDatabase("status_parts");
         jdbc = new JdbcTemplate(dataSource);
+        PostgresServer server = ControlPlaneDatabase.server();
         PostgresqlConnectionFactory connections = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration
                 .builder().host(server.host()).port(server.port()).username(server.superuser())
-                .password(server.superuserPassword()).database(database).forceBinary(true).build());
+                .password(server.superuserPassword()).database(dataSource.getDatabaseName()).forceBinary(true).build());
         views = new PipelineViews(DatabaseClient.create(connections), connections, new ViewJson(),
                 new StatusWarnings(1L << 30, 0.2));
     }
