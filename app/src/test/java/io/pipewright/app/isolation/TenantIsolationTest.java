@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.pipewright.app.support.ControlPlaneDatabase;
 import io.pipewright.app.support.PipewrightClient;
 import io.pipewright.app.support.UnresponsiveEndpoint;
@@ -117,7 +118,7 @@ class TenantIsolationTest {
             assertThat(latency.failures).as("API calls that failed while the hostile endpoints hung").isEmpty();
             assertThat(latency.calls.get()).isGreaterThan(10);
             assertThat(Duration.ofMillis(latency.slowestMillis.get())).isLessThan(PROMPT);
-            assertThat(latency.mostWaitingForAConnection.get()).as("threads that waited for a pooled connection")
+            assertThat(latency.mostWaitingForAConnection.get()).as("threads that waited for a connection of an exhausted pool")
                     .isZero();
         }
         JsonNode hostileServices = as(hostile, "GET", "/managed-services", null, 200);
@@ -169,9 +170,22 @@ class TenantIsolationTest {
         final List<String> failures = new CopyOnWriteArrayList<>();
         final AtomicLong slowestMillis = new AtomicLong();
         final AtomicLong calls = new AtomicLong();
+        /** The most threads seen waiting while every connection the pool may open was in use. */
         final AtomicLong mostWaitingForAConnection = new AtomicLong();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread caller;
+
+        /**
+         * Threads waiting for a connection when the pool is at its size limit: starved. Threads also wait, briefly,
+         * while the pool opens connections beyond its idle minimum (a burst found 7 of 30 open, one thread waiting),
+         * which is growth, not the pinning this test is about.
+         */
+        private static int waitingForAnExhaustedPool(HikariDataSource pool) {
+            HikariPoolMXBean connections = pool.getHikariPoolMXBean();
+            int waiting = connections.getThreadsAwaitingConnection();
+            boolean exhausted = connections.getActiveConnections() >= pool.getMaximumPoolSize();
+            return exhausted ? waiting : 0;
+        }
 
         ApiLatency(int port, HikariDataSource pool) {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -194,8 +208,7 @@ class TenantIsolationTest {
                         failures.add(e.toString());
                     }
                     calls.incrementAndGet();
-                    mostWaitingForAConnection.accumulateAndGet(
-                            pool.getHikariPoolMXBean().getThreadsAwaitingConnection(), Math::max);
+                    mostWaitingForAConnection.accumulateAndGet(waitingForAnExhaustedPool(pool), Math::max);
                     slowestMillis.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
                     try {
                         Thread.sleep(500);
