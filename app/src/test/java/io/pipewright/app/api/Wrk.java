@@ -12,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Debian's {@code wrk} load generator, as the API benchmark drives it: GET requests on paths picked at random from a
- * file, with an optional {@code Authorization} header (the Lua script {@code bench/random-get.lua} of the test
- * resources), for a fixed time at a number of connections; its report read back into figures.
+ * Debian's {@code wrk} load generator, as the API benchmark drives it, for a fixed time at a number of connections,
+ * its report read back into figures: GET requests on paths picked at random from a file, with an optional
+ * {@code Authorization} header (the Lua script {@code bench/random-get.lua} of the test resources), or POSTs that
+ * each create a pipeline of a name of its own ({@code bench/create-pipelines.lua}).
  */
 final class Wrk {
 
@@ -29,12 +30,14 @@ final class Wrk {
             Pattern.MULTILINE);
 
     private final Path script;
+    private final Path createScript;
     private final Path workDirectory;
     private final String baseUrl;
     private final int seconds;
 
-    private Wrk(Path script, Path workDirectory, String baseUrl, int seconds) {
+    private Wrk(Path script, Path createScript, Path workDirectory, String baseUrl, int seconds) {
         this.script = script;
+        this.createScript = createScript;
         this.workDirectory = workDirectory;
         this.baseUrl = baseUrl;
         this.seconds = seconds;
@@ -47,11 +50,16 @@ final class Wrk {
             throw new IllegalStateException("wrk is not installed: apt-get install wrk (bin/pipewright bench api does)");
         }
         Files.createDirectories(workDirectory);
-        Path script = workDirectory.resolve("random-get.lua");
-        try (InputStream lua = Wrk.class.getResourceAsStream("/bench/random-get.lua")) {
+        return new Wrk(script(workDirectory, "random-get.lua"), script(workDirectory, "create-pipelines.lua"),
+                workDirectory, baseUrl, seconds);
+    }
+
+    private static Path script(Path workDirectory, String name) throws IOException {
+        Path script = workDirectory.resolve(name);
+        try (InputStream lua = Wrk.class.getResourceAsStream("/bench/" + name)) {
             Files.write(script, lua.readAllBytes());
         }
-        return new Wrk(script, workDirectory, baseUrl, seconds);
+        return script;
     }
 
     /** GETs {@code paths} (picked at random) for the configured time; {@code authorization} may be null. */
@@ -59,12 +67,26 @@ final class Wrk {
             throws IOException, InterruptedException {
         Path pathFile = workDirectory.resolve(label + ".paths");
         Files.write(pathFile, paths);
+        return run(label, script, connections, Map.of("BENCH_PATHS", pathFile.toString(),
+                "BENCH_AUTHORIZATION", authorization == null ? "" : authorization));
+    }
+
+    /**
+     * POSTs to {@code pipelinesPath} for the configured time, each request a pipeline from {@code sourceId} to
+     * {@code sinkId} named {@code label}-thread-number; wrk counts every answer that is not 2xx or 3xx.
+     */
+    Result createPipelines(String label, String pipelinesPath, String sourceId, String sinkId, String authorization,
+                           int connections) throws IOException, InterruptedException {
+        return run(label, createScript, connections, Map.of("BENCH_PATH", pipelinesPath, "BENCH_SOURCE", sourceId,
+                "BENCH_SINK", sinkId, "BENCH_NAME_PREFIX", label, "BENCH_AUTHORIZATION", authorization));
+    }
+
+    private Result run(String label, Path script, int connections, Map<String, String> variables)
+            throws IOException, InterruptedException {
         ProcessBuilder command = new ProcessBuilder("wrk", "--latency", "-t", String.valueOf(Math.min(THREADS,
                 connections)), "-c", String.valueOf(connections), "-d", seconds + "s", "-s", script.toString(),
                 baseUrl).redirectErrorStream(true);
-        Map<String, String> environment = command.environment();
-        environment.put("BENCH_PATHS", pathFile.toString());
-        environment.put("BENCH_AUTHORIZATION", authorization == null ? "" : authorization);
+        command.environment().putAll(variables);
         Process wrk = command.start();
         String report = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (wrk.waitFor() != 0) {

@@ -118,8 +118,8 @@ class TenantIsolationTest {
             assertThat(latency.failures).as("API calls that failed while the hostile endpoints hung").isEmpty();
             assertThat(latency.calls.get()).isGreaterThan(10);
             assertThat(Duration.ofMillis(latency.slowestMillis.get())).isLessThan(PROMPT);
-            assertThat(latency.mostWaitingForAConnection.get()).as("threads that waited for a connection of an exhausted pool")
-                    .isZero();
+            assertThat(latency.mostWaitingForAConnection.get())
+                    .as("threads that waited for a connection of an exhausted pool").isZero();
         }
         JsonNode hostileServices = as(hostile, "GET", "/managed-services", null, 200);
         assertThat(hostileServices).hasSize(HOSTILE_ENDPOINTS)
