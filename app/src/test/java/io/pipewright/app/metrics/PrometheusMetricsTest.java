@@ -133,7 +133,7 @@ class PrometheusMetricsTest {
         String kept = create("kept-" + suffix, source, sink);
         String deleted = create("deleted-" + suffix, source, sink);
         api.call("DELETE", PIPELINES + "/" + deleted, null, 202);
-        await().atMost(Duration.ofMinutes(1)).until(() -> api.eventTypes(deleted).contains("PipelineDeleted"));
+        api.awaitEvent(deleted, "PipelineDeleted", Duration.ofMinutes(1));
 
         Map<String, String> labels = labels(kept, "kept-" + suffix);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -231,7 +231,7 @@ class PrometheusMetricsTest {
         everyMetricTheDashboardQueriesIsScraped(scrape());
 
         api.call("DELETE", PIPELINES + "/" + id, null, 202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Exposition scrape = scrape();
             for (String series : List.of(STATUS, SOURCE_LAG, RETAINED_WAL, RESTARTS, HEALTH_CHECK_AGE)) {

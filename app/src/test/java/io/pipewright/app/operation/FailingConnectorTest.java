@@ -80,6 +80,6 @@ class FailingConnectorTest {
         assertThat(SourceSlots.exists(stack.source(), "pipewright_" + id.replace("-", ""))).isTrue();
 
         api.call("DELETE", PipewrightClient.PIPELINES + "/" + id, null, 202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
     }
 }

@@ -2,7 +2,6 @@ package io.pipewright.app.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ChangeTopics;
@@ -202,7 +201,7 @@ class ProvisioningEndToEndTest {
             api.call("DELETE", "/organizations/" + ORGANIZATION + "/pipelines/" + id, null, 202);
         }
         for (String id : pipelines.values()) {
-            await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+            api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
         }
         database.execute(LocalStack.SOURCE_DATABASE, "DROP TABLE public." + table);
     }
@@ -315,7 +314,7 @@ class ProvisioningEndToEndTest {
             assertThat(Files.readAllLines(standby.hbaFile())).filteredOn(line -> line.endsWith(tag)).hasSize(1);
 
             api.call("DELETE", "/organizations/" + ORGANIZATION + "/pipelines/" + id, null, 202);
-            await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+            api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
             assertThat(Files.readAllLines(standby.hbaFile())).noneMatch(line -> line.endsWith(tag));
             assertThat(Files.readAllLines(primary.hbaFile())).noneMatch(line -> line.endsWith(tag));
         } finally {

@@ -79,7 +79,7 @@ class SourceTlsEndToEndTest {
         assertThat(connectorSessionEncrypted(id)).isTrue();
 
         api.call("DELETE", PipewrightClient.PIPELINES + "/" + id, null, 202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
         assertThat(caFile).doesNotExist();
         assertThat(stack.connect().secretsPath().resolve(resourceName(id))).doesNotExist();
     }

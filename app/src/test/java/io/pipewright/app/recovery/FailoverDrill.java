@@ -83,7 +83,7 @@ final class FailoverDrill {
                         delivered.redelivered(), api.eventTypes(id));
             }
             api.call("DELETE", PipewrightClient.PIPELINES + "/" + id, null, 202);
-            await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+            api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
             return result;
         }
     }

@@ -135,7 +135,7 @@ final class OutagePipeline {
 
     void delete(String id) {
         api.call("DELETE", PipewrightClient.PIPELINES + "/" + id, null, 202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
     }
 
     void dropTable() {

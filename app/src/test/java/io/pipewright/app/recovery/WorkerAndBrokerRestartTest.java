@@ -85,7 +85,7 @@ class WorkerAndBrokerRestartTest {
         assertThat(api.get("/pipelines/" + id + "/status").get("status").asText()).isEqualTo("Running");
 
         api.call("DELETE", PipewrightClient.PIPELINES + "/" + id, null, 202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
     }
 
     private static void awaitMoreRows(NumberedRowWriter writer, int rows) {

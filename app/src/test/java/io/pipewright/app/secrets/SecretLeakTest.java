@@ -1,7 +1,6 @@
 package io.pipewright.app.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
@@ -108,7 +107,7 @@ class SecretLeakTest {
 
             cluster.standby.promote();
             cluster.primary.stop();
-            await().atMost(Duration.ofMinutes(3)).until(() -> api.eventTypes(id).contains("ConnectorRepointed"));
+            api.awaitEvent(id, "ConnectorRepointed", Duration.ofMinutes(3));
             responses.add(api.awaitStatus(id, "Running", Duration.ofMinutes(1)));
             responses.add(api.get("/managed-services"));
             responses.add(api.get("/managed-services/" + source));
@@ -116,7 +115,7 @@ class SecretLeakTest {
             responses.add(api.get(pipelines + "/" + id));
             responses.add(api.get("/organizations"));
             responses.add(api.call("DELETE", pipelines + "/" + id, null, 202));
-            await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+            api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
             JsonNode events = api.get(pipelines + "/" + id + "/events");
             responses.add(events);
             responses.add(api.call("POST", pipelines, Map.of("name", "leak-refused-" + suffix), 400));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pipewright.localstack.KafkaBroker;
 import io.pipewright.localstack.LocalStack;
 import io.pipewright.localstack.PostgresServer;
+import io.pipewright.query.page.Page;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -133,10 +135,25 @@ public final class PipewrightClient {
         return get("/pipelines/" + pipelineId + "/status");
     }
 
+    /** The types of the pipeline's whole trail, in order: every page of its event history, 1,000 events a page. */
     public List<String> eventTypes(String pipelineId) {
         List<String> types = new ArrayList<>();
-        get(PIPELINES + "/" + pipelineId + "/events").forEach(event -> types.add(event.get("type").asText()));
+        String after = "-1";
+        while (after != null) {
+            EntityExchangeResult<byte[]> page = web.get()
+                    .uri(PIPELINES + "/" + pipelineId + "/events?limit=1000&after_sequence=" + after)
+                    .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                    .exchange().expectStatus().isOk().expectBody().returnResult();
+            read(page.getResponseBody()).forEach(event -> types.add(event.get("type").asText()));
+            after = page.getResponseHeaders().getFirst(Page.NEXT_PAGE_TOKEN);
+        }
         return types;
+    }
+
+    /** Waits for an event of the type in the pipeline's trail; on a timeout, the failure lists the trail as it was. */
+    public void awaitEvent(String pipelineId, String type, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(eventTypes(pipelineId)).as("the events of pipeline " + pipelineId).contains(type));
     }
 
     /** Kafka Connect directly: the test's WebTestClient is bound to the control plane. */

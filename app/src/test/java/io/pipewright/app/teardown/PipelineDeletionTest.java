@@ -170,8 +170,7 @@ class PipelineDeletionTest {
 
     /** Soft-deleted: gone from GET and the list, its history still readable. */
     private void awaitGone(String id) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
-                api.eventTypes(id).contains("PipelineDeleted"));
+        api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> api.call("GET", PIPELINES + "/" + id, null, 404));
         assertThat(api.get(PIPELINES).findValues("id")).extracting(JsonNode::asText).doesNotContain(id);
     }

@@ -2,7 +2,6 @@ package io.pipewright.app.teardown;
 
 import static io.pipewright.app.support.PipewrightClient.PIPELINES;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pipewright.app.support.ControlPlaneDatabase;
@@ -74,7 +73,7 @@ class UndroppableRoleTest {
         postgres.execute(elsewhere, "CREATE TABLE kept (n int); GRANT SELECT ON kept TO " + role);
 
         api.call("DELETE", PIPELINES + "/" + id, null, 202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
 
         assertThat(roleExists(postgres, role)).isTrue();
         assertThat(secretExists(password)).as("the password of a role that still exists").isTrue();
@@ -116,7 +115,7 @@ class UndroppableRoleTest {
 
         postgres.execute("postgres", "DROP DATABASE " + database + " WITH (FORCE)");
         api.call("DELETE", PIPELINES + "/" + id, null, 202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> api.eventTypes(id).contains("PipelineDeleted"));
+        api.awaitEvent(id, "PipelineDeleted", Duration.ofMinutes(2));
 
         assertThat(roleExists(postgres, role)).as("the role outlives its database").isFalse();
         assertThat(secretExists(password)).isFalse();
