@@ -47,9 +47,9 @@ class EventSourcedServiceDirectory implements ServiceDirectory {
     @Override
     public Optional<ServiceRecord> find(UUID serviceId) {
         Folded known = folded.getIfPresent(serviceId);
-        Folded current = (known == null ? Folded.NOTHING : known).after(events.readEvents(serviceId.toString(),
-                known == null ? 0 : known.lastSequence() + 1));
-        if (current != known && current != Folded.NOTHING) {
+        Folded from = known == null ? Folded.NOTHING : known;
+        Folded current = from.after(events.readEvents(serviceId.toString(), from.lastSequence() + 1));
+        if (current != from) {
             rememberOnceCommitted(() -> folded.asMap().merge(serviceId, current, Folded::later));
         }
         return Optional.ofNullable(current.record());

@@ -125,8 +125,8 @@ class ApiBenchmark {
             reportStatus("Bearer", bearer, statusPaths, wrk);
         }
 
-        lines.add(pairedRow("pipeline list ?limit=100, Basic, 8 conn.", paired(wrk, "list-8", statusPaths,
-                List.of(PipewrightClient.PIPELINES + "?limit=100"), basic, 8), "≥ 25 % of the 401 rate"));
+        lines.add(pairedRow("pipeline list ?limit=100, Basic, 8 conn.", "≥ 25 % of the 401 rate", wrk, "list-8",
+                statusPaths, List.of(PipewrightClient.PIPELINES + "?limit=100"), basic, 8));
 
         double idleCores = idleCpu(idleSeconds);
         lines.add(String.format(FORMAT, "idle control plane, " + pipelines + " Pending",
@@ -198,30 +198,24 @@ class ApiBenchmark {
 
     private void reportStatus(String scheme, String authorization, List<String> statusPaths, Wrk wrk)
             throws IOException, InterruptedException {
-        lines.add(pairedRow("status GET, " + scheme + ", 8 connections", paired(wrk, scheme + "-8", statusPaths,
-                statusPaths, authorization, 8), "≥ 50 % of the 401 rate; p99 ≤ 25 ms"));
-        lines.add(pairedRow("status GET, " + scheme + ", 64 connections", paired(wrk, scheme + "-64", statusPaths,
-                statusPaths, authorization, 64), "≥ 50 % of the 401 rate; no timeouts"));
-    }
-
-    /** A measured run and the 401 run at the same number of connections just before it, its ratio's baseline. */
-    private record Paired(Wrk.Result baseline, Wrk.Result measured) {
+        lines.add(pairedRow("status GET, " + scheme + ", 8 connections", "≥ 50 % of the 401 rate; p99 ≤ 25 ms", wrk,
+                scheme + "-8", statusPaths, statusPaths, authorization, 8));
+        lines.add(pairedRow("status GET, " + scheme + ", 64 connections", "≥ 50 % of the 401 rate; no timeouts",
+                wrk, scheme + "-64", statusPaths, statusPaths, authorization, 64));
     }
 
     /**
-     * Runs the 401 baseline again right before the measured run: the machine's speed drifts by tens of percent within
-     * minutes (the 401 run alone cost its JVM 225 µs of CPU per request in one run and 370 µs in another, with the
-     * same profile), and a ratio against a baseline measured minutes earlier carried that drift.
+     * A measured run's row, its ratio taken against a 401 run at the same number of connections right before it: the
+     * machine's speed drifts by tens of percent within minutes (the 401 run alone cost its JVM 225 µs of CPU per
+     * request in one run and 370 µs in another, with the same profile), and a ratio against a baseline measured
+     * minutes earlier carried that drift.
      */
-    private static Paired paired(Wrk wrk, String label, List<String> statusPaths, List<String> paths,
-                                 String authorization, int connections) throws IOException, InterruptedException {
+    private static String pairedRow(String figure, String target, Wrk wrk, String label, List<String> statusPaths,
+                                    List<String> paths, String authorization, int connections)
+            throws IOException, InterruptedException {
         Wrk.Result baseline = wrk.run(label + "-401-before", statusPaths, null, connections);
-        return new Paired(baseline, wrk.run(label, paths, authorization, connections));
-    }
-
-    private static String pairedRow(String figure, Paired paired, String target) {
-        String row = row(figure, paired.measured(), target, paired.baseline());
-        return row + String.format(" (of %.0f/s just before)", paired.baseline().rate());
+        Wrk.Result measured = wrk.run(label, paths, authorization, connections);
+        return row(figure, measured, target, baseline) + String.format(" (of %.0f/s just before)", baseline.rate());
     }
 
     /**

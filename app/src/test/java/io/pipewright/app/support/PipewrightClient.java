@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
@@ -45,10 +46,15 @@ public final class PipewrightClient {
 
     public JsonNode call(String method, String path, Object body, int expectedStatus) {
         WebTestClient.RequestBodySpec request = web.method(HttpMethod.valueOf(method)).uri(path)
-                .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                .headers(PipewrightClient::asAdmin)
                 .contentType(MediaType.APPLICATION_JSON);
         WebTestClient.ResponseSpec response = body == null ? request.exchange() : request.bodyValue(body).exchange();
         return read(response.expectStatus().isEqualTo(expectedStatus).expectBody().returnResult().getResponseBody());
+    }
+
+    /** The bootstrap admin of the test configuration, with HTTP Basic. */
+    private static void asAdmin(HttpHeaders headers) {
+        headers.setBasicAuth("test-admin", "test-admin-password");
     }
 
     public JsonNode get(String path) {
@@ -142,7 +148,7 @@ public final class PipewrightClient {
         while (after != null) {
             EntityExchangeResult<byte[]> page = web.get()
                     .uri(PIPELINES + "/" + pipelineId + "/events?limit=1000&after_sequence=" + after)
-                    .headers(headers -> headers.setBasicAuth("test-admin", "test-admin-password"))
+                    .headers(PipewrightClient::asAdmin)
                     .exchange().expectStatus().isOk().expectBody().returnResult();
             read(page.getResponseBody()).forEach(event -> types.add(event.get("type").asText()));
             after = page.getResponseHeaders().getFirst(Page.NEXT_PAGE_TOKEN);
