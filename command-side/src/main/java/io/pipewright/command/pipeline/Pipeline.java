@@ -50,6 +50,7 @@ import io.pipewright.kernel.pipeline.ProvisionStep;
 import io.pipewright.kernel.pipeline.ProvisionStepStarted;
 import io.pipewright.kernel.pipeline.PublicationCreated;
 import io.pipewright.kernel.pipeline.ResumePipeline;
+import io.pipewright.kernel.pipeline.ResumedConnectorFoundPaused;
 import io.pipewright.kernel.pipeline.SourcePrepared;
 import io.pipewright.kernel.pipeline.StartProvisionStep;
 import io.pipewright.kernel.pipeline.TeardownStepCompleted;
@@ -73,8 +74,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * Commands that make no sense in the current state are refused; asking for the state it is already in changes nothing.
  * Once provisioned it streams only while both the pipeline and its connector run: paused on request (through
  * Pipewright) or on the worker (through Connect's API), it is Paused. Health observations become events only when the
- * connector's or a task's state changes, and only when they are newer than the last one recorded: a report that was
- * observed before it (a slow health round) is ignored. Pause and resume answer whether they changed anything.
+ * connector's or a task's state changes (or its running ends a resume), and only when they are newer than the last
+ * one recorded: a report that was observed before it (a slow health round) is ignored. Pause and resume answer whether they changed anything.
  * A resource found drifted from its desired state is recorded once while the drift stays the same, however many
  * rounds see it, and closed when it is repaired or found as desired again. A data gap (the slot lost) is recorded
  * once and stays open until a restart with a re-snapshot is requested.
@@ -98,6 +99,12 @@ public class Pipeline {
     private final Set<ProvisionStep> tornDown = EnumSet.noneOf(ProvisionStep.class);
     private boolean pauseRequested;
     private boolean connectorPaused;
+    /**
+     * Resumed through Pipewright before its connector was seen paused, and not seen running since: a paused connector
+     * seen now is most likely the pause the user asked for, observed late, not a pause on the worker. (Seen paused
+     * before the resume, a paused connector is no change and records nothing.)
+     */
+    private boolean resumingConnector;
     private String connectorState;
     private List<TaskState> taskStates = List.of();
     private String connectorError;
@@ -178,7 +185,10 @@ public class Pipeline {
 
     /**
      * A change seen on the worker. A connector paused or resumed there pauses or resumes the pipeline, unless a user
-     * paused it through Pipewright: then it stays Paused and the reconciler pauses the connector again. The change is
+     * paused it through Pipewright: then it stays Paused and the reconciler pauses the connector again. Likewise, once
+     * resumed through Pipewright it stays Running until its connector is seen running: a paused connector seen before
+     * (the pause the user asked for, observed late or not yet undone) is resumed again, and the first sight of it
+     * running is recorded even when the last recorded state was running too, as it ends the resume. The change is
      * recorded at the time it was observed.
      */
     @CommandHandler
@@ -186,10 +196,11 @@ public class Pipeline {
         if (!isProvisioned() || (lastObservedAt != null && command.observedAt().isBefore(lastObservedAt))) {
             return;
         }
+        boolean confirmsResume = resumingConnector && ConnectorHealth.RUNNING.equals(command.connectorState());
         boolean changed = !Objects.equals(connectorState, command.connectorState())
                 || !taskStates.equals(command.taskStates())
                 || !Objects.equals(connectorError, command.errorMessage());
-        if (!changed) {
+        if (!changed && !confirmsResume) {
             if (pauseRequested && ConnectorHealth.RUNNING.equals(command.connectorState())) {
                 apply(new PausedConnectorFoundRunning(pipelineId, clock.instant()));
             }
@@ -198,7 +209,9 @@ public class Pipeline {
         apply(new ConnectorHealthChanged(pipelineId, command.connectorState(), command.taskStates(),
                 command.errorMessage(), command.observedAt()));
         boolean pausedOnWorker = ConnectorHealth.PAUSED.equals(command.connectorState());
-        if (pausedOnWorker && status == PipelineStatus.RUNNING) {
+        if (pausedOnWorker && resumingConnector) {
+            apply(new ResumedConnectorFoundPaused(pipelineId, clock.instant()));
+        } else if (pausedOnWorker && status == PipelineStatus.RUNNING) {
             apply(new PipelinePaused(pipelineId, PauseCause.CONNECTOR, clock.instant()));
         } else if (!pausedOnWorker && connectorPaused && !pauseRequested
                 && ConnectorHealth.RUNNING.equals(command.connectorState())) {
@@ -462,6 +475,9 @@ public class Pipeline {
         connectorState = event.connectorState();
         taskStates = event.taskStates();
         connectorError = event.errorMessage();
+        if (!ConnectorHealth.PAUSED.equals(event.connectorState())) {
+            resumingConnector = false;
+        }
         if (lastObservedAt == null || event.at().isAfter(lastObservedAt)) {
             lastObservedAt = event.at();
         }
@@ -511,6 +527,7 @@ public class Pipeline {
     @EventSourcingHandler
     void on(PipelinePaused event) {
         status = PipelineStatus.PAUSED;
+        resumingConnector = false;
         if (event.cause() == PauseCause.REQUESTED) {
             pauseRequested = true;
         } else {
@@ -521,6 +538,7 @@ public class Pipeline {
     @EventSourcingHandler
     void on(PipelineResumed event) {
         status = PipelineStatus.RUNNING;
+        resumingConnector = event.cause() == PauseCause.REQUESTED && !ConnectorHealth.PAUSED.equals(connectorState);
         pauseRequested = false;
         connectorPaused = false;
     }

@@ -26,6 +26,7 @@ import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.RecordConnectorHealth;
 import io.pipewright.kernel.pipeline.RestartConnector;
 import io.pipewright.kernel.pipeline.ResumePipeline;
+import io.pipewright.kernel.pipeline.ResumedConnectorFoundPaused;
 import io.pipewright.kernel.pipeline.SourceNode;
 import io.pipewright.kernel.pipeline.TaskState;
 import io.pipewright.kernel.pipeline.DeletePipeline;
@@ -105,9 +106,61 @@ class RunningPipelineTest {
                 .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW))
                 .expectEvents(new PausedConnectorFoundRunning(ID, NOW));
         fixture.given(running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
-                        new PipelineResumed(ID, PauseCause.REQUESTED, NOW)))
+                        new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW),
+                        new PipelineResumed(ID, PauseCause.REQUESTED, NOW),
+                        new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW)))
                 .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW))
+                .expectSuccessfulHandlerExecution()
                 .expectNoEvents();
+    }
+
+    /**
+     * CI saw this race: paused and resumed within a second, the pause applied on the worker was reported after the
+     * resume, and paused the pipeline again (PipelinePaused by the connector) until the next round saw it running.
+     */
+    @Test
+    void aConnectorSeenPausedAfterAResumeThroughPipewrightBeforeItWasSeenRunningIsResumedAgain() {
+        Instant later = NOW.plusSeconds(1);
+        List<Object> resumedBeforeThePauseWasSeen = running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
+                new PipelineResumed(ID, PauseCause.REQUESTED, NOW));
+        fixture.given(resumedBeforeThePauseWasSeen)
+                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null, later))
+                .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, later),
+                        new ResumedConnectorFoundPaused(ID, NOW));
+        fixture.given(resumedBeforeThePauseWasSeen)
+                .andGiven(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, later),
+                        new ResumedConnectorFoundPaused(ID, NOW))
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, later.plusSeconds(1)))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, later.plusSeconds(1)));
+    }
+
+    @Test
+    void theFirstSightOfTheConnectorRunningEndsAResumeThenAPauseOnTheWorkerPausesThePipeline() {
+        Instant later = NOW.plusSeconds(1);
+        List<Object> resumedBeforeThePauseWasSeen = running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
+                new PipelineResumed(ID, PauseCause.REQUESTED, NOW));
+        fixture.given(resumedBeforeThePauseWasSeen)
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, later))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, later));
+        fixture.given(resumedBeforeThePauseWasSeen)
+                .andGiven(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, later))
+                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null, later.plusSeconds(1)))
+                .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, later.plusSeconds(1)),
+                        new PipelinePaused(ID, PauseCause.CONNECTOR, NOW));
+    }
+
+    @Test
+    void aConnectorSeenPausedBeforeAResumeIsNoChangeUntilItRuns() {
+        List<Object> resumedAfterThePauseWasSeen = running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
+                new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, NOW),
+                new PipelineResumed(ID, PauseCause.REQUESTED, NOW));
+        fixture.given(resumedAfterThePauseWasSeen)
+                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null, NOW.plusSeconds(1)))
+                .expectSuccessfulHandlerExecution()
+                .expectNoEvents();
+        fixture.given(resumedAfterThePauseWasSeen)
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, NOW.plusSeconds(1)))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, NOW.plusSeconds(1)));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.pipewright.kernel.pipeline.PausedConnectorFoundRunning;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineRestartRequested;
 import io.pipewright.kernel.pipeline.PipelineResumed;
+import io.pipewright.kernel.pipeline.ResumedConnectorFoundPaused;
 import io.pipewright.kernel.pipeline.TeardownStepCompleted;
 import io.pipewright.kernel.pipeline.PipelineDeleted;
 import io.pipewright.kernel.pipeline.ConnectorCreated;
@@ -319,6 +320,13 @@ public class PipelineSaga {
     @SagaEventHandler(associationProperty = PIPELINE_ID)
     void on(PausedConnectorFoundRunning found) {
         if (operation.pauseRequested()) {
+            applyDesiredStateNow();
+        }
+    }
+
+    @SagaEventHandler(associationProperty = PIPELINE_ID)
+    void on(ResumedConnectorFoundPaused found) {
+        if (!operation.pauseRequested()) {
             applyDesiredStateNow();
         }
     }

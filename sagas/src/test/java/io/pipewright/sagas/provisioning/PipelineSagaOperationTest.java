@@ -20,6 +20,7 @@ import io.pipewright.kernel.pipeline.PipelineRestartRequested;
 import io.pipewright.kernel.pipeline.ProvisionStepStarted;
 import io.pipewright.kernel.pipeline.PipelinePaused;
 import io.pipewright.kernel.pipeline.PipelineResumed;
+import io.pipewright.kernel.pipeline.ResumedConnectorFoundPaused;
 import io.pipewright.kernel.pipeline.PipelineRunning;
 import io.pipewright.kernel.pipeline.PipelineStatus;
 import io.pipewright.kernel.pipeline.ProvisionStep;
@@ -190,6 +191,18 @@ class PipelineSagaOperationTest {
                 .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.APPLY_DESIRED_STATE);
         fixture.whenTimeElapses(Duration.ZERO);
         assertThat(connector.desiredStates).containsExactly(true, true);
+    }
+
+    @Test
+    void aResumedConnectorFoundPausedIsResumedAgain() throws Exception {
+        fixture.givenAPublished(CREATED).andThenAPublished(RUNNING)
+                .andThenAPublished(new PipelinePaused(ID, PauseCause.REQUESTED, NOW))
+                .andThenAPublished(new PipelineResumed(ID, PauseCause.REQUESTED, NOW))
+                .andThenTimeElapses(Duration.ZERO)
+                .whenAggregate(ID.toString()).publishes(new ResumedConnectorFoundPaused(ID, NOW))
+                .expectScheduledDeadlineWithName(Duration.ZERO, PipelineSaga.APPLY_DESIRED_STATE);
+        fixture.whenTimeElapses(Duration.ZERO);
+        assertThat(connector.desiredStates).endsWith(false, false);
     }
 
     @Test
