@@ -52,6 +52,11 @@ class RunningPipelineTest {
     private static final SourceNode OLD_PRIMARY = new SourceNode("10.0.0.1", 5432);
     private static final SourceNode NEW_PRIMARY = new SourceNode("10.0.0.2", 5432);
 
+    private static final Instant LATER = NOW.plusSeconds(1);
+    /** Paused and resumed through Pipewright before any health round saw the connector paused. */
+    private static final List<Object> RESUMED_BEFORE_THE_PAUSE_WAS_SEEN = running(
+            new PipelinePaused(ID, PauseCause.REQUESTED, NOW), new PipelineResumed(ID, PauseCause.REQUESTED, NOW));
+
     private FixtureConfiguration<Pipeline> fixture;
 
     @BeforeEach
@@ -120,32 +125,26 @@ class RunningPipelineTest {
      */
     @Test
     void aConnectorSeenPausedAfterAResumeThroughPipewrightBeforeItWasSeenRunningIsResumedAgain() {
-        Instant later = NOW.plusSeconds(1);
-        List<Object> resumedBeforeThePauseWasSeen = running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
-                new PipelineResumed(ID, PauseCause.REQUESTED, NOW));
-        fixture.given(resumedBeforeThePauseWasSeen)
-                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null, later))
-                .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, later),
+        fixture.given(RESUMED_BEFORE_THE_PAUSE_WAS_SEEN)
+                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null, LATER))
+                .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, LATER),
                         new ResumedConnectorFoundPaused(ID, NOW));
-        fixture.given(resumedBeforeThePauseWasSeen)
-                .andGiven(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, later),
+        fixture.given(RESUMED_BEFORE_THE_PAUSE_WAS_SEEN)
+                .andGiven(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, LATER),
                         new ResumedConnectorFoundPaused(ID, NOW))
-                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, later.plusSeconds(1)))
-                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, later.plusSeconds(1)));
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, LATER.plusSeconds(1)))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, LATER.plusSeconds(1)));
     }
 
     @Test
     void theFirstSightOfTheConnectorRunningEndsAResumeThenAPauseOnTheWorkerPausesThePipeline() {
-        Instant later = NOW.plusSeconds(1);
-        List<Object> resumedBeforeThePauseWasSeen = running(new PipelinePaused(ID, PauseCause.REQUESTED, NOW),
-                new PipelineResumed(ID, PauseCause.REQUESTED, NOW));
-        fixture.given(resumedBeforeThePauseWasSeen)
-                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, later))
-                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, later));
-        fixture.given(resumedBeforeThePauseWasSeen)
-                .andGiven(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, later))
-                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null, later.plusSeconds(1)))
-                .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, later.plusSeconds(1)),
+        fixture.given(RESUMED_BEFORE_THE_PAUSE_WAS_SEEN)
+                .when(new RecordConnectorHealth(ID, "RUNNING", TASKS, null, LATER))
+                .expectEvents(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, LATER));
+        fixture.given(RESUMED_BEFORE_THE_PAUSE_WAS_SEEN)
+                .andGiven(new ConnectorHealthChanged(ID, "RUNNING", TASKS, null, LATER))
+                .when(new RecordConnectorHealth(ID, "PAUSED", PAUSED_TASK, null, LATER.plusSeconds(1)))
+                .expectEvents(new ConnectorHealthChanged(ID, "PAUSED", PAUSED_TASK, null, LATER.plusSeconds(1)),
                         new PipelinePaused(ID, PauseCause.CONNECTOR, NOW));
     }
 
