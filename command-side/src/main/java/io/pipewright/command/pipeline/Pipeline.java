@@ -75,7 +75,8 @@ import org.axonframework.spring.stereotype.Aggregate;
  * Once provisioned it streams only while both the pipeline and its connector run: paused on request (through
  * Pipewright) or on the worker (through Connect's API), it is Paused. Health observations become events only when the
  * connector's or a task's state changes (or its running ends a resume), and only when they are newer than the last
- * one recorded: a report that was observed before it (a slow health round) is ignored. Pause and resume answer whether they changed anything.
+ * one recorded: a report that was observed before it (a slow health round) is ignored. Pause and resume answer
+ * whether they changed anything.
  * A resource found drifted from its desired state is recorded once while the drift stays the same, however many
  * rounds see it, and closed when it is repaired or found as desired again. A data gap (the slot lost) is recorded
  * once and stays open until a restart with a re-snapshot is requested.
